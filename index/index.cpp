@@ -1,0 +1,211 @@
+// Flow: build() enumerates ICU's names once, in code point order. Each name
+// becomes an answer line in text_, and each of its words is looked up in (or
+// added to) an open-addressing table whose keys are views into text_, so word
+// text is never stored twice. Counting occurrences first lets the posting
+// lists be laid out in one flat array, filled in entry order, which makes every
+// list ascending without a sort.
+#include "index.hpp"
+
+#include "words.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mojifinder {
+namespace {
+
+std::uint64_t hash_word(std::string_view word) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a: short ASCII keys
+    for (unsigned char c : word) h = (h ^ c) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+
+void append_hex(std::string& out, char32_t cp) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    int shift = cp > 0xFFFFF ? 20 : cp > 0xFFFF ? 16 : 12;
+    for (; shift >= 0; shift -= 4) out.push_back(digits[(cp >> shift) & 0xF]);
+}
+
+}  // namespace
+
+class index_builder {
+public:
+    index build() {
+        // Unicode 15's names fill about 5.8 MB of lines; reserving more than
+        // that keeps every offset stable and costs no RSS for untouched pages.
+        idx_.text_.reserve(8u << 20);
+        idx_.slots_.assign(1u << 18, 0);
+        UErrorCode status = U_ZERO_ERROR;
+        u_enumCharNames(0x20, UCHAR_MAX_VALUE + 1, &index_builder::on_name, this,
+                        U_UNICODE_CHAR_NAME, &status);
+        if (U_FAILURE(status))
+            throw std::runtime_error(std::string("ICU cannot enumerate names: ") +
+                                     u_errorName(status));
+        idx_.line_start_.push_back(static_cast<std::uint32_t>(idx_.text_.size()));
+        lay_out_postings();
+        return std::move(idx_);
+    }
+
+private:
+    static UBool on_name(void* self, UChar32 cp, UCharNameChoice, const char* name,
+                         int32_t size) {
+        static_cast<index_builder*>(self)->add(static_cast<char32_t>(cp), {name, std::size_t(size)});
+        return true;
+    }
+
+    void add(char32_t cp, std::string_view name) {
+        auto entry = static_cast<index::entry_id>(idx_.code_points_.size());
+        std::string& text = idx_.text_;
+        idx_.code_points_.push_back(cp);
+        idx_.line_start_.push_back(static_cast<std::uint32_t>(text.size()));
+        text += "U+";
+        append_hex(text, cp);
+        text.push_back('\t');
+        char utf8[U8_MAX_LENGTH];
+        std::size_t n = 0;
+        U8_APPEND_UNSAFE(utf8, n, cp);
+        text.append(utf8, n);
+        text.push_back('\t');
+        auto name_start = text.size();
+        text.append(name);
+        text += "\r\n";
+
+        // ICU's names are upper-case ASCII already: only the split is needed.
+        std::size_t pos = 0;
+        while (pos < name.size()) {
+            std::size_t end = name.find_first_of(" -", pos);
+            if (end == std::string_view::npos) end = name.size();
+            if (end > pos) note_word(name_start + pos, end - pos, entry);
+            pos = end + 1;
+        }
+        word_ends_.push_back(static_cast<std::uint32_t>(occurrences_.size()));
+    }
+
+    void note_word(std::size_t offset, std::size_t size, index::entry_id entry) {
+        std::string_view word(idx_.text_.data() + offset, size);
+        std::uint32_t id = find_or_add(word, offset);
+        if (last_entry_[id] == entry + 1) return;  // "DOT BELOW AND DOT ABOVE"
+        last_entry_[id] = entry + 1;
+        ++count_[id];
+        occurrences_.push_back(id);
+    }
+
+    std::uint32_t find_or_add(std::string_view word, std::size_t offset) {
+        auto& slots = idx_.slots_;
+        std::size_t mask = slots.size() - 1;
+        for (std::size_t i = hash_word(word) & mask;; i = (i + 1) & mask) {
+            std::uint32_t slot = slots[i];
+            if (slot == 0) {
+                auto id = static_cast<std::uint32_t>(idx_.word_text_.size());
+                slots[i] = id + 1;
+                idx_.word_text_.push_back(static_cast<std::uint32_t>(offset));
+                idx_.word_size_.push_back(static_cast<std::uint8_t>(word.size()));
+                count_.push_back(0);
+                last_entry_.push_back(0);
+                if (idx_.word_text_.size() * 2 > slots.size()) grow();
+                return id;
+            }
+            if (word_at(slot - 1) == word) return slot - 1;
+        }
+    }
+
+    std::string_view word_at(std::uint32_t id) const {
+        return {idx_.text_.data() + idx_.word_text_[id], idx_.word_size_[id]};
+    }
+
+    void grow() {
+        std::vector<std::uint32_t> slots(idx_.slots_.size() * 2, 0);
+        std::size_t mask = slots.size() - 1;
+        for (std::uint32_t id = 0; id < idx_.word_text_.size(); ++id) {
+            std::size_t i = hash_word(word_at(id)) & mask;
+            while (slots[i] != 0) i = (i + 1) & mask;
+            slots[i] = id + 1;
+        }
+        idx_.slots_ = std::move(slots);
+    }
+
+    void lay_out_postings() {
+        auto& start = idx_.posting_start_;
+        start.resize(count_.size() + 1);
+        std::uint32_t sum = 0;
+        for (std::size_t w = 0; w < count_.size(); ++w) {
+            start[w] = sum;
+            sum += count_[w];
+        }
+        start.back() = sum;
+        idx_.postings_.resize(sum);
+        std::vector<std::uint32_t>& next = count_;  // reused as fill cursors
+        std::copy(start.begin(), start.end() - 1, next.begin());
+        std::uint32_t occ = 0;
+        for (index::entry_id e = 0; e < word_ends_.size(); ++e)
+            for (; occ < word_ends_[e]; ++occ) idx_.postings_[next[occurrences_[occ]]++] = e;
+    }
+
+    index idx_;
+    std::vector<std::uint32_t> count_;
+    std::vector<std::uint32_t> last_entry_;   // entry + 1 that last used the word
+    std::vector<std::uint32_t> occurrences_;  // word ids, entry by entry
+    std::vector<std::uint32_t> word_ends_;    // per entry: end of its run in occurrences_
+};
+
+index index::build() { return index_builder{}.build(); }
+
+std::string_view index::name(entry_id e) const noexcept {
+    std::string_view l = line(e);
+    l.remove_suffix(2);  // CRLF
+    return l.substr(l.rfind('\t') + 1);
+}
+
+std::span<const index::entry_id> index::entries_with(std::string_view word) const noexcept {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash_word(word) & mask;; i = (i + 1) & mask) {
+        std::uint32_t slot = slots_[i];
+        if (slot == 0) return {};
+        std::uint32_t id = slot - 1;
+        if (std::string_view(text_.data() + word_text_[id], word_size_[id]) == word)
+            return {postings_.data() + posting_start_[id], postings_.data() + posting_start_[id + 1]};
+    }
+}
+
+std::span<const index::entry_id> index::search(std::string_view query,
+                                               search_scratch& s) const {
+    split_words(query, s.text, s.words);
+    if (s.words.empty()) return {};
+    s.lists.clear();
+    for (std::string_view w : s.words) {
+        auto list = entries_with(w);
+        if (list.empty()) return {};
+        s.lists.push_back(list);
+    }
+    std::sort(s.lists.begin(), s.lists.end(),
+              [](auto a, auto b) { return a.size() < b.size(); });
+    if (s.lists.size() == 1) return s.lists.front();
+
+    // Smallest list first: each step can only shrink the candidates, and a
+    // binary search from the last hit keeps huge lists (CJK) cheap.
+    s.result.assign(s.lists[0].begin(), s.lists[0].end());
+    for (std::size_t k = 1; k < s.lists.size() && !s.result.empty(); ++k) {
+        auto list = s.lists[k];
+        if (list.data() == s.lists[k - 1].data()) continue;  // a repeated word
+        s.spare.clear();
+        auto from = list.begin();
+        for (entry_id e : s.result) {
+            from = std::lower_bound(from, list.end(), e);
+            if (from == list.end()) break;
+            if (*from == e) s.spare.push_back(e);
+        }
+        s.result.swap(s.spare);
+    }
+    return s.result;
+}
+
+std::size_t index::memory_bytes() const noexcept {
+    return text_.capacity() + line_start_.capacity() * 4 + code_points_.capacity() * 4 +
+           word_text_.capacity() * 4 + word_size_.capacity() + posting_start_.capacity() * 4 +
+           postings_.capacity() * 4 + slots_.capacity() * 4;
+}
+
+}  // namespace mojifinder

@@ -1,0 +1,61 @@
+#pragma once
+// Every limit of the server, with its default and the range an operator may
+// set it to. The command line, the docs and the tests all read them from here.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace mojifinder {
+
+template <class T>
+struct bounds {
+    T min;
+    T max;
+    constexpr bool contains(T v) const noexcept { return min <= v && v <= max; }
+};
+
+struct config {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 2323;
+
+    unsigned threads = 1;
+    static constexpr bounds<unsigned> threads_bounds{1, 256};
+
+    std::size_t max_connections = 10000;
+    static constexpr bounds<std::size_t> max_connections_bounds{1, 1'000'000};
+
+    // Bytes in a query line, not counting its CR LF.
+    std::size_t max_line = 4096;
+    static constexpr bounds<std::size_t> max_line_bounds{16, 65536};
+
+    // No complete line for this long: "error: idle timeout", close.
+    std::chrono::seconds idle_timeout{300};
+    static constexpr bounds<std::chrono::seconds> idle_timeout_bounds{
+        std::chrono::seconds{1}, std::chrono::seconds{86400}};
+
+    // The client takes no byte of an answer for this long: close.
+    std::chrono::seconds send_timeout{60};
+    static constexpr bounds<std::chrono::seconds> send_timeout_bounds{
+        std::chrono::seconds{1}, std::chrono::seconds{86400}};
+
+    // Set by the protocol, not by an option: this many bytes with no LF closes
+    // the session ("error: line too long").
+    static constexpr std::size_t flood_limit = 1u << 20;
+
+    // On SIGTERM a session still has this long to take the end of its answer.
+    static constexpr std::chrono::milliseconds shutdown_grace{5000};
+
+    // After the last byte the server sends, it reads (and drops) what the
+    // client still sends for this long, so that closing does not turn into a
+    // reset that destroys the final line before the client has read it.
+    static constexpr std::chrono::milliseconds linger{1000};
+
+    // An answer leaves in writes of at most this many bytes, so a slow reader
+    // refreshes its send timeout often and no write pins a whole huge answer.
+    static constexpr std::size_t write_chunk = 64u << 10;
+
+    bool quiet = false;
+};
+
+}  // namespace mojifinder

@@ -1,0 +1,31 @@
+#include "line.hpp"
+
+#include "words.hpp"
+
+#include <unicode/utf8.h>
+
+namespace mojifinder::protocol {
+bool is_valid_utf8(std::string_view text) noexcept {
+    const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+    auto length = static_cast<std::int32_t>(text.size());
+    for (std::int32_t i = 0; i < length;) {
+        if (s[i] < 0x80) {
+            ++i;
+            continue;
+        }
+        UChar32 c;
+        U8_NEXT(s, i, length, c);  // strict: no surrogates, no overlongs
+        if (c < 0) return false;
+    }
+    return true;
+}
+
+classified_line classify(std::string_view line) noexcept {
+    std::string_view query = trim_ascii_space(line);
+    if (query.empty()) return {line_kind::blank, {}};
+    if (is_hang_up_byte(static_cast<unsigned char>(query.front()))) return {line_kind::hang_up, {}};
+    if (!is_valid_utf8(query)) return {line_kind::invalid_utf8, {}};
+    return {line_kind::query, query};
+}
+
+}  // namespace mojifinder::protocol

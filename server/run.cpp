@@ -1,0 +1,135 @@
+// Flow: raise the descriptor limit, build the index, bind, print the
+// "listening on" line, then run the io_context on --threads threads. The
+// first SIGINT/SIGTERM closes the acceptor and tells every session; the loop
+// runs out of work when the last session has closed, or is stopped after the
+// grace period or by a second signal.
+#include "run.hpp"
+
+#include "server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <sys/resource.h>
+#include <unicode/uchar.h>
+#include <unicode/uversion.h>
+
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+namespace mojifinder {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// Descriptors: one per session, plus a few for the process itself.
+void raise_descriptor_limit(const config& cfg, const logger& log) {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    if (lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+    constexpr rlim_t reserve = 32;
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < cfg.max_connections + reserve)
+        log.always("warning: the descriptor limit is {}, below --max-connections {} plus {}; "
+                   "accepts will back off when it runs out",
+                   lim.rlim_cur, cfg.max_connections, reserve);
+}
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+    auto address = ep.address();
+    return address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), ep.port())
+                           : fmt::format("{}:{}", address.to_string(), ep.port());
+}
+
+// True when every session closed within the grace period.
+asio::awaitable<bool> drain(server_context& ctx) {
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    auto give_up = clock::now() + config::shutdown_grace + config::linger + std::chrono::seconds(1);
+    while (ctx.active.load() > 0 && clock::now() < give_up) {
+        tick.expires_after(std::chrono::milliseconds(20));
+        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return ctx.active.load() == 0;
+}
+
+asio::awaitable<void> handle_signals(server_context& ctx, asio::signal_set& signals,
+                                     tcp::acceptor& acceptor) {
+    using namespace asio::experimental::awaitable_operators;
+    auto [ec, signo] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    ctx.log.always("{}: stopping; {} sessions open", signo == SIGINT ? "SIGINT" : "SIGTERM",
+                   ctx.active.load());
+    ctx.stopping = true;
+    boost::system::error_code close_ec;
+    acceptor.close(close_ec);
+    ctx.sessions.stop_all();
+    auto outcome = co_await (drain(ctx) || signals.async_wait(asio::use_awaitable));
+    auto& io = static_cast<asio::io_context&>(signals.get_executor().context());
+    if (outcome.index() == 1) {
+        ctx.log.always("second signal: stopping now");
+        io.stop();
+    } else if (!std::get<0>(outcome)) {
+        ctx.log.always("{} sessions still open after the grace period; closing them",
+                       ctx.active.load());
+        io.stop();
+    }
+}
+
+}  // namespace
+
+int run_server(const config& cfg) {
+    logger log(cfg.quiet);
+    raise_descriptor_limit(cfg, log);
+
+    auto started = clock::now();
+    const index idx = index::build();
+    auto built = clock::now();
+    log.always("mojifinderd {}: {} characters, {} words indexed in {:.1f} ms (Unicode {}, ICU {})",
+               MOJIFINDER_VERSION, idx.size(), idx.word_count(),
+               std::chrono::duration<double, std::milli>(built - started).count(),
+               U_UNICODE_VERSION, U_ICU_VERSION);
+
+    asio::io_context io(static_cast<int>(cfg.threads));
+    tcp::acceptor acceptor(io);
+    try {
+        tcp::resolver resolver(io);
+        auto results = resolver.resolve(cfg.host, std::to_string(cfg.port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service);
+        tcp::endpoint ep = results.begin()->endpoint();
+        acceptor.open(ep.protocol());
+        acceptor.set_option(tcp::acceptor::reuse_address(true));
+        acceptor.bind(ep);
+        acceptor.listen(asio::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& e) {
+        log.always("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.code().message());
+        return 1;
+    }
+    std::string where = endpoint_text(acceptor.local_endpoint());
+    std::printf("listening on %s\n", where.c_str());
+    std::fflush(stdout);
+    log.always("listening on {} ({} thread{}, up to {} connections)", where, cfg.threads,
+               cfg.threads == 1 ? "" : "s", cfg.max_connections);
+
+    server_context ctx{idx, cfg, log, cfg.threads > 1};
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    asio::co_spawn(io, handle_signals(ctx, signals, acceptor), asio::detached);
+    asio::co_spawn(io, accept_loop(acceptor, ctx), asio::detached);
+
+    std::vector<std::jthread> helpers;
+    for (unsigned i = 1; i < cfg.threads; ++i) helpers.emplace_back([&io] { io.run(); });
+    io.run();
+    io.stop();
+    helpers.clear();
+    log.always("stopped");
+    return 0;
+}
+
+}  // namespace mojifinder
