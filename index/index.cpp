@@ -12,15 +12,19 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 namespace mojifinder {
 namespace {
 
-std::uint64_t hash_word(std::string_view word) noexcept {
-    std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a: short ASCII keys
+// FNV-1a over the bytes, then Fibonacci hashing: the table's slot comes from
+// the product's high bits, which every input byte reaches (FNV's own low bits
+// cluster badly on the many hex words like 4E00, 4E01, ...).
+std::size_t slot_of(std::string_view word, std::size_t table_size) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ull;
     for (unsigned char c : word) h = (h ^ c) * 0x100000001b3ull;
-    return h ^ (h >> 29);
+    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(table_size)));
 }
 
 void append_hex(std::string& out, char32_t cp) {
@@ -74,12 +78,11 @@ private:
         text += "\r\n";
 
         // ICU's names are upper-case ASCII already: only the split is needed.
-        std::size_t pos = 0;
-        while (pos < name.size()) {
-            std::size_t end = name.find_first_of(" -", pos);
-            if (end == std::string_view::npos) end = name.size();
-            if (end > pos) note_word(name_start + pos, end - pos, entry);
-            pos = end + 1;
+        std::size_t start = 0;
+        for (std::size_t i = 0; i <= name.size(); ++i) {
+            if (i < name.size() && name[i] != ' ' && name[i] != '-') continue;
+            if (i > start) note_word(name_start + start, i - start, entry);
+            start = i + 1;
         }
         word_ends_.push_back(static_cast<std::uint32_t>(occurrences_.size()));
     }
@@ -96,7 +99,7 @@ private:
     std::uint32_t find_or_add(std::string_view word, std::size_t offset) {
         auto& slots = idx_.slots_;
         std::size_t mask = slots.size() - 1;
-        for (std::size_t i = hash_word(word) & mask;; i = (i + 1) & mask) {
+        for (std::size_t i = slot_of(word, slots.size());; i = (i + 1) & mask) {
             std::uint32_t slot = slots[i];
             if (slot == 0) {
                 auto id = static_cast<std::uint32_t>(idx_.word_text_.size());
@@ -120,7 +123,7 @@ private:
         std::vector<std::uint32_t> slots(idx_.slots_.size() * 2, 0);
         std::size_t mask = slots.size() - 1;
         for (std::uint32_t id = 0; id < idx_.word_text_.size(); ++id) {
-            std::size_t i = hash_word(word_at(id)) & mask;
+            std::size_t i = slot_of(word_at(id), slots.size());
             while (slots[i] != 0) i = (i + 1) & mask;
             slots[i] = id + 1;
         }
@@ -161,7 +164,7 @@ std::string_view index::name(entry_id e) const noexcept {
 
 std::span<const index::entry_id> index::entries_with(std::string_view word) const noexcept {
     std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash_word(word) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = slot_of(word, slots_.size());; i = (i + 1) & mask) {
         std::uint32_t slot = slots_[i];
         if (slot == 0) return {};
         std::uint32_t id = slot - 1;

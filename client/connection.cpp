@@ -1,0 +1,105 @@
+// Flow: the constructor connects and reads up to the first prompt. ask() first
+// takes the prompt that followed the previous answer (if not taken yet), sends
+// the query, then pulls items, reading the socket whenever the reader needs
+// more bytes, until the reader says the answer is complete.
+#include "connection.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/format.h>
+
+namespace mojifinder::client {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using protocol::server_item;
+using protocol::server_item_kind;
+
+connection::connection(const std::string& host, std::uint16_t port)
+    : peer_(fmt::format(host.find(':') == std::string::npos ? "{}:{}" : "[{}]:{}", host, port)) {
+    boost::system::error_code ec;
+    tcp::resolver resolver(io_);
+    auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service, ec);
+    if (!ec) asio::connect(socket_, endpoints, ec);
+    if (ec) throw client_error(fmt::format("cannot connect to {}: {}", peer_, ec.message()));
+    wait_for_prompt();
+}
+
+answer connection::ask(std::string_view query, answer_printer& out) {
+    if (!ready_) wait_for_prompt();
+    std::string line = fmt::format("{}\n", query);
+    boost::system::error_code ec;
+    asio::write(socket_, asio::buffer(line), ec);
+    if (ec) throw client_error(fmt::format("connection to {} lost: {}", peer_, ec.message()));
+    ready_ = false;
+
+    answer result;
+    for (;;) {
+        server_item item = next_item();
+        switch (item.kind) {
+        case server_item_kind::match: out.match(item.line); break;
+        case server_item_kind::status: out.status(item.line); break;
+        case server_item_kind::error: result.error = item.text; break;
+        case server_item_kind::answer_end: result.found = item.count; return result;
+        default: fail(item);
+        }
+    }
+}
+
+bool connection::ended_by_server() {
+    // One read is enough: an ended session has sent one short error line at most.
+    boost::system::error_code ec, ignored;
+    socket_.non_blocking(true, ignored);
+    std::size_t n = socket_.read_some(asio::buffer(buffer_), ec);
+    socket_.non_blocking(false, ignored);
+    if (!ec) reader_.feed({buffer_.data(), n});
+    else if (ec != asio::error::would_block) reader_.finish();  // closed or reset
+
+    for (;;) {
+        server_item item = reader_.next();
+        switch (item.kind) {
+        case server_item_kind::need_more: return false;
+        case server_item_kind::answer_end: break;
+        case server_item_kind::prompt: ready_ = true; break;
+        default: return true;  // an error line, the close, or garbage
+        }
+    }
+}
+
+server_item connection::next_item() {
+    for (;;) {
+        server_item item = reader_.next();
+        if (item.kind != server_item_kind::need_more) return item;
+        boost::system::error_code ec;
+        std::size_t n = socket_.read_some(asio::buffer(buffer_), ec);
+        if (ec == asio::error::eof) reader_.finish();
+        else if (ec) throw client_error(fmt::format("connection to {} lost: {}", peer_, ec.message()));
+        else reader_.feed({buffer_.data(), n});
+    }
+}
+
+void connection::wait_for_prompt() {
+    for (;;) {
+        server_item item = next_item();
+        if (item.kind == server_item_kind::prompt) {
+            ready_ = true;
+            return;
+        }
+        if (item.kind != server_item_kind::answer_end) fail(item);
+    }
+}
+
+void connection::fail(const server_item& item) const {
+    switch (item.kind) {
+    case server_item_kind::error: throw client_error(fmt::format("{}: {}", peer_, item.text));
+    case server_item_kind::closed:
+        throw client_error(fmt::format("connection to {} lost: the server closed it", peer_));
+    case server_item_kind::truncated: throw client_error(fmt::format("connection to {} lost: {}", peer_, item.text));
+    case server_item_kind::malformed:
+        throw client_error(fmt::format("unexpected output from {}: {}", peer_, item.text));
+    default: throw client_error(fmt::format("unexpected output from {}: a prompt with no answer", peer_));
+    }
+}
+
+}  // namespace mojifinder::client

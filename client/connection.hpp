@@ -1,0 +1,57 @@
+#pragma once
+// One session with mojifinderd over a blocking socket: ask a query, stream its
+// answer to the printer. The protocol itself is protocol::answer_reader's.
+#include "answer_reader.hpp"
+#include "terminal.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace mojifinder::client {
+
+// The session cannot go on: its message is the one line the user sees.
+struct client_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct answer {
+    std::size_t found = 0;
+    std::string error;  // the server's "error: " message; empty when it answered
+};
+
+class connection {
+public:
+    // Connects and waits for the first prompt.
+    connection(const std::string& host, std::uint16_t port);
+
+    // Sends `query` (one line, without its LF) and prints the answer's lines
+    // as they arrive, so a huge answer never sits in memory.
+    answer ask(std::string_view query, answer_printer& out);
+
+    // Without blocking: whether the server has ended the session while we had
+    // nothing to ask (idle timeout, shutdown). Only an ended session speaks
+    // unasked, so an error line counts as ended too.
+    bool ended_by_server();
+
+private:
+    // The next item, reading from the socket while the reader needs more.
+    protocol::server_item next_item();
+    void wait_for_prompt();
+    [[noreturn]] void fail(const protocol::server_item& item) const;
+
+    boost::asio::io_context io_;
+    boost::asio::ip::tcp::socket socket_{io_};
+    std::string peer_;  // "host:port", for messages
+    protocol::answer_reader reader_;
+    bool ready_ = false;  // the prompt came and no query has been sent since
+    std::array<char, 64 * 1024> buffer_{};
+};
+
+}  // namespace mojifinder::client
