@@ -17,7 +17,8 @@ using protocol::server_item;
 using protocol::server_item_kind;
 
 connection::connection(const std::string& host, std::uint16_t port)
-    : peer_(fmt::format(host.find(':') == std::string::npos ? "{}:{}" : "[{}]:{}", host, port)) {
+    : peer_(host.find(':') == std::string::npos ? fmt::format("{}:{}", host, port)
+                                                 : fmt::format("[{}]:{}", host, port)) {
     boost::system::error_code ec;
     tcp::resolver resolver(io_);
     auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service, ec);

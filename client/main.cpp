@@ -1,6 +1,7 @@
-// mojifinder's command line: options, then one of three modes. One-shot asks
-// the words; batch asks every line of standard input; interactive asks every
-// line typed at a libedit prompt.
+// mojifinder's command line. Flow: parse the options, pick the mode (words:
+// one-shot; no words: interactive when standard input is a terminal, else
+// batch), and ask each query on one session, opened again when the server has
+// ended it between queries. Exit status from what the queries got.
 #include "connection.hpp"
 #include "line.hpp"
 #include "terminal.hpp"
@@ -65,12 +66,20 @@ public:
     // client_error when the connection fails.
     std::optional<int> ask(std::string_view line, answer_printer& out) {
         if (is_blank(line)) return std::nullopt;
-        // The server ends the session on such a line instead of answering it.
-        if (line.find('\n') != std::string_view::npos || classify(line).kind == line_kind::hang_up) {
-            complain("not sent: a query is one line that does not start with a control character");
+        // The server would take such a line as more than one query, or end the
+        // session on it instead of answering.
+        if (line.find('\n') != std::string_view::npos) {
+            complain("not sent: a query is one line");
             return 2;
         }
-        if (!conn_ || conn_->ended_by_server()) conn_ = connect();
+        if (classify(line).kind == line_kind::hang_up) {
+            complain("not sent: a query cannot start with a control character or byte 0xFF");
+            return 2;
+        }
+        if (!conn_ || conn_->ended_by_server()) {
+            conn_.reset();  // if connecting fails, the next line tries again
+            conn_ = connect();
+        }
         answer a;
         try {
             a = conn_->ask(mojifinder::trim_ascii_space(line), out);
@@ -144,9 +153,7 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
+    } catch (const CLI::Success& e) {  // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         fmt::print(stderr, "mojifinder: {}\n{}\n", e.what(), usage);

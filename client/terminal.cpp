@@ -73,6 +73,8 @@ std::optional<std::filesystem::path> history_file() {
 line_editor::line_editor(std::optional<std::filesystem::path> history) : history_(std::move(history)) {
     std::setlocale(LC_CTYPE, "");  // so that libedit edits UTF-8 by characters, not bytes
     rl_readline_name = "mojifinder";  // for "mojifinder:" lines in ~/.editrc
+    // With the answers going to a file or pipe, the prompt and the echo must not.
+    if (!is_terminal(stdout) && is_terminal(stderr)) rl_outstream = stderr;
     using_history();
     stifle_history(history_entries);
     if (history_) read_history(history_->c_str());  // no file yet is a first run, not an error
@@ -81,13 +83,16 @@ line_editor::line_editor(std::optional<std::filesystem::path> history) : history
 std::optional<std::string> line_editor::read_line(const char* prompt) {
     std::unique_ptr<char, decltype(&std::free)> line(readline(prompt), &std::free);
     if (!line) {
-        if (is_terminal(stdout)) std::fputc('\n', stdout);  // the shell's prompt on a line of its own
+        // The shell's prompt on a line of its own.
+        if (rl_outstream != nullptr && is_terminal(rl_outstream)) std::fputc('\n', rl_outstream);
         return std::nullopt;
     }
     return std::string(line.get());
 }
 
 void line_editor::remember(const std::string& line) {
+    const HIST_ENTRY* last = history_get(history_base + history_length - 1);
+    if (last != nullptr && line == last->line) return;  // a repeated query once, as shells do
     add_history(line.c_str());
     if (history_ && write_history(history_->c_str()) != 0 && !warned_) {
         warned_ = true;

@@ -27,13 +27,22 @@ std::size_t slot_of(std::string_view word, std::size_t table_size) noexcept {
     return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(table_size)));
 }
 
-void append_hex(std::string& out, char32_t cp) {
+}  // namespace
+
+void append_answer_line(std::string& out, char32_t cp, std::string_view name) {
     static constexpr char digits[] = "0123456789ABCDEF";
+    out += "U+";
     int shift = cp > 0xFFFFF ? 20 : cp > 0xFFFF ? 16 : 12;
     for (; shift >= 0; shift -= 4) out.push_back(digits[(cp >> shift) & 0xF]);
+    out.push_back('\t');
+    char utf8[U8_MAX_LENGTH];
+    std::size_t n = 0;
+    U8_APPEND_UNSAFE(utf8, n, cp);
+    out.append(utf8, n);
+    out.push_back('\t');
+    out.append(name);
+    out += "\r\n";
 }
-
-}  // namespace
 
 class index_builder {
 public:
@@ -41,7 +50,7 @@ public:
         // Unicode 15's names fill about 5.8 MB of lines; reserving more than
         // that keeps every offset stable and costs no RSS for untouched pages.
         idx_.text_.reserve(8u << 20);
-        idx_.slots_.assign(1u << 18, 0);
+        idx_.slots_.assign(1u << 16, 0);
         UErrorCode status = U_ZERO_ERROR;
         u_enumCharNames(0x20, UCHAR_MAX_VALUE + 1, &index_builder::on_name, this,
                         U_UNICODE_CHAR_NAME, &status);
@@ -49,7 +58,14 @@ public:
             throw std::runtime_error(std::string("ICU cannot enumerate names: ") +
                                      u_errorName(status));
         idx_.line_start_.push_back(static_cast<std::uint32_t>(idx_.text_.size()));
+        take_back_shared_hex_words();
         lay_out_postings();
+        // Arrays that grew by doubling give their slack back: the index is
+        // most of the server's resident memory.
+        idx_.line_start_.shrink_to_fit();
+        idx_.self_named_.shrink_to_fit();
+        idx_.word_text_.shrink_to_fit();
+        idx_.word_size_.shrink_to_fit();
         return std::move(idx_);
     }
 
@@ -61,27 +77,24 @@ private:
     }
 
     void add(char32_t cp, std::string_view name) {
-        auto entry = static_cast<index::entry_id>(idx_.code_points_.size());
+        auto entry = static_cast<index::entry_id>(idx_.line_start_.size());
         std::string& text = idx_.text_;
-        idx_.code_points_.push_back(cp);
         idx_.line_start_.push_back(static_cast<std::uint32_t>(text.size()));
-        text += "U+";
-        append_hex(text, cp);
-        text.push_back('\t');
-        char utf8[U8_MAX_LENGTH];
-        std::size_t n = 0;
-        U8_APPEND_UNSAFE(utf8, n, cp);
-        text.append(utf8, n);
-        text.push_back('\t');
-        auto name_start = text.size();
-        text.append(name);
-        text += "\r\n";
+        append_answer_line(text, cp, name);
+        auto name_start = text.size() - 2 - name.size();
+        std::string_view hex = idx_.hex_of(entry);
 
         // ICU's names are upper-case ASCII already: only the split is needed.
         std::size_t start = 0;
         for (std::size_t i = 0; i <= name.size(); ++i) {
             if (i < name.size() && name[i] != ' ' && name[i] != '-') continue;
-            if (i > start) note_word(name_start + start, i - start, entry);
+            std::string_view word = name.substr(start, i - start);
+            if (!word.empty()) {
+                if (word == hex)
+                    idx_.self_named_.push_back(entry);
+                else
+                    note_word(name_start + start, word.size(), entry);
+            }
             start = i + 1;
         }
         word_ends_.push_back(static_cast<std::uint32_t>(occurrences_.size()));
@@ -130,6 +143,24 @@ private:
         idx_.slots_ = std::move(slots);
     }
 
+    // A character's own hex word can also be a plain word of another name
+    // ("SQUARED CJK UNIFIED IDEOGRAPH-4E00", "BRAILLE PATTERN DOTS-23456"):
+    // such a word goes through the table, with every character that has it.
+    void take_back_shared_hex_words() {
+        auto& self = idx_.self_named_;
+        auto kept = self.begin();
+        for (index::entry_id e : self) {
+            std::uint32_t id = idx_.find_word(idx_.hex_of(e));
+            if (id == index::no_word) {
+                *kept++ = e;
+            } else {
+                shared_hex_.push_back({e, id});
+                ++count_[id];
+            }
+        }
+        self.erase(kept, self.end());
+    }
+
     void lay_out_postings() {
         auto& start = idx_.posting_start_;
         start.resize(count_.size() + 1);
@@ -143,8 +174,12 @@ private:
         std::vector<std::uint32_t>& next = count_;  // reused as fill cursors
         std::copy(start.begin(), start.end() - 1, next.begin());
         std::uint32_t occ = 0;
-        for (index::entry_id e = 0; e < word_ends_.size(); ++e)
+        auto shared = shared_hex_.begin();
+        for (index::entry_id e = 0; e < word_ends_.size(); ++e) {
             for (; occ < word_ends_[e]; ++occ) idx_.postings_[next[occurrences_[occ]]++] = e;
+            for (; shared != shared_hex_.end() && shared->first == e; ++shared)
+                idx_.postings_[next[shared->second]++] = e;
+        }
     }
 
     index idx_;
@@ -152,9 +187,39 @@ private:
     std::vector<std::uint32_t> last_entry_;   // entry + 1 that last used the word
     std::vector<std::uint32_t> occurrences_;  // word ids, entry by entry
     std::vector<std::uint32_t> word_ends_;    // per entry: end of its run in occurrences_
+    std::vector<std::pair<index::entry_id, std::uint32_t>> shared_hex_;  // entry, word id
 };
 
 index index::build() { return index_builder{}.build(); }
+
+std::string_view index::hex_of(entry_id e) const noexcept {
+    const char* hex = text_.data() + line_start_[e] + 2;  // after "U+"
+    return {hex, static_cast<std::size_t>(std::find(hex, hex + 6, '\t') - hex)};
+}
+
+char32_t index::code_point(entry_id e) const noexcept {
+    char32_t cp = 0;
+    for (char c : hex_of(e)) cp = cp * 16 + static_cast<char32_t>(c <= '9' ? c - '0' : c - 'A' + 10);
+    return cp;
+}
+
+std::span<const index::entry_id> index::self_named_with(std::string_view word) const noexcept {
+    if (word.size() < 4 || word.size() > 6) return {};
+    char32_t cp = 0;
+    for (char c : word) {
+        if (c >= '0' && c <= '9')
+            cp = cp * 16 + static_cast<char32_t>(c - '0');
+        else if (c >= 'A' && c <= 'F')
+            cp = cp * 16 + static_cast<char32_t>(c - 'A' + 10);
+        else
+            return {};
+    }
+    auto it = std::lower_bound(self_named_.begin(), self_named_.end(), cp,
+                               [this](entry_id e, char32_t v) { return code_point(e) < v; });
+    // "04E00" parses as U+4E00 too, but is not the word in its name.
+    if (it == self_named_.end() || hex_of(*it) != word) return {};
+    return {&*it, 1};
+}
 
 std::string_view index::name(entry_id e) const noexcept {
     std::string_view l = line(e);
@@ -162,15 +227,20 @@ std::string_view index::name(entry_id e) const noexcept {
     return l.substr(l.rfind('\t') + 1);
 }
 
-std::span<const index::entry_id> index::entries_with(std::string_view word) const noexcept {
+std::uint32_t index::find_word(std::string_view word) const noexcept {
     std::size_t mask = slots_.size() - 1;
     for (std::size_t i = slot_of(word, slots_.size());; i = (i + 1) & mask) {
         std::uint32_t slot = slots_[i];
-        if (slot == 0) return {};
-        std::uint32_t id = slot - 1;
-        if (std::string_view(text_.data() + word_text_[id], word_size_[id]) == word)
-            return {postings_.data() + posting_start_[id], postings_.data() + posting_start_[id + 1]};
+        if (slot == 0) return no_word;
+        if (std::string_view(text_.data() + word_text_[slot - 1], word_size_[slot - 1]) == word)
+            return slot - 1;
     }
+}
+
+std::span<const index::entry_id> index::entries_with(std::string_view word) const noexcept {
+    std::uint32_t id = find_word(word);
+    if (id == no_word) return self_named_with(word);
+    return {postings_.data() + posting_start_[id], postings_.data() + posting_start_[id + 1]};
 }
 
 std::span<const index::entry_id> index::search(std::string_view query,
@@ -206,7 +276,7 @@ std::span<const index::entry_id> index::search(std::string_view query,
 }
 
 std::size_t index::memory_bytes() const noexcept {
-    return text_.capacity() + line_start_.capacity() * 4 + code_points_.capacity() * 4 +
+    return text_.capacity() + line_start_.capacity() * 4 + self_named_.capacity() * 4 +
            word_text_.capacity() * 4 + word_size_.capacity() + posting_start_.capacity() * 4 +
            postings_.capacity() * 4 + slots_.capacity() * 4;
 }

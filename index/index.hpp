@@ -21,6 +21,11 @@ struct search_scratch {
     std::vector<std::uint32_t> spare;
 };
 
+// Appends the line that answers for one character, as PROTOCOL.md defines it:
+// "U+" and at least four upper-case hex digits, TAB, the character, TAB, its
+// name, CRLF. The index stores these lines ready to send.
+void append_answer_line(std::string& out, char32_t cp, std::string_view name);
+
 class index {
 public:
     // An entry is a named character; entries are numbered in code point order,
@@ -30,10 +35,11 @@ public:
     // Reads every name from ICU's Unicode Character Database.
     static index build();
 
-    std::size_t size() const noexcept { return code_points_.size(); }
-    std::size_t word_count() const noexcept { return word_text_.size(); }
+    std::size_t size() const noexcept { return line_start_.size() - 1; }
+    // Distinct words of all names, the hex words of algorithmic names included.
+    std::size_t word_count() const noexcept { return word_text_.size() + self_named_.size(); }
 
-    char32_t code_point(entry_id e) const noexcept { return code_points_[e]; }
+    char32_t code_point(entry_id e) const noexcept;
     std::string_view name(entry_id e) const noexcept;
 
     // An entry's answer line, ready to send: "U+1F431\t🐱\tCAT FACE\r\n".
@@ -58,9 +64,18 @@ private:
     friend class index_builder;
     index() = default;
 
+    // The hex word of an algorithmic name ("4E00" in CJK UNIFIED
+    // IDEOGRAPH-4E00) belongs to that one character: such entries are found
+    // by code point instead of through the word table, which keeps ~98,000
+    // one-entry words out of it.
+    std::span<const entry_id> self_named_with(std::string_view word) const noexcept;
+    static constexpr std::uint32_t no_word = ~std::uint32_t{0};
+    std::uint32_t find_word(std::string_view word) const noexcept;  // in the word table
+    std::string_view hex_of(entry_id e) const noexcept;
+
     std::string text_;                       // every answer line, back to back
     std::vector<std::uint32_t> line_start_;  // size()+1 offsets into text_
-    std::vector<char32_t> code_points_;
+    std::vector<entry_id> self_named_;       // ascending: entries whose name has their own hex
     std::vector<std::uint32_t> word_text_;   // per word: offset of its text in text_
     std::vector<std::uint8_t> word_size_;
     std::vector<std::uint32_t> posting_start_;  // word_count()+1 offsets into postings_

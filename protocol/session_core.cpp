@@ -57,6 +57,9 @@ step session_core::next(std::string_view input, bool eof, bool stopping) {
     if (lf == std::string_view::npos && eof && (!input.empty() || discarding_))
         lf = input.size();  // a last line without LF is answered too
     if (lf != std::string_view::npos) {
+        // The bytes before this LF count too, so that whether a line reaches
+        // 1 MiB does not depend on how the reads happened to split it.
+        if (discarded_ + lf >= config::flood_limit) return close_with(error_flood, event::flood);
         consumed_ = std::min(lf + 1, input.size());
         std::string_view line = input.substr(0, lf);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

@@ -20,7 +20,7 @@ inline constexpr std::string_view error_idle = "error: idle timeout\r\n";
 inline constexpr std::string_view error_shutdown = "error: server shutting down\r\n";
 inline constexpr std::string_view error_busy = "error: server busy, try again later\r\n";
 
-// The status line's rule: 66 times U+2500 and a space.
+// The status line's rule: 66 times U+2500 (format_count() starts with the space).
 std::string_view status_rule() noexcept;
 
 // " 10 found\r\n" into `out`; returns the view of what was written.
@@ -82,6 +82,13 @@ public:
     // True while an answer is being streamed.
     bool answering() const noexcept { return answering_; }
 
+    // Between lines with nothing pending: a fresh core would behave the same.
+    bool quiet() const noexcept { return !answering_ && !discarding_; }
+
+    // True while the rest of an over-long line is being dropped: then every
+    // byte counts towards the 1 MiB limit, so any input is worth a next().
+    bool discarding() const noexcept { return discarding_; }
+
 private:
     step answer_line(std::string_view line, bool stopping);
     step continue_answer(bool stopping);
@@ -105,7 +112,7 @@ private:
     std::array<char, 32> count_{};
     std::array<char, 64> too_long_buffer_{};
     std::string_view too_long_;  // "error: line too long (limit N bytes)\r\n"
-    static constexpr std::size_t max_out = 64;
+    static constexpr std::size_t max_out = 16;
     std::array<std::string_view, max_out> out_{};
 };
 

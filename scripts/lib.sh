@@ -10,6 +10,8 @@ packages=(
   libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev catch2
   clang-14 libclang-rt-14-dev
   netcat-openbsd util-linux procps
+  python3-yaml
+  libbenchmark-dev
 )
 
 # Installs what is missing when we are root; otherwise says the one line to run.

@@ -32,7 +32,15 @@ void session_registry::stop_all() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     for (session_state* s : sessions_)
-        asio::post(s->timer.get_executor(), [st = s->shared_from_this()] { notify_stop(*st); });
+        asio::post(s->executor, [st = s->shared_from_this()] { notify_stop(*st); });
+}
+
+void session_registry::expire_overdue(const config& cfg) {
+    auto now = session_state::clock::now();
+    std::lock_guard lock(mutex_);
+    for (session_state* s : sessions_)
+        if (s->expired(now))
+            asio::post(s->executor, [st = s->shared_from_this(), &cfg] { expire(*st, cfg); });
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unicode/uchar.h>
 #include <unicode/uversion.h>
@@ -92,6 +93,9 @@ int run_server(const config& cfg) {
     auto started = clock::now();
     const index idx = index::build();
     auto built = clock::now();
+    // The build's scratch arrays were freed into the heap; hand those pages
+    // back so the resident size is the index and little else.
+    malloc_trim(0);
     log.always("mojifinderd {}: {} characters, {} words indexed in {:.1f} ms (Unicode {}, ICU {})",
                MOJIFINDER_VERSION, idx.size(), idx.word_count(),
                std::chrono::duration<double, std::milli>(built - started).count(),
@@ -112,6 +116,9 @@ int run_server(const config& cfg) {
         log.always("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.code().message());
         return 1;
     }
+    // Caught before the ready line goes out: a supervisor may signal as soon
+    // as it reads that line, and asio keeps the signal until the wait starts.
+    asio::signal_set signals(io, SIGINT, SIGTERM);
     std::string where = endpoint_text(acceptor.local_endpoint());
     std::printf("listening on %s\n", where.c_str());
     std::fflush(stdout);
@@ -119,9 +126,9 @@ int run_server(const config& cfg) {
                cfg.threads == 1 ? "" : "s", cfg.max_connections);
 
     server_context ctx{idx, cfg, log, cfg.threads > 1};
-    asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::co_spawn(io, handle_signals(ctx, signals, acceptor), asio::detached);
     asio::co_spawn(io, accept_loop(acceptor, ctx), asio::detached);
+    asio::co_spawn(io, sweep_deadlines(ctx), asio::detached);
 
     std::vector<std::jthread> helpers;
     for (unsigned i = 1; i < cfg.threads; ++i) helpers.emplace_back([&io] { io.run(); });

@@ -10,12 +10,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_set>
 
 namespace mojifinder {
@@ -23,30 +24,44 @@ namespace mojifinder {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-// What a session's watchdog and its serving coroutine share. Only touched on
-// the session's own executor (a strand when there are several threads).
+// What a session's serving coroutine shares with the deadline sweeper. The
+// sweeper only reads `deadline` and `current` (hence atomics: it may run on
+// another thread); everything else is touched on the session's own executor
+// (a strand when there are several threads).
 struct session_state : std::enable_shared_from_this<session_state> {
-    enum class phase { reading, writing, closing };
+    using clock = std::chrono::steady_clock;
+    enum class phase : std::uint8_t { reading, writing, closing };
 
-    explicit session_state(const asio::any_io_executor& ex) : timer(ex) {}
+    explicit session_state(const asio::any_io_executor& ex) : executor(ex) {}
 
-    asio::steady_timer timer;     // the watchdog's
+    void set_deadline(clock::time_point t) noexcept {
+        deadline.store(t.time_since_epoch().count(), std::memory_order_relaxed);
+    }
+    bool expired(clock::time_point now) const noexcept {
+        return now.time_since_epoch().count() >= deadline.load(std::memory_order_relaxed);
+    }
+
+    asio::any_io_executor executor;
     tcp::socket* socket = nullptr;  // null once the session has ended
-    std::chrono::steady_clock::time_point deadline;
-    std::chrono::steady_clock::time_point stop_deadline = std::chrono::steady_clock::time_point::max();
-    phase now = phase::reading;
+    std::string peer;               // "ADDR:PORT" for the log
+    std::atomic<clock::rep> deadline{0};
+    std::atomic<phase> current{phase::reading};
+    clock::time_point stop_deadline = clock::time_point::max();
     bool stopping = false;      // the server is shutting down
-    bool idle_expired = false;  // the watchdog ended a wait for a line
-    bool send_expired = false;  // the watchdog ended a write nobody reads
+    bool idle_expired = false;  // the sweeper ended a wait for a line
+    bool send_expired = false;  // the sweeper ended a write nobody reads
 };
 
-// Open sessions, so that a shutdown can tell each one.
+// Open sessions: a shutdown tells each one, and the sweeper checks their
+// deadlines.
 class session_registry {
 public:
     // False once stop_all() has run: the session must stop at once.
     bool add(session_state* s);
     void remove(session_state* s);
     void stop_all();
+    // Posts expire() to every session whose deadline has passed.
+    void expire_overdue(const config& cfg);
 
 private:
     std::mutex mutex_;
@@ -67,6 +82,13 @@ struct server_context {
 // Runs on the session's executor: finish the answer being written, then say
 // "error: server shutting down" and close.
 void notify_stop(session_state& st);
+
+// Runs on the session's executor: its deadline passed; cancel what it waits for.
+void expire(session_state& st, const config& cfg);
+
+// Every session's timeouts, from one timer: waking each session's own timer
+// (and keeping a coroutine per session for it) costs ~3 KiB per connection.
+asio::awaitable<void> sweep_deadlines(server_context& ctx);
 
 asio::awaitable<void> session(tcp::socket socket, const index& idx, server_context& ctx);
 

@@ -1,16 +1,18 @@
-// Flow: session() registers itself and runs serve() || watchdog().
-// serve() drives the sans-I/O session_core: it writes what the core hands
-// out, reads (async_read_until on the core's line_end) when the core asks,
-// and after the core's last write lingers briefly so the close is clean.
-// The watchdog sleeps until the deadline of the current phase (idle while
-// reading, send while writing, linger while closing) and, when it passes,
-// cancels the socket's pending operation; serve() sees why in session_state.
+// Flow: session() registers itself and runs serve(), which drives the sans-I/O
+// session_core: it writes what the core hands out, reads (async_read_until on
+// the core's line_end) when the core asks, and after the core's last write
+// lingers briefly so the close is clean. serve() keeps the deadline of its
+// current phase (idle while reading, send while writing, linger while
+// closing) in session_state; sweep_deadlines() checks every session's a few
+// times a second and, when one has passed, cancels that socket's pending
+// operation; serve() sees why in session_state.
 #include "server.hpp"
 #include "session_core.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,9 +23,13 @@
 namespace mojifinder {
 namespace {
 
+// While the core drops an over-long line any byte will do: waiting for a full
+// buffer would leave the last bytes before the 1 MiB limit uncounted.
 struct line_end_condition {
+    bool any_byte = false;
     template <class It>
     std::pair<It, bool> operator()(It begin, It end) const {
+        if (any_byte) return {end, begin != end};
         return protocol::line_end(begin, end);
     }
 };
@@ -38,9 +44,12 @@ namespace mojifinder {
 namespace {
 
 using clock = std::chrono::steady_clock;
+
+// Timeouts fire up to this late; never early.
+constexpr auto sweep_period = std::chrono::milliseconds(100);
+
 using asio::as_tuple;
 using asio::use_awaitable;
-using namespace asio::experimental::awaitable_operators;
 
 std::string_view event_name(protocol::event e) {
     switch (e) {
@@ -58,20 +67,16 @@ std::string_view event_name(protocol::event e) {
     return "";
 }
 
-void log_step(const server_context& ctx, const std::string& peer, const protocol::step& s) {
+void log_step(const server_context& ctx, const session_state& st, const protocol::step& s) {
     if (s.what == protocol::event::none || ctx.log.quiet()) return;
     if (s.what == protocol::event::answered)
-        ctx.log.info("{} query {:?}: {} found", peer, s.query, s.found);
+        ctx.log.info("{} query {:?}: {} found", st.peer, s.query, s.found);
     else
-        ctx.log.info("{} {}", peer, event_name(s.what));
+        ctx.log.info("{} {}", st.peer, event_name(s.what));
 }
 
-// The deadline moved earlier than the watchdog may be sleeping: wake it.
-void advance_deadline(session_state& st, clock::time_point deadline) {
-    if (deadline < st.deadline) {
-        st.deadline = deadline;
-        st.timer.cancel();
-    }
+void log_event(const server_context& ctx, const session_state& st, std::string_view what) {
+    ctx.log.info("{} {}", st.peer, what);
 }
 
 // Writes all of `out`. Every write that makes progress restarts the send
@@ -83,9 +88,9 @@ asio::awaitable<bool> send(tcp::socket& sock, std::span<const std::string_view> 
     for (std::string_view piece : out)
         if (!piece.empty()) buffers[n++] = asio::buffer(piece.data(), piece.size());
     std::size_t first = 0;
-    st.now = session_state::phase::writing;
+    st.current = session_state::phase::writing;
     while (first < n) {
-        st.deadline = std::min(clock::now() + cfg.send_timeout, st.stop_deadline);
+        st.set_deadline(std::min(clock::now() + cfg.send_timeout, st.stop_deadline));
         auto [ec, written] = co_await sock.async_write_some(
             std::span(buffers.data() + first, n - first), as_tuple(use_awaitable));
         if (ec) co_return false;
@@ -102,8 +107,8 @@ asio::awaitable<void> linger(tcp::socket& sock, session_state& st) {
     boost::system::error_code ec;
     sock.shutdown(tcp::socket::shutdown_send, ec);
     if (ec) co_return;
-    st.now = session_state::phase::closing;
-    advance_deadline(st, clock::now() + config::linger);
+    st.current = session_state::phase::closing;
+    st.set_deadline(clock::now() + config::linger);
     std::array<char, 512> sink;
     for (;;) {
         auto [read_ec, n] = co_await sock.async_read_some(asio::buffer(sink), as_tuple(use_awaitable));
@@ -111,70 +116,62 @@ asio::awaitable<void> linger(tcp::socket& sock, session_state& st) {
     }
 }
 
-asio::awaitable<void> serve(tcp::socket& sock, protocol::session_core& core, session_state& st,
-                            server_context& ctx, const std::string& peer) {
+asio::awaitable<void> serve(tcp::socket& sock, const index& idx, session_state& st,
+                            server_context& ctx) {
     const config& cfg = ctx.cfg;
     std::string input;
     std::size_t head = 0;  // input before head is consumed
     bool eof = false;
-    protocol::step s = core.start();
+    // The core exists while the session has something to do: a quiet
+    // session keeps none of its answer machinery.
+    auto core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
+    protocol::step s = core->start();
     for (;;) {
         if (!s.out.empty() && !co_await send(sock, s.out, st, cfg)) {
-            ctx.log.info("{} dropped: {}", peer, st.send_expired ? "send timeout" : "write failed");
+            log_event(ctx, st, st.send_expired ? "dropped: send timeout" : "dropped: write failed");
             co_return;
         }
         if (s.kind == protocol::step_kind::close) break;
         if (s.kind == protocol::step_kind::read) {
             input.erase(0, head);
             head = 0;
-            if (st.now != session_state::phase::reading) {
+            if (st.current != session_state::phase::reading) {
                 // A line was just answered: the idle time starts now.
-                st.now = session_state::phase::reading;
-                st.deadline = clock::now() + cfg.idle_timeout;
+                st.current = session_state::phase::reading;
+                st.set_deadline(clock::now() + cfg.idle_timeout);
             }
-            auto [ec, n] = co_await asio::async_read_until(
-                sock, asio::dynamic_buffer(input, core.input_limit()), line_end_condition{},
-                as_tuple(use_awaitable));
+            boost::system::error_code ec;
+            if (input.empty() && core->quiet()) {
+                // A quiet session holds no input buffer and no core: wait for
+                // bytes first, and allocate when they are there.
+                std::string().swap(input);
+                core.reset();
+                std::tie(ec) = co_await sock.async_wait(tcp::socket::wait_read, as_tuple(use_awaitable));
+                core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
+            }
+            if (!ec) {
+                std::tie(ec, std::ignore) = co_await asio::async_read_until(
+                    sock, asio::dynamic_buffer(input, core->input_limit()),
+                    line_end_condition{core->discarding()}, as_tuple(use_awaitable));
+            }
             if (ec == asio::error::eof) {
                 eof = true;
             } else if (ec == asio::error::operation_aborted && st.idle_expired) {
-                s = core.idle_timeout();
-                log_step(ctx, peer, s);
+                s = core->idle_timeout();
+                log_step(ctx, st, s);
                 continue;
             } else if (ec && ec != asio::error::operation_aborted && ec != asio::error::not_found) {
-                ctx.log.info("{} connection lost: {}", peer, ec.message());
+                log_event(ctx, st, "connection lost: " + ec.message());
                 co_return;
             }
             // operation_aborted without idle_expired: a shutdown, which next() reports.
             // not_found: the buffer is full with no LF, which next() drops.
         }
-        s = core.next(std::string_view(input).substr(head), eof, st.stopping);
-        log_step(ctx, peer, s);
-        head += core.consumed();
+        s = core->next(std::string_view(input).substr(head), eof, st.stopping);
+        log_step(ctx, st, s);
+        head += core->consumed();
     }
     co_await linger(sock, st);
-}
-
-asio::awaitable<void> watchdog(tcp::socket& sock, session_state& st, const config& cfg) {
-    // Sleeping at most the shorter timeout at a time means serve() never has
-    // to wake the watchdog when it switches from reading to writing.
-    const auto nap = std::min<clock::duration>(cfg.idle_timeout, cfg.send_timeout);
-    for (;;) {
-        st.timer.expires_at(std::min(st.deadline, clock::now() + nap));
-        co_await st.timer.async_wait(as_tuple(use_awaitable));
-        auto cs = co_await asio::this_coro::cancellation_state;
-        if (cs.cancelled() != asio::cancellation_type::none) co_return;
-        if (clock::now() < st.deadline) continue;
-        switch (st.now) {
-        case session_state::phase::reading: st.idle_expired = true; break;
-        case session_state::phase::writing: st.send_expired = true; break;
-        case session_state::phase::closing: break;
-        }
-        // serve() takes over with a fresh deadline for what it still writes.
-        st.deadline = clock::now() + cfg.send_timeout;
-        boost::system::error_code ec;
-        sock.cancel(ec);
-    }
 }
 
 }  // namespace
@@ -183,34 +180,78 @@ void notify_stop(session_state& st) {
     if (st.socket == nullptr || st.stopping) return;
     st.stopping = true;
     st.stop_deadline = clock::now() + config::shutdown_grace;
-    if (st.now == session_state::phase::reading) {
+    if (st.current == session_state::phase::reading) {
         boost::system::error_code ec;
         st.socket->cancel(ec);
-    } else {
-        advance_deadline(st, st.stop_deadline);
+    } else if (!st.expired(st.stop_deadline)) {
+        st.set_deadline(st.stop_deadline);
     }
 }
 
-asio::awaitable<void> session(tcp::socket sock, const index& idx, server_context& ctx) {
+void expire(session_state& st, const config& cfg) {
+    auto now = clock::now();
+    if (st.socket == nullptr || !st.expired(now)) return;  // ended, or moved on since the sweep
+    switch (st.current.load()) {
+    case session_state::phase::reading: st.idle_expired = true; break;
+    case session_state::phase::writing: st.send_expired = true; break;
+    case session_state::phase::closing: break;
+    }
+    // serve() takes over with a fresh deadline for what it still writes.
+    st.set_deadline(now + cfg.send_timeout);
+    boost::system::error_code ec;
+    st.socket->cancel(ec);
+}
+
+asio::awaitable<void> sweep_deadlines(server_context& ctx) {
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    while (!ctx.stopping.load() || ctx.active.load() > 0) {
+        tick.expires_after(sweep_period);
+        co_await tick.async_wait(as_tuple(use_awaitable));
+        ctx.sessions.expire_overdue(ctx.cfg);
+    }
+}
+
+// The session's bookkeeping lives in plain functions: whatever a coroutine
+// computes stays in its frame for the session's whole life.
+namespace {
+
+std::shared_ptr<session_state> open_session(tcp::socket& sock, server_context& ctx) {
     auto st = std::make_shared<session_state>(sock.get_executor());
     st->socket = &sock;
-    st->deadline = clock::now() + ctx.cfg.idle_timeout;
+    st->set_deadline(clock::now() + ctx.cfg.idle_timeout);
     if (!ctx.sessions.add(st.get())) st->stopping = true;
-    std::string peer;
-    try {
-        boost::system::error_code ec;
-        auto remote = sock.remote_endpoint(ec);
-        peer = ec ? std::string("?") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
-        ctx.log.info("{} connected", peer);
-        protocol::session_core core(idx, ctx.cfg.max_line);
-        co_await (serve(sock, core, *st, ctx, peer) || watchdog(sock, *st, ctx.cfg));
-    } catch (const std::exception& e) {
-        ctx.log.always("{} session error: {}", peer, e.what());
+    boost::system::error_code ec;
+    auto remote = sock.remote_endpoint(ec);
+    st->peer = ec ? std::string("?") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
+    ctx.log.info("{} connected", st->peer);
+    return st;
+}
+
+void close_session(session_state& st, server_context& ctx, std::exception_ptr error) {
+    if (error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            ctx.log.always("{} session error: {}", st.peer, e.what());
+        }
     }
-    st->socket = nullptr;
-    ctx.sessions.remove(st.get());
+    st.socket = nullptr;
+    ctx.sessions.remove(&st);
     ctx.active.fetch_sub(1, std::memory_order_relaxed);
-    ctx.log.info("{} closed", peer);
+    ctx.log.info("{} closed", st.peer);
+}
+
+}  // namespace
+
+asio::awaitable<void> session(tcp::socket sock, const index& idx, server_context& ctx) {
+    std::shared_ptr<session_state> st = open_session(sock, ctx);
+    std::exception_ptr error;
+    try {
+        co_await serve(sock, idx, *st, ctx);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    close_session(*st, ctx, error);
 }
 
 }  // namespace mojifinder

@@ -111,7 +111,10 @@ std::optional<std::string> child_process::read_stdout_line(std::chrono::millisec
     }
 }
 
-void child_process::signal(int signo) { kill(pid_, signo); }
+void child_process::signal(int signo) {
+    // Once reaped, the pid may already belong to another process.
+    if (!status_) kill(pid_, signo);
+}
 
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
     auto deadline = clock::now() + timeout;
@@ -132,6 +135,15 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
         if (out_.size() + err_.size() == before) break;
     }
     return status_;
+}
+
+bool child_process::wait_for_err(std::string_view text, std::chrono::milliseconds timeout) {
+    auto deadline = clock::now() + timeout;
+    while (err_.find(text) == std::string::npos) {
+        if (clock::now() >= deadline) return false;
+        pump(std::chrono::milliseconds(std::min(ms_until(deadline), 50)));
+    }
+    return true;
 }
 
 long child_process::rss_kib() const {
@@ -156,8 +168,10 @@ int child_process::open_descriptors() const {
     return n;
 }
 
-server_process::server_process(std::vector<std::string> extra_args) {
-    std::vector<std::string> argv{server_path(), "--port", "0"};
+server_process::server_process(std::vector<std::string> extra_args,
+                               std::vector<std::string> wrapper) {
+    std::vector<std::string> argv = std::move(wrapper);
+    argv.insert(argv.end(), {server_path(), "--port", "0"});
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     proc_ = std::make_unique<child_process>(argv);
     auto line = proc_->read_stdout_line(30s);
@@ -176,9 +190,10 @@ std::optional<int> server_process::stop(std::chrono::milliseconds timeout) {
     return proc_->wait(timeout);
 }
 
-connection::connection(unsigned short port) {
+connection::connection(unsigned short port, int receive_buffer) {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     check(fd_ >= 0, "socket");
+    if (receive_buffer > 0) set_receive_buffer(receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -278,6 +293,20 @@ std::string status_line(std::size_t count) {
     std::string line;
     for (int i = 0; i < 66; ++i) line += "\u2500";
     return line + " " + std::to_string(count) + " found\r\n";
+}
+
+std::string cat_face_answer() {
+    return "U+1F431\t\U0001F431\tCAT FACE\r\n"
+           "U+1F638\t\U0001F638\tGRINNING CAT FACE WITH SMILING EYES\r\n"
+           "U+1F639\t\U0001F639\tCAT FACE WITH TEARS OF JOY\r\n"
+           "U+1F63A\t\U0001F63A\tSMILING CAT FACE WITH OPEN MOUTH\r\n"
+           "U+1F63B\t\U0001F63B\tSMILING CAT FACE WITH HEART-SHAPED EYES\r\n"
+           "U+1F63C\t\U0001F63C\tCAT FACE WITH WRY SMILE\r\n"
+           "U+1F63D\t\U0001F63D\tKISSING CAT FACE WITH CLOSED EYES\r\n"
+           "U+1F63E\t\U0001F63E\tPOUTING CAT FACE\r\n"
+           "U+1F63F\t\U0001F63F\tCRYING CAT FACE\r\n"
+           "U+1F640\t\U0001F640\tWEARY CAT FACE\r\n" +
+           status_line(10) + "?> ";
 }
 
 }  // namespace mojifinder::testing

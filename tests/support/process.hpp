@@ -34,6 +34,9 @@ public:
     void signal(int signo);
     // Waits for exit; nullopt on timeout. Afterwards stdout()/stderr() hold everything.
     std::optional<int> wait(std::chrono::milliseconds timeout = 20s);
+    // Collects standard error until it contains `text`, while the child runs:
+    // to see a log line as it happens. False on timeout.
+    bool wait_for_err(std::string_view text, std::chrono::milliseconds timeout = 10s);
 
     const std::string& out() const noexcept { return out_; }
     const std::string& err() const noexcept { return err_; }
@@ -53,10 +56,13 @@ private:
     std::optional<int> status_;
 };
 
-// mojifinderd on 127.0.0.1 and a free port. Extra arguments are appended.
+// mojifinderd on 127.0.0.1 and a free port. Extra arguments are appended;
+// `wrapper` goes before the server's path (e.g. prlimit and its options, which
+// execs the server, so pid() is still the server's).
 class server_process {
 public:
-    explicit server_process(std::vector<std::string> extra_args = {});
+    explicit server_process(std::vector<std::string> extra_args = {},
+                            std::vector<std::string> wrapper = {});
     ~server_process();
 
     unsigned short port() const noexcept { return port_; }
@@ -73,7 +79,9 @@ private:
 // A blocking TCP connection to 127.0.0.1 with deadlines on every wait.
 class connection {
 public:
-    explicit connection(unsigned short port);
+    // A receive_buffer (bytes, SO_RCVBUF) is set before connecting, so the
+    // window the server is offered is small from the start.
+    explicit connection(unsigned short port, int receive_buffer = 0);
     ~connection();
     connection(connection&& other) noexcept;
     connection(const connection&) = delete;
@@ -83,7 +91,10 @@ public:
     void shutdown_write();
     // Closes with SO_LINGER 0: the peer sees a reset.
     void reset();
-    // Sets SO_RCVBUF before the data flows (call right after connecting).
+    // Sets SO_RCVBUF before the data flows (call right after connecting). The
+    // window already offered does not shrink: data the server sends into it
+    // is dropped and retransmitted with backoff, which can stall reading for
+    // many seconds later; the constructor's receive_buffer avoids that.
     void set_receive_buffer(int bytes);
 
     // Reads until the received bytes end with `suffix`; returns them all
@@ -115,5 +126,9 @@ std::string client_path();
 
 // "?> " + the answer lines + status line + "?> ": what a query gets.
 std::string status_line(std::size_t count);
+
+// What a session writes after "cat face\n": its 10 lines, the status line and
+// the prompt. A well-behaved client checks it while others misbehave.
+std::string cat_face_answer();
 
 }  // namespace mojifinder::testing

@@ -1,0 +1,194 @@
+// mojifinder-micro: Google Benchmark micro-benchmarks of the index and the
+// protocol core, without sockets.
+//
+//   IndexBuild            index::build(), every name read from ICU
+//   Search/<query>        index::search() for small, medium and huge answers
+//   Format/<query>        protocol::session_core over one query line: search,
+//                         then every step until the prompt; bytes = the sum
+//                         of the steps' out buffers (what the server writes)
+//   SearchLatency/mix     200,000 single searches over 1 to 3 word queries
+//                         with small answers, each timed with steady_clock
+//                         (then SearchLatency/<query>: each query alone);
+//                         the counters p50_ns, p99_ns, p999_ns and max_ns come
+//                         from sorting them (Google Benchmark itself reports
+//                         only means). clock_ns is the cost of one clock read,
+//                         included in every sample, so the figures are an
+//                         upper bound.
+//
+// Usual Google Benchmark flags apply, e.g. --benchmark_filter=Search
+// --benchmark_format=json. bench/run reads p99_ns from SearchLatency/mix.
+#include "index.hpp"
+#include "session_core.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using mojifinder::index;
+using mojifinder::search_scratch;
+namespace protocol = mojifinder::protocol;
+
+const index& shared_index() {
+    static const index idx = index::build();
+    return idx;
+}
+
+struct sized_query {
+    const char* size;  // small, medium, huge
+    const char* text;
+};
+
+constexpr sized_query sized_queries[] = {
+    {"small", "cat face"},
+    {"small", "chess black"},
+    {"small", "arrow left"},
+    {"medium", "arrow"},
+    {"medium", "latin small letter"},
+    {"huge", "CJK"},
+    {"huge", "letter"},
+};
+
+// 1 to 3 words, each answer a handful of lines: what SearchLatency times.
+constexpr const char* small_queries[] = {
+    "snowman", "cat face", "chess black", "arrow left", "black chess knight", "smiling cat face",
+};
+
+void index_build(benchmark::State& state) {
+    std::size_t entries = 0;
+    for (auto _ : state) {
+        index idx = index::build();
+        entries = idx.size();
+        benchmark::DoNotOptimize(entries);
+    }
+    state.counters["entries"] = static_cast<double>(entries);
+}
+
+void search(benchmark::State& state, std::string_view query) {
+    const index& idx = shared_index();
+    search_scratch scratch;
+    std::size_t found = 0;
+    for (auto _ : state) {
+        auto matches = idx.search(query, scratch);
+        found = matches.size();
+        benchmark::DoNotOptimize(matches.data());
+    }
+    state.counters["matches"] = static_cast<double>(found);
+}
+
+// One query line through a session: the step that answers it, then every
+// step while the answer streams. Returns the bytes the server would write.
+std::size_t run_query(protocol::session_core& core, std::string_view line) {
+    std::size_t bytes = 0;
+    auto count = [&](const protocol::step& s) {
+        for (std::string_view piece : s.out) bytes += piece.size();
+        benchmark::DoNotOptimize(s.out.data());
+    };
+    protocol::step s = core.next(line, false, false);
+    count(s);
+    while (core.answering()) {
+        s = core.next({}, false, false);
+        count(s);
+    }
+    return bytes;
+}
+
+void format(benchmark::State& state, std::string_view query) {
+    const index& idx = shared_index();
+    protocol::session_core core(idx, 4096);
+    core.start();
+    std::string line = std::string(query) + "\n";
+    std::size_t per_answer = 0;
+    std::int64_t total = 0;
+    for (auto _ : state) {
+        per_answer = run_query(core, line);
+        total += static_cast<std::int64_t>(per_answer);
+    }
+    state.SetBytesProcessed(total);
+    state.counters["answer_bytes"] = static_cast<double>(per_answer);
+}
+
+void search_latency(benchmark::State& state, std::vector<std::string_view> queries) {
+    using clock = std::chrono::steady_clock;
+    const index& idx = shared_index();
+    search_scratch scratch;
+    const std::size_t n = static_cast<std::size_t>(state.range(0));
+    const std::size_t query_count = queries.size();
+    std::vector<std::uint32_t> samples(n);
+    std::size_t largest = 0;
+    // Warm the scratch and the caches the way a running server has them.
+    for (std::size_t i = 0; i < 10'000; ++i) idx.search(queries[i % query_count], scratch);
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < n; ++i) {
+            std::string_view q = queries[i % query_count];
+            auto t0 = clock::now();
+            auto matches = idx.search(q, scratch);
+            auto t1 = clock::now();
+            benchmark::DoNotOptimize(matches.data());
+            largest = std::max(largest, matches.size());
+            samples[i] = static_cast<std::uint32_t>(
+                std::min<std::int64_t>(std::chrono::nanoseconds(t1 - t0).count(), UINT32_MAX));
+        }
+    }
+    // The cost of the clock itself, which every sample includes once.
+    std::vector<std::int64_t> reads(10'001);
+    for (auto& r : reads) r = clock::now().time_since_epoch().count();
+    std::vector<std::int64_t> gaps;
+    for (std::size_t i = 1; i < reads.size(); ++i) gaps.push_back(reads[i] - reads[i - 1]);
+    std::sort(gaps.begin(), gaps.end());
+
+    std::sort(samples.begin(), samples.end());
+    auto at = [&](double fraction) {
+        std::size_t i = std::min(n - 1, static_cast<std::size_t>(fraction * static_cast<double>(n)));
+        return static_cast<double>(samples[i]);
+    };
+    state.counters["searches"] = static_cast<double>(n);
+    state.counters["p50_ns"] = at(0.50);
+    state.counters["p90_ns"] = at(0.90);
+    state.counters["p99_ns"] = at(0.99);
+    state.counters["p999_ns"] = at(0.999);
+    state.counters["max_ns"] = static_cast<double>(samples.back());
+    state.counters["clock_ns"] = static_cast<double>(gaps[gaps.size() / 2]);
+    state.counters["largest_answer"] = static_cast<double>(largest);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::RegisterBenchmark("IndexBuild", index_build)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+    for (const auto& q : sized_queries)
+        benchmark::RegisterBenchmark((std::string("Search/") + q.size + "/" + q.text).c_str(),
+                                     [q](benchmark::State& s) { search(s, q.text); })
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(0.2);
+    for (const auto& q : sized_queries)
+        benchmark::RegisterBenchmark((std::string("Format/") + q.size + "/" + q.text).c_str(),
+                                     [q](benchmark::State& s) { format(s, q.text); })
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(0.2);
+    // All the small queries in turn (the figure bench/run reports), then each alone.
+    std::vector<std::string_view> all(std::begin(small_queries), std::end(small_queries));
+    benchmark::RegisterBenchmark("SearchLatency/mix", [all](benchmark::State& s) { search_latency(s, all); })
+        ->Arg(200'000)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+    for (const char* q : small_queries)
+        benchmark::RegisterBenchmark((std::string("SearchLatency/") + q).c_str(),
+                                     [q](benchmark::State& s) { search_latency(s, {q}); })
+            ->Arg(200'000)
+            ->Iterations(1)
+            ->Unit(benchmark::kMillisecond);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+    // Built before any timing, so that the first benchmark does not pay for it.
+    shared_index();
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,270 @@
+// mojifinder-probe: the two measurements of bench/run that the load
+// generator cannot make.
+//
+//   mojifinder-probe startup [--runs N] [--server-cpu C] [--query Q] -- SERVER [ARGS...]
+//     N times: fork, pin the child to core C, exec SERVER ARGS (which must
+//     print "listening on HOST:PORT" on standard output, as mojifinderd
+//     --port 0 does), read that line, connect, read the prompt, send Q, read
+//     the answer to its prompt; the time is from before the fork to the end of
+//     the answer. Also the server's RSS right then. Then SIGKILL, reap.
+//
+//   mojifinder-probe hold --port P --pid PID [--connections N] [--query Q]
+//                        [--terminator T] [--no-prompt] [--settle SECONDS] [--quiet SECONDS]
+//     Samples PID's RSS; opens N connections (reading each prompt) and holds
+//     them; after --settle samples again; then sends Q once on every
+//     connection and reads every answer (to T, by default the prompt after
+//     the status line); after --settle samples again, and after --quiet more
+//     seconds once more (servers shrink the buffers of quiet sessions: Redis
+//     after 2 s); closes them all; after --settle samples a last time.
+//     Connections are opened and answered in batches of 256. Works against
+//     redis-server too:
+//     --no-prompt --query PING --terminator '+PONG\r\n'.
+//
+// Each prints one JSON object on one line. Blocking sockets: these measure
+// the server at rest, not under load.
+#include "net.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mojifinder::bench {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+[[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error(what);
+}
+
+int connect_to(std::uint16_t port, std::size_t i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) fail(fmt::format("socket: {}", std::strerror(errno)));
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // Past 16,000 connections, spread over 127.0.0.x like mojifinder-bench.
+    if (i >= source_addresses::per_address) {
+        ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        sockaddr_in src{};
+        src.sin_family = AF_INET;
+        src.sin_addr.s_addr = htonl((127u << 24) | static_cast<std::uint32_t>(1 + i / source_addresses::per_address));
+        if (::bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0)
+            fail(fmt::format("bind: {}", std::strerror(errno)));
+    }
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int attempt = 0;; ++attempt) {
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) return fd;
+        if (errno != ECONNREFUSED || attempt == 100) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    int e = errno;
+    ::close(fd);
+    fail(fmt::format("connect to port {}: {}", port, std::strerror(e)));
+}
+
+void send_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail(fmt::format("send: {}", std::strerror(errno)));
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+// Reads until the bytes received end with `terminator`; returns the count.
+std::size_t read_to(int fd, std::string_view terminator) {
+    char buf[65536];
+    std::string tail;
+    std::size_t total = 0;
+    for (;;) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(fmt::format("recv: {}", std::strerror(errno)));
+        if (n == 0) fail("the server closed the connection");
+        total += static_cast<std::size_t>(n);
+        tail.append(buf, static_cast<std::size_t>(n));
+        if (tail.size() > terminator.size()) tail.erase(0, tail.size() - terminator.size());
+        if (tail == terminator) return total;
+    }
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+struct startup_options {
+    unsigned runs = 10;
+    int server_cpu = -1;
+    std::string query = "cat face";
+    std::vector<std::string> command;
+};
+
+int startup(const startup_options& opt) {
+    std::vector<double> ms, rss;
+    for (unsigned r = 0; r < opt.runs; ++r) {
+        int out[2];
+        if (::pipe2(out, O_CLOEXEC) != 0) fail("pipe");
+        auto t0 = clock::now();
+        pid_t pid = ::fork();
+        if (pid < 0) fail("fork");
+        if (pid == 0) {
+            if (opt.server_cpu >= 0) {
+                cpu_set_t set;
+                CPU_ZERO(&set);
+                CPU_SET(opt.server_cpu, &set);
+                ::sched_setaffinity(0, sizeof set, &set);
+            }
+            ::dup2(out[1], 1);
+            int null = ::open("/dev/null", O_WRONLY);
+            if (null >= 0) ::dup2(null, 2);
+            std::vector<char*> argv;
+            for (const auto& a : opt.command) argv.push_back(const_cast<char*>(a.c_str()));
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        std::string line;
+        char c;
+        while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+        ::close(out[0]);
+        auto colon = line.rfind(':');
+        if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+            fail(fmt::format("the server printed {:?}, not \"listening on HOST:PORT\"", line));
+        }
+        auto port = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+        int fd = connect_to(port, 0);
+        read_to(fd, "?> ");
+        send_all(fd, opt.query + "\n");
+        read_to(fd, "\r\n?> ");
+        auto t1 = clock::now();
+        rss.push_back(static_cast<double>(rss_kib(pid)));
+        ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        ::close(fd);
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+    fmt::print("{{\"runs\":{},\"median_ms\":{:.2f},\"min_ms\":{:.2f},\"max_ms\":{:.2f},\"rss_kib\":{:.0f}}}\n",
+               opt.runs, median(ms), *std::min_element(ms.begin(), ms.end()),
+               *std::max_element(ms.begin(), ms.end()), median(rss));
+    return 0;
+}
+
+struct hold_options {
+    std::uint16_t port = 0;
+    int pid = 0;
+    std::size_t connections = 10000;
+    std::string query = "cat face";
+    std::string terminator = "\\r\\n?> ";
+    bool no_prompt = false;
+    double settle = 2;
+    double quiet = 5;
+};
+
+int hold(const hold_options& opt) {
+    std::string terminator = unescape(opt.terminator);
+    std::string line = opt.query + "\n";
+    std::size_t limit = raise_descriptor_limit();
+    if (opt.connections + 16 > limit)
+        fail(fmt::format("{} connections need more descriptors than the limit of {}", opt.connections, limit));
+    auto settle = [&] { std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle)); };
+
+    long before = rss_kib(opt.pid);
+    std::vector<int> fds;
+    fds.reserve(opt.connections);
+    // In batches: the handshakes of a batch complete in the kernel, then the
+    // prompts are read, with never more than a batch in the accept queue.
+    constexpr std::size_t batch = 256;
+    for (std::size_t i = 0; i < opt.connections; i += batch) {
+        std::size_t end = std::min(opt.connections, i + batch);
+        for (std::size_t j = i; j < end; ++j) fds.push_back(connect_to(opt.port, j));
+        if (!opt.no_prompt)
+            for (std::size_t j = i; j < end; ++j) read_to(fds[j], "?> ");
+    }
+    settle();
+    long idle = rss_kib(opt.pid);
+    for (std::size_t i = 0; i < fds.size(); i += batch) {
+        std::size_t end = std::min(fds.size(), i + batch);
+        for (std::size_t j = i; j < end; ++j) send_all(fds[j], line);
+        for (std::size_t j = i; j < end; ++j) read_to(fds[j], terminator);
+    }
+    settle();
+    long answered = rss_kib(opt.pid);
+    std::this_thread::sleep_for(std::chrono::duration<double>(opt.quiet));
+    long quiet = rss_kib(opt.pid);
+    for (int fd : fds) ::close(fd);
+    settle();
+    long closed = rss_kib(opt.pid);
+    auto per = [&](long kib) {
+        return static_cast<double>(kib - before) * 1024.0 / static_cast<double>(opt.connections);
+    };
+    fmt::print(
+        "{{\"connections\":{},\"rss_before_kib\":{},\"rss_idle_kib\":{},\"rss_answered_kib\":{},"
+        "\"rss_quiet_kib\":{},\"rss_closed_kib\":{},\"idle_bytes_per_connection\":{:.0f},"
+        "\"answered_bytes_per_connection\":{:.0f},\"quiet_bytes_per_connection\":{:.0f}}}\n",
+        opt.connections, before, idle, answered, quiet, closed, per(idle), per(answered), per(quiet));
+    return 0;
+}
+
+}  // namespace
+}  // namespace mojifinder::bench
+
+int main(int argc, char** argv) {
+    using namespace mojifinder::bench;
+    CLI::App app("Start-up time and memory per connection of a line-protocol server.", "mojifinder-probe");
+    app.require_subcommand(1);
+
+    startup_options so;
+    auto* st = app.add_subcommand("startup", "time from exec to the first answer, median of --runs");
+    st->add_option("--runs", so.runs, "start-ups")->capture_default_str()->check(CLI::Range(1u, 1000u));
+    st->add_option("--server-cpu", so.server_cpu, "pin the server to this core");
+    st->add_option("--query", so.query, "the first query")->capture_default_str();
+    st->add_option("command", so.command, "the server and its arguments (after --)")->required();
+
+    hold_options ho;
+    auto* h = app.add_subcommand("hold", "RSS of a running server with N connections idle, then answered");
+    h->add_option("--port", ho.port, "server port")->required();
+    h->add_option("--pid", ho.pid, "the server's process id")->required();
+    h->add_option("-c,--connections", ho.connections, "connections")->capture_default_str();
+    h->add_option("--query", ho.query, "the query sent once on each")->capture_default_str();
+    h->add_option("--terminator", ho.terminator, "the bytes that end an answer (escapes as in mojifinder-bench)")
+        ->capture_default_str();
+    h->add_flag("--no-prompt", ho.no_prompt, "no prompt after connecting (redis-server)");
+    h->add_option("--settle", ho.settle, "seconds before each sample")->capture_default_str();
+    h->add_option("--quiet", ho.quiet, "further seconds, after the answers, before the quiet sample")
+        ->capture_default_str();
+
+    CLI11_PARSE(app, argc, argv);
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        return st->parsed() ? startup(so) : hold(ho);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "mojifinder-probe: {}\n", e.what());
+        return 1;
+    }
+}

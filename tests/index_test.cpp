@@ -1,0 +1,381 @@
+// The index against ICU itself: what it holds, every answer line byte for
+// byte, every posting list, and search by known answers and by brute force.
+// Flow: icu_names() asks ICU for the name of every code point once; each test
+// walks that list and the index side by side, counting mismatches and keeping
+// the first one for the report, so a failure is one readable assertion.
+#include "index.hpp"
+#include "words.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <functional>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+using mojifinder::search_scratch;
+using entry_id = mojifinder::index::entry_id;
+
+namespace {
+
+const mojifinder::index& the_index() {
+    static const mojifinder::index idx = mojifinder::index::build();
+    return idx;
+}
+
+// What the index should hold, read from ICU one code point at a time, the
+// way PROTOCOL.md defines it (not the enumeration the index itself uses).
+struct named_char {
+    char32_t code_point;
+    std::string name;
+};
+
+const std::vector<named_char>& icu_names() {
+    static const std::vector<named_char> names = [] {
+        std::vector<named_char> all;
+        char buffer[256];
+        std::size_t failures = 0;
+        for (UChar32 c = 0x20; c <= 0x10FFFF; ++c) {
+            UErrorCode status = U_ZERO_ERROR;
+            int32_t size = u_charName(c, U_UNICODE_CHAR_NAME, buffer, sizeof buffer, &status);
+            if (U_FAILURE(status)) ++failures;
+            else if (size > 0) all.push_back({static_cast<char32_t>(c), std::string(buffer, std::size_t(size))});
+        }
+        REQUIRE(failures == 0);
+        return all;
+    }();
+    return names;
+}
+
+std::string utf8(char32_t cp) {
+    std::string out;
+    icu::UnicodeString(static_cast<UChar32>(cp)).toUTF8String(out);
+    return out;
+}
+
+std::string expected_line(const named_char& c) {
+    return fmt::format("U+{:04X}\t{}\t{}\r\n", static_cast<std::uint32_t>(c.code_point), utf8(c.code_point),
+                       c.name);
+}
+
+// The words of an ICU name: they are upper-case ASCII, separated by ' ' or '-'.
+std::vector<std::string> name_words(std::string_view name) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : name) {
+        if (c == ' ' || c == '-') {
+            if (!word.empty()) words.push_back(std::move(word));
+            word.clear();
+        } else {
+            word.push_back(c);
+        }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    return words;
+}
+
+std::vector<char32_t> code_points(std::span<const entry_id> entries) {
+    std::vector<char32_t> out;
+    for (auto e : entries) out.push_back(the_index().code_point(e));
+    return out;
+}
+
+std::vector<char32_t> search(std::string_view query) {
+    search_scratch scratch;
+    return code_points(the_index().search(query, scratch));
+}
+
+// Every named character whose name has each word of the query.
+std::vector<char32_t> brute_force(std::string_view query) {
+    std::string scratch;
+    std::vector<std::string_view> query_words;
+    mojifinder::split_words(query, scratch, query_words);
+    std::vector<char32_t> out;
+    if (query_words.empty()) return out;
+    for (const auto& c : icu_names()) {
+        auto words = name_words(c.name);
+        bool all = std::all_of(query_words.begin(), query_words.end(), [&](std::string_view w) {
+            return std::find(words.begin(), words.end(), w) != words.end();
+        });
+        if (all) out.push_back(c.code_point);
+    }
+    return out;
+}
+
+std::optional<entry_id> find_entry(char32_t cp) {
+    const mojifinder::index& idx = the_index();
+    entry_id lo = 0, hi = static_cast<entry_id>(idx.size());
+    while (lo < hi) {
+        entry_id mid = lo + (hi - lo) / 2;
+        if (idx.code_point(mid) < cp) lo = mid + 1; else hi = mid;
+    }
+    if (lo < idx.size() && idx.code_point(lo) == cp) return lo;
+    return std::nullopt;
+}
+
+std::vector<char32_t> cat_faces() {
+    return {0x1F431, 0x1F638, 0x1F639, 0x1F63A, 0x1F63B, 0x1F63C, 0x1F63D, 0x1F63E, 0x1F63F, 0x1F640};
+}
+
+constexpr std::size_t icu72_named_count = 149186;
+constexpr std::size_t icu72_cjk_count = 98263;
+
+}  // namespace
+
+TEST_CASE("the index holds every code point from U+0020 up that ICU 72 names", "[index]") {
+    const mojifinder::index& idx = the_index();
+    const auto& names = icu_names();
+    CHECK(names.size() == icu72_named_count);
+    REQUIRE(idx.size() == names.size());
+
+    std::size_t wrong = 0;
+    std::string first_wrong;
+    for (entry_id e = 0; e < idx.size(); ++e) {
+        if (idx.code_point(e) == names[e].code_point && idx.name(e) == names[e].name) continue;
+        if (wrong++ == 0)
+            first_wrong = fmt::format("entry {}: U+{:04X} {} (ICU: U+{:04X} {})", e,
+                                      static_cast<std::uint32_t>(idx.code_point(e)), idx.name(e),
+                                      static_cast<std::uint32_t>(names[e].code_point), names[e].name);
+    }
+    INFO(first_wrong);
+    CHECK(wrong == 0);
+}
+
+TEST_CASE("every answer line is U+hex TAB character TAB name CRLF", "[index]") {
+    const mojifinder::index& idx = the_index();
+    const auto& names = icu_names();
+    REQUIRE(idx.size() == names.size());
+
+    SECTION("each line, against ICU's name and an independent formatting") {
+        std::size_t wrong = 0;
+        std::string first_wrong;
+        for (entry_id e = 0; e < idx.size(); ++e) {
+            std::string expected = expected_line(names[e]);
+            if (idx.line(e) == expected) continue;
+            if (wrong++ == 0) first_wrong = fmt::format("entry {}: {:?} (expected {:?})", e, idx.line(e), expected);
+        }
+        INFO(first_wrong);
+        CHECK(wrong == 0);
+    }
+    SECTION("the lines of consecutive entries are one view") {
+        std::string all;
+        for (const auto& c : names) all += expected_line(c);
+        CHECK(idx.lines(0, static_cast<entry_id>(idx.size())) == all);
+        CHECK(idx.lines(5, 8) == expected_line(names[5]) + expected_line(names[6]) + expected_line(names[7]));
+        CHECK(idx.lines(3, 3).empty());
+    }
+    SECTION("code points are strictly ascending") {
+        std::size_t out_of_order = 0;
+        for (entry_id e = 1; e < idx.size(); ++e)
+            if (idx.code_point(e - 1) >= idx.code_point(e)) ++out_of_order;
+        CHECK(out_of_order == 0);
+    }
+}
+
+TEST_CASE("spot checks: 4- and 5-digit code points, algorithmic names", "[index]") {
+    auto [cp, line] = GENERATE(table<char32_t, std::string_view>({
+        {0x20, "U+0020\t \tSPACE\r\n"},
+        {0x41, "U+0041\tA\tLATIN CAPITAL LETTER A\r\n"},
+        {0x7E, "U+007E\t~\tTILDE\r\n"},
+        {0xA0, "U+00A0\t\xc2\xa0\tNO-BREAK SPACE\r\n"},
+        {0x3000, "U+3000\t\xe3\x80\x80\tIDEOGRAPHIC SPACE\r\n"},
+        {0x4E00, "U+4E00\t\xe4\xb8\x80\tCJK UNIFIED IDEOGRAPH-4E00\r\n"},
+        {0xAC00, "U+AC00\t\xea\xb0\x80\tHANGUL SYLLABLE GA\r\n"},
+        {0xD7A3, "U+D7A3\t\xed\x9e\xa3\tHANGUL SYLLABLE HIH\r\n"},
+        {0x1F431, "U+1F431\t\xf0\x9f\x90\xb1\tCAT FACE\r\n"},
+        {0x20000, "U+20000\t\xf0\xa0\x80\x80\tCJK UNIFIED IDEOGRAPH-20000\r\n"},
+        {0xE0001, "U+E0001\t\xf3\xa0\x80\x81\tLANGUAGE TAG\r\n"},
+        {0xE01EF, "U+E01EF\t\xf3\xa0\x87\xaf\tVARIATION SELECTOR-256\r\n"},
+    }));
+    INFO(fmt::format("U+{:04X}", static_cast<std::uint32_t>(cp)));
+    auto e = find_entry(cp);
+    REQUIRE(e.has_value());
+    const mojifinder::index& idx = the_index();
+    CHECK(idx.code_point(*e) == cp);
+    CHECK(idx.line(*e) == line);
+    std::string_view name = line.substr(line.rfind('\t') + 1);
+    name.remove_suffix(2);
+    CHECK(idx.name(*e) == name);
+}
+
+TEST_CASE("unnamed code points are not indexed", "[index]") {
+    // Controls have no Unicode name (only an alias); private use, surrogates
+    // and noncharacters have none either.
+    char32_t cp = GENERATE(as<char32_t>{}, 0x0, 0x1F, 0x7F, 0x80, 0x9F, 0xD800, 0xDFFF, 0xE000, 0xF8FF,
+                           0xFFFE, 0xFFFF, 0xF0000, 0x100000, 0x10FFFD, 0x10FFFF);
+    INFO(fmt::format("U+{:04X}", static_cast<std::uint32_t>(cp)));
+    CHECK_FALSE(find_entry(cp).has_value());
+}
+
+TEST_CASE("answer lines have at least four hex digits, up to six", "[index]") {
+    auto [cp, name, line] = GENERATE(table<char32_t, std::string_view, std::string_view>({
+        {0x20, "SPACE", "U+0020\t \tSPACE\r\n"},
+        {0xE9, "LATIN SMALL LETTER E WITH ACUTE", "U+00E9\t\u00E9\tLATIN SMALL LETTER E WITH ACUTE\r\n"},
+        {0xFFFD, "REPLACEMENT CHARACTER", "U+FFFD\t\uFFFD\tREPLACEMENT CHARACTER\r\n"},
+        {0x1F431, "CAT FACE", "U+1F431\t\U0001F431\tCAT FACE\r\n"},
+        {0x100000, "SOME NAME", "U+100000\t\xf4\x80\x80\x80\tSOME NAME\r\n"},
+        {0x10FFFF, "LAST", "U+10FFFF\t\xf4\x8f\xbf\xbf\tLAST\r\n"},
+    }));
+    std::string out = "x";
+    mojifinder::append_answer_line(out, cp, name);
+    CHECK(out == "x" + std::string(line));
+}
+
+TEST_CASE("ICU 72 names no code point with six hex digits", "[index]") {
+    // So no answer line has a 6-digit code point: U+E01EF is the last entry.
+    const mojifinder::index& idx = the_index();
+    REQUIRE(idx.size() > 0);
+    CHECK(idx.code_point(static_cast<entry_id>(idx.size() - 1)) == 0xE01EF);
+    CHECK(icu_names().back().code_point == 0xE01EF);
+}
+
+TEST_CASE("every word's posting list is exactly the entries whose name has it", "[index]") {
+    const mojifinder::index& idx = the_index();
+    const auto& names = icu_names();
+    REQUIRE(idx.size() == names.size());
+    std::unordered_map<std::string, std::vector<entry_id>> postings;
+    for (entry_id e = 0; e < names.size(); ++e) {
+        for (auto& w : name_words(names[e].name)) {
+            auto& list = postings[w];
+            if (list.empty() || list.back() != e) list.push_back(e);  // once per name
+        }
+    }
+    CHECK(idx.word_count() == postings.size());
+    std::size_t wrong = 0;
+    std::string first_wrong;
+    for (const auto& [word, list] : postings) {
+        auto got = idx.entries_with(word);
+        if (std::equal(got.begin(), got.end(), list.begin(), list.end())) continue;
+        if (wrong++ == 0) first_wrong = fmt::format("{}: {} entries, expected {}", word, got.size(), list.size());
+    }
+    INFO(first_wrong);
+    CHECK(wrong == 0);
+}
+
+TEST_CASE("entries_with: words no name has", "[index]") {
+    // Words are looked up as they are: upper-case, one at a time.
+    std::string_view word = GENERATE(as<std::string_view>{}, "", "cat", "Cat", "XYZZY", "CAT FACE", "CAT-FACE",
+                                     " CAT", "CATS");
+    INFO(word);
+    CHECK(the_index().entries_with(word).empty());
+    CHECK_FALSE(the_index().entries_with("CAT").empty());
+}
+
+TEST_CASE("search: known answers", "[index]") {
+    auto [query, expected] = GENERATE(table<std::string_view, std::vector<char32_t>>({
+        {"cat face", cat_faces()},
+        {"DOLLAR SIGN", {0x24, 0xFE69, 0xFF04, 0x1F10F, 0x1F4B2, 0x1F4B5, 0xE0024}},
+        {"LANGUAGE TAG", {0xE0001}},
+        {"hangul syllable ga", {0xAC00}},
+        {"heart-shaped", {0x1F60D, 0x1F63B}},
+        {"4E00", {0x4E00, 0x1F229}},  // CJK UNIFIED IDEOGRAPH-4E00, SQUARED CJK UNIFIED IDEOGRAPH-4E00
+        {"IDEOGRAPH-4E00", {0x4E00, 0x1F229}},
+        {"unified 4e00 cjk ideograph", {0x4E00, 0x1F229}},
+        {"CJK UNIFIED IDEOGRAPH 20000", {0x20000}},
+    }));
+    INFO(query);
+    CHECK(search(query) == expected);
+}
+
+TEST_CASE("search: CJK gives every name with the word CJK", "[index]") {
+    auto found = search("CJK");
+    CHECK(found.size() == icu72_cjk_count);
+    std::size_t independent = 0;
+    for (const auto& c : icu_names()) {
+        auto words = name_words(c.name);
+        if (std::find(words.begin(), words.end(), "CJK") != words.end()) ++independent;
+    }
+    CHECK(independent == icu72_cjk_count);
+    CHECK(found == brute_force("CJK"));
+}
+
+TEST_CASE("search equals a brute-force scan of ICU's names", "[index]") {
+    std::string_view query = GENERATE(as<std::string_view>{}, "cat face", "LETTER", "DOT", "DOT BELOW",
+                                      "small letter a", "latin small letter i", "WITH", "SIGN",
+                                      "hangul syllable", "tag", "a", "1", "face with", "ideograph cjk");
+    INFO(query);
+    auto found = search(query);
+    CHECK(found == brute_force(query));
+    CHECK_FALSE(found.empty());
+}
+
+TEST_CASE("search: unknown words find nothing", "[index]") {
+    std::string_view query = GENERATE(as<std::string_view>{}, "xyzzy", "cat xyzzy", "xyzzy cat",
+                                      "CJK xyzzy", "cat face xyzzy", "cats", "\xc3\xa9",
+                                      "stra\xc3\x9f" "e", "cat face dog");
+    INFO(query);
+    CHECK(search(query).empty());
+    CHECK(brute_force(query).empty());
+}
+
+TEST_CASE("search: a query with no words finds nothing", "[index]") {
+    std::string_view query = GENERATE(as<std::string_view>{}, "", " ", "-", "\t-\t", "\xc2\xa0",
+                                      "\xe3\x80\x80");
+    INFO(query);
+    CHECK(search(query).empty());
+}
+
+TEST_CASE("search: repeated words, case, hyphens and white space do not matter", "[index]") {
+    SECTION("cat face") {
+        std::string_view query = GENERATE(as<std::string_view>{},
+            "cat cat face", "face cat face cat", "cat face cat-face",         // repeated
+            "CAT FACE", "Cat Face", "cAT fACE", "face CAT",                    // case, order
+            "cat-face", "-cat--face-", "CAT-FACE",                            // hyphens
+            "  cat face  ", "\tcat\tface\t", "\r\ncat face\n",                // ASCII white space
+            "cat\xc2\xa0" "face", "\xe3\x80\x80" "cat\xe3\x80\x80" "face");   // NBSP, U+3000
+        INFO(query);
+        CHECK(search(query) == cat_faces());
+    }
+    SECTION("hangul syllable ga") {
+        std::string_view query = GENERATE(as<std::string_view>{}, "HANGUL SYLLABLE-GA",
+                                          "hangul-syllable-ga", "ga syllable hangul ga");
+        INFO(query);
+        CHECK(search(query) == std::vector<char32_t>{0xAC00});
+    }
+    SECTION("CJK") {
+        std::string_view query = GENERATE(as<std::string_view>{}, "cjk", "CJK CJK", "Cjk cJK -CJK-");
+        INFO(query);
+        CHECK(search(query).size() == icu72_cjk_count);
+    }
+    SECTION("non-ASCII letters that upper-case to ASCII") {
+        // U+017F LATIN SMALL LETTER LONG S -> S, U+0131 LATIN SMALL LETTER DOTLESS I -> I
+        CHECK(search("latin \xc5\xbfmall letter \xc4\xb1") == search("LATIN SMALL LETTER I"));
+        CHECK(search("LATIN SMALL LETTER I").size() == 32);
+    }
+}
+
+TEST_CASE("search: a name with a word twice is listed once", "[index]") {
+    // U+0696 ARABIC LETTER REH WITH DOT BELOW AND DOT ABOVE,
+    // U+01C5 LATIN CAPITAL LETTER D WITH SMALL LETTER Z WITH CARON.
+    auto [query, cp] = GENERATE(table<std::string_view, char32_t>({
+        {"DOT", 0x696}, {"DOT BELOW", 0x696}, {"dot dot above below", 0x696}, {"LETTER", 0x1C5},
+        {"WITH CARON", 0x1C5}, {"letter letter", 0x1C5}}));
+    INFO(query);
+    auto found = search(query);
+    CHECK(std::count(found.begin(), found.end(), cp) == 1);
+    CHECK(std::adjacent_find(found.begin(), found.end(), std::greater_equal<>()) == found.end());
+    CHECK(found == brute_force(query));
+}
+
+TEST_CASE("search: one scratch serves query after query", "[index]") {
+    const mojifinder::index& idx = the_index();
+    search_scratch a, b;
+    // Intersections land in the scratch, single words point into the index:
+    // alternate both kinds and two scratches.
+    CHECK(code_points(idx.search("cat face", a)) == cat_faces());
+    CHECK(idx.search("CJK", a).size() == icu72_cjk_count);
+    CHECK(code_points(idx.search("dollar sign", b)) ==
+          std::vector<char32_t>{0x24, 0xFE69, 0xFF04, 0x1F10F, 0x1F4B2, 0x1F4B5, 0xE0024});
+    CHECK(idx.search("xyzzy", a).empty());
+    CHECK(code_points(idx.search("cat face", a)) == cat_faces());
+    CHECK(code_points(idx.search("LANGUAGE TAG", b)) == std::vector<char32_t>{0xE0001});
+    CHECK(code_points(idx.search("cat-face", a)) == cat_faces());
+}
