@@ -27,6 +27,48 @@ std::size_t slot_of(std::string_view word, std::size_t table_size) noexcept {
     return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(table_size)));
 }
 
+// The first element not below `e`, searching from `from` in steps that double:
+// cheap when it is near (lists of similar size) and logarithmic when it is
+// far (a short list against CJK's 98,000).
+template <class It>
+It gallop(It from, It end, index::entry_id e) {
+    std::ptrdiff_t step = 1;
+    It low = from;
+    while (end - low > step && low[step] < e) {
+        low += step;
+        step *= 2;
+    }
+    return std::lower_bound(low, low + std::min(step + 1, end - low), e);
+}
+
+// The entries of `small` also in `large`, by galloping through `large`.
+void gallop_common(std::span<const index::entry_id> small, std::span<const index::entry_id> large,
+                   std::vector<index::entry_id>& out) {
+    out.clear();
+    auto from = large.begin();
+    for (index::entry_id e : small) {
+        from = gallop(from, large.end(), e);
+        if (from == large.end()) break;
+        if (*from == e) out.push_back(e);
+    }
+}
+
+// The same for lists of similar size: one pass over both, without branches
+// that depend on the data ("arrow left": two lists of ~500).
+void merge_common(std::span<const index::entry_id> a, std::span<const index::entry_id> b,
+                  std::vector<index::entry_id>& out) {
+    out.resize(std::min(a.size(), b.size()) + 1);
+    std::size_t i = 0, j = 0, n = 0;
+    while (i < a.size() && j < b.size()) {
+        index::entry_id x = a[i], y = b[j];
+        out[n] = x;
+        n += x == y;
+        i += x <= y;
+        j += y <= x;
+    }
+    out.resize(n);
+}
+
 }  // namespace
 
 void append_answer_line(std::string& out, char32_t cp, std::string_view name) {
@@ -258,18 +300,15 @@ std::span<const index::entry_id> index::search(std::string_view query,
     if (s.lists.size() == 1) return s.lists.front();
 
     // Smallest list first: each step can only shrink the candidates, and a
-    // binary search from the last hit keeps huge lists (CJK) cheap.
+    // galloping search from the last hit keeps huge lists (CJK) cheap.
     s.result.assign(s.lists[0].begin(), s.lists[0].end());
     for (std::size_t k = 1; k < s.lists.size() && !s.result.empty(); ++k) {
         auto list = s.lists[k];
         if (list.data() == s.lists[k - 1].data()) continue;  // a repeated word
-        s.spare.clear();
-        auto from = list.begin();
-        for (entry_id e : s.result) {
-            from = std::lower_bound(from, list.end(), e);
-            if (from == list.end()) break;
-            if (*from == e) s.spare.push_back(e);
-        }
+        if (list.size() / s.result.size() < 4)
+            merge_common(s.result, list, s.spare);
+        else
+            gallop_common(s.result, list, s.spare);
         s.result.swap(s.spare);
     }
     return s.result;

@@ -156,6 +156,8 @@ TEST_CASE("a client vanishing mid-answer harms no one and SIGPIPE never kills th
     CHECK(server.process().wait_for_err(" closed\n"));
     CHECK_FALSE(server.process().wait(0ms).has_value());
     CHECK(ask_cat_face(good) == cat_face_answer());
+    good.shutdown_write();
+    CHECK(good.read_to_close() == "");
     CHECK(server.stop() == 0);
     CHECK(count(server.process().err(), "dropped: write failed") +
               count(server.process().err(), "connection lost") ==

@@ -11,12 +11,15 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <latch>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using namespace mojifinder::testing;
@@ -27,11 +30,11 @@ namespace {
 // An upper bound for anything the server does; the machine is shared.
 constexpr auto patience = 60s;
 
-const std::string prompt = "?> ";
-
 // What an exit status is compared as when the process has not exited in time
 // (Catch cannot print an empty optional).
 constexpr int still_running = -1;
+
+const std::string prompt = "?> ";
 const std::string zero_found = status_line(0) + prompt;
 
 // Characters named with the word CJK (ICU 72, Unicode 15.0), counted from
