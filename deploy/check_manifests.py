@@ -28,7 +28,7 @@ SERVER = "/usr/local/bin/mojifinderd"
 # grace 5 s, linger 1 s, margin).
 DRAIN_SECONDS = 7
 # Resident memory measured at the default --max-connections (docs/DEPLOY.md).
-RSS_AT_MAX_CONNECTIONS_MI = 87
+RSS_AT_MAX_CONNECTIONS_MI = 38
 
 # The API fields of the types these manifests use (a subset of each type, as
 # named in the Kubernetes API reference). A dict is an object; [t] a list of

@@ -32,10 +32,15 @@ ensure_packages() {
   apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 }
 
-# build_tree DIR [cmake options...]: configure (once) and build DIR.
+# build_tree DIR [cmake options...] [-- targets...]: configure DIR and build
+# the targets (all of them when none are named).
 build_tree() {
   local dir=$1
   shift
-  cmake -S "$repo" -B "$repo/$dir" "$@" >/dev/null
-  cmake --build "$repo/$dir" -j "$(nproc)"
+  local options=() targets=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do options+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  targets=("$@")
+  cmake -S "$repo" -B "$repo/$dir" "${options[@]}" >/dev/null
+  cmake --build "$repo/$dir" -j "$(nproc)" ${targets[@]+--target "${targets[@]}"}
 }

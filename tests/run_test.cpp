@@ -151,7 +151,7 @@ TEST_CASE("a client that never reads holds up the exit for the grace period and 
 }
 
 TEST_CASE("on 4 threads 100 concurrent clients are answered exactly and the server exits 0",
-          "[server]") {
+          "[server][threads]") {
     server_process server({"--threads", "4", "--quiet"});
     struct exchange {
         std::string line;

@@ -311,7 +311,7 @@ TEST_CASE("the client half-closes: everything sent is answered, then the server 
     }
 }
 
-TEST_CASE("200 clients at once each get exactly their own answers", "[server]") {
+TEST_CASE("200 clients at once each get exactly their own answers", "[server][threads]") {
     // --quiet: nobody drains the server's standard error while the clients run.
     auto threads = GENERATE(as<std::string>{}, "1", "4");
     CAPTURE(threads);

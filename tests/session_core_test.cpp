@@ -347,7 +347,7 @@ TEST_CASE("each step says what happened, for the log", "[session_core]") {
     CHECK(s.found == found);
 }
 
-TEST_CASE("the status line and the too-long message", "[session_core]") {
+TEST_CASE("the status line", "[session_core]") {
     std::string rule;
     for (int i = 0; i < 66; ++i) rule += "\u2500";
     CHECK(protocol::status_rule() == rule);
@@ -361,8 +361,15 @@ TEST_CASE("the status line and the too-long message", "[session_core]") {
     std::array<char, 32> buffer{};
     CHECK(protocol::format_count(count, buffer) == text);
     CHECK(std::string(protocol::status_rule()) + std::string(text) == status_line(count));
+}
 
-    std::size_t max_line = GENERATE(config::max_line_bounds.min, config{}.max_line, config::max_line_bounds.max);
+TEST_CASE("the too-long message names the limit", "[session_core]") {
+    // Literals, not the config's members: a GENERATE after another in the
+    // same test case read a dangling value under AddressSanitizer.
+    std::size_t max_line = GENERATE(as<std::size_t>{}, 16, 4096, 65536);
+    REQUIRE(config::max_line_bounds.min == 16);
+    REQUIRE(config{}.max_line == 4096);
+    REQUIRE(config::max_line_bounds.max == 65536);
     protocol::session_core core(the_index(), max_line);
     core.start();
     std::string out;
