@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,7 +36,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto c = protocol::classify(line);
     std::string_view trimmed = trim_ascii_space(line);
     switch (c.kind) {
-    case protocol::line_kind::blank: require(trimmed.empty()); break;
+    case protocol::line_kind::blank: {
+        // Empty once trimmed, or nothing but separators (NBSP, '-'): no words.
+        std::string scratch;
+        std::vector<std::string_view> words;
+        if (!trimmed.empty()) {
+            require(protocol::is_valid_utf8(trimmed));
+            split_words(trimmed, scratch, words);
+        }
+        require(words.empty());
+        break;
+    }
     case protocol::line_kind::hang_up:
         require(!trimmed.empty() && protocol::is_hang_up_byte(static_cast<unsigned char>(trimmed[0])));
         break;
