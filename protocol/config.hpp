@@ -55,6 +55,12 @@ struct config {
     // refreshes its send timeout often and no write pins a whole huge answer.
     static constexpr std::size_t write_chunk = 64u << 10;
 
+    // A session that has sent a line keeps its input buffer and protocol
+    // state for this long after its last answer, so a busy client costs one
+    // read per query; after that it waits for bytes with neither (~1.6 KiB
+    // less per quiet connection, at the price of re-arming epoll once).
+    static constexpr std::chrono::milliseconds keep_warm{1000};
+
     bool quiet = false;
 };
 

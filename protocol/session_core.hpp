@@ -79,6 +79,10 @@ public:
     // and its LF. A fuller buffer with no LF is over the limit.
     std::size_t input_limit() const noexcept { return max_line_ + 2; }
 
+    // At most this many pieces per write: what one sendmsg takes through
+    // Asio, so a small answer of scattered entries still leaves in one write.
+    static constexpr std::size_t max_out = 64;
+
     // True while an answer is being streamed.
     bool answering() const noexcept { return answering_; }
 
@@ -112,7 +116,6 @@ private:
     std::array<char, 32> count_{};
     std::array<char, 64> too_long_buffer_{};
     std::string_view too_long_;  // "error: line too long (limit N bytes)\r\n"
-    static constexpr std::size_t max_out = 16;
     std::array<std::string_view, max_out> out_{};
 };
 

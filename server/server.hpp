@@ -47,8 +47,10 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::atomic<clock::rep> deadline{0};
     std::atomic<phase> current{phase::reading};
     clock::time_point stop_deadline = clock::time_point::max();
+    clock::time_point idle_deadline = clock::time_point::max();  // while reading
     bool stopping = false;      // the server is shutting down
     bool idle_expired = false;  // the sweeper ended a wait for a line
+    bool cooled = false;        // the sweeper ended a warm wait (config::keep_warm)
     bool send_expired = false;  // the sweeper ended a write nobody reads
 };
 

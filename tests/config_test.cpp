@@ -257,6 +257,42 @@ TEST_CASE("the idle clock restarts after each complete line", "[server][slow]") 
     CHECK(server.stop() == 0);
 }
 
+TEST_CASE("a session quiet for longer than keep_warm answers exactly as before", "[server][slow]") {
+    // Past keep_warm (plus the sweeper's 100 ms) the session has given up its
+    // buffer and state; none of that may show in what the client reads.
+    const auto past_keep_warm = mojifinder::config::keep_warm + 600ms;
+    server_process server({"--idle-timeout", "3"});
+    connection c(server.port());
+    REQUIRE(c.read_exact(3) == prompt);
+    c.send("cat face\n");
+    REQUIRE(c.read_exact(cat_face_answer().size()) == cat_face_answer());
+
+    SECTION("a whole line after the pause") {
+        CHECK(c.read_for(past_keep_warm) == "");
+        c.send("cat face\n");
+        CHECK(c.read_exact(cat_face_answer().size()) == cat_face_answer());
+    }
+    SECTION("two lines in one write after the pause") {
+        CHECK(c.read_for(past_keep_warm) == "");
+        c.send("cat face\n\n");
+        CHECK(c.read_exact(cat_face_answer().size() + 3) == cat_face_answer() + prompt);
+    }
+    SECTION("a line cut in two by the pause") {
+        c.send("cat ");
+        CHECK(c.read_for(past_keep_warm) == "");
+        c.send("face\n");
+        CHECK(c.read_exact(cat_face_answer().size()) == cat_face_answer());
+    }
+    SECTION("the idle timeout still counts from the last answer") {
+        // Cooling off at keep_warm is not the idle timeout (3 s).
+        CHECK(c.read_for(2500ms) == "");
+        CHECK(c.read_to_close(10s) == protocol::error_idle);
+    }
+    c.shutdown_write();
+    c.read_to_close(10s);
+    CHECK(server.stop() == 0);
+}
+
 TEST_CASE("a client that never reads costs bounded memory and is dropped after --send-timeout",
           "[server]") {
     server_process server({"--send-timeout", "2"});
