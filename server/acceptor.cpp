@@ -19,28 +19,28 @@ namespace mojifinder {
 bool session_registry::add(session_state* s) {
     std::lock_guard lock(mutex_);
     if (stopped_) return false;
-    sessions_.insert(s);
+    sessions_.push_back(*s);
     return true;
 }
 
 void session_registry::remove(session_state* s) {
     std::lock_guard lock(mutex_);
-    sessions_.erase(s);
+    if (s->is_linked()) sessions_.erase(sessions_.iterator_to(*s));
 }
 
 void session_registry::stop_all() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
-    for (session_state* s : sessions_)
-        asio::post(s->executor, [st = s->shared_from_this()] { notify_stop(*st); });
+    for (session_state& s : sessions_)
+        asio::post(s.socket->get_executor(), [st = s.shared_from_this()] { notify_stop(*st); });
 }
 
 void session_registry::expire_overdue(const config& cfg) {
     auto now = session_state::clock::now();
     std::lock_guard lock(mutex_);
-    for (session_state* s : sessions_)
-        if (s->expired(now))
-            asio::post(s->executor, [st = s->shared_from_this(), &cfg] { expire(*st, cfg); });
+    for (session_state& s : sessions_)
+        if (s.expired(now))
+            asio::post(s.socket->get_executor(), [st = s.shared_from_this(), &cfg] { expire(*st, cfg); });
 }
 
 namespace {

@@ -44,12 +44,6 @@ void raise_descriptor_limit(const config& cfg, const logger& log) {
                    lim.rlim_cur, cfg.max_connections, reserve);
 }
 
-std::string endpoint_text(const tcp::endpoint& ep) {
-    auto address = ep.address();
-    return address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), ep.port())
-                           : fmt::format("{}:{}", address.to_string(), ep.port());
-}
-
 // True when every session closed within the grace period.
 asio::awaitable<bool> drain(server_context& ctx) {
     asio::steady_timer tick(co_await asio::this_coro::executor);
@@ -119,7 +113,7 @@ int run_server(const config& cfg) {
     // Caught before the ready line goes out: a supervisor may signal as soon
     // as it reads that line, and asio keeps the signal until the wait starts.
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    std::string where = endpoint_text(acceptor.local_endpoint());
+    std::string where = fmt::format("{}", acceptor.local_endpoint());
     std::printf("listening on %s\n", where.c_str());
     std::fflush(stdout);
     log.always("listening on {} ({} thread{}, up to {} connections)", where, cfg.threads,
@@ -140,3 +134,11 @@ int run_server(const config& cfg) {
 }
 
 }  // namespace mojifinder
+
+fmt::format_context::iterator fmt::formatter<mojifinder::tcp::endpoint>::format(
+    const mojifinder::tcp::endpoint& ep, fmt::format_context& ctx) const {
+    auto address = ep.address();
+    if (ep.port() == 0) return fmt::format_to(ctx.out(), "?");
+    return address.is_v6() ? fmt::format_to(ctx.out(), "[{}]:{}", address.to_string(), ep.port())
+                           : fmt::format_to(ctx.out(), "{}:{}", address.to_string(), ep.port());
+}

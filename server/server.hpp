@@ -10,29 +10,66 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/intrusive/list.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
 
 namespace mojifinder {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-// What a session's serving coroutine shares with the deadline sweeper. The
-// sweeper only reads `deadline` and `current` (hence atomics: it may run on
-// another thread); everything else is touched on the session's own executor
-// (a strand when there are several threads).
-struct session_state : std::enable_shared_from_this<session_state> {
+// Room for the operation a cold session waits on, inside the session's state:
+// an idle connection holds that operation for as long as it is idle, and
+// from Asio's recycled blocks it often got a larger one than it needs
+// (measured: 2,033 -> 1,985 bytes per idle connection).
+class wait_memory {
+public:
+    void* allocate(std::size_t size) {
+        if (in_use_ || size > storage_.size()) return ::operator new(size);
+        in_use_ = true;
+        return storage_.data();
+    }
+    void deallocate(void* p) noexcept {
+        if (p == storage_.data())
+            in_use_ = false;
+        else
+            ::operator delete(p);
+    }
+
+private:
+    alignas(std::max_align_t) std::array<std::byte, 256> storage_;
+    bool in_use_ = false;
+};
+
+template <class T>
+struct wait_allocator {
+    using value_type = T;
+    explicit wait_allocator(wait_memory& m) noexcept : memory(&m) {}
+    template <class U>
+    wait_allocator(const wait_allocator<U>& other) noexcept : memory(other.memory) {}
+    T* allocate(std::size_t n) { return static_cast<T*>(memory->allocate(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t) noexcept { memory->deallocate(p); }
+    template <class U>
+    bool operator==(const wait_allocator<U>& other) const noexcept { return memory == other.memory; }
+    wait_memory* memory;
+};
+
+// What a session's coroutine shares with the deadline sweeper. The sweeper
+// only reads `deadline` and `current` (hence atomics: it may run on another
+// thread); everything else is touched on the session's own executor (a
+// strand when there are several threads), which is the socket's.
+struct session_state : std::enable_shared_from_this<session_state>,
+                       boost::intrusive::list_base_hook<> {
     using clock = std::chrono::steady_clock;
     enum class phase : std::uint8_t { reading, writing, closing };
-
-    explicit session_state(const asio::any_io_executor& ex) : executor(ex) {}
 
     void set_deadline(clock::time_point t) noexcept {
         deadline.store(t.time_since_epoch().count(), std::memory_order_relaxed);
@@ -41,9 +78,8 @@ struct session_state : std::enable_shared_from_this<session_state> {
         return now.time_since_epoch().count() >= deadline.load(std::memory_order_relaxed);
     }
 
-    asio::any_io_executor executor;
     tcp::socket* socket = nullptr;  // null once the session has ended
-    std::string peer;               // "ADDR:PORT" for the log
+    tcp::endpoint peer;             // for the log
     std::atomic<clock::rep> deadline{0};
     std::atomic<phase> current{phase::reading};
     clock::time_point stop_deadline = clock::time_point::max();
@@ -52,10 +88,12 @@ struct session_state : std::enable_shared_from_this<session_state> {
     bool idle_expired = false;  // the sweeper ended a wait for a line
     bool cooled = false;        // the sweeper ended a warm wait (config::keep_warm)
     bool send_expired = false;  // the sweeper ended a write nobody reads
+    wait_memory cold_wait;
 };
 
 // Open sessions: a shutdown tells each one, and the sweeper checks their
-// deadlines.
+// deadlines. Linked through the sessions themselves, so registering one
+// allocates nothing.
 class session_registry {
 public:
     // False once stop_all() has run: the session must stop at once.
@@ -67,7 +105,7 @@ public:
 
 private:
     std::mutex mutex_;
-    std::unordered_set<session_state*> sessions_;
+    boost::intrusive::list<session_state, boost::intrusive::constant_time_size<false>> sessions_;
     bool stopped_ = false;
 };
 
@@ -97,3 +135,9 @@ asio::awaitable<void> session(tcp::socket socket, const index& idx, server_conte
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, server_context& ctx);
 
 }  // namespace mojifinder
+
+// "127.0.0.1:2323", "[::1]:2323"; "?" for an endpoint never filled in.
+template <>
+struct fmt::formatter<mojifinder::tcp::endpoint> : fmt::formatter<fmt::string_view> {
+    fmt::format_context::iterator format(const mojifinder::tcp::endpoint& ep, fmt::format_context& ctx) const;
+};

@@ -1,18 +1,19 @@
-// Flow: session() registers itself and runs serve(), which drives the sans-I/O
-// session_core: it writes what the core hands out (at once, without
-// suspending, when the socket takes it all), reads (async_read_until on the
-// core's line_end) when the core asks, and after the core's last write
-// lingers briefly so the close is clean. Between lines a session is warm
-// (reads at once, keeping its buffer) for config::keep_warm after a line,
-// then cold (waits for readability holding no buffer and no core). serve()
-// keeps the deadline of its current phase (warm, idle while reading, send
-// while writing, linger while closing) in session_state; sweep_deadlines()
-// checks every session's a few times a second and, when one has passed,
-// cancels that socket's pending operation; serve() sees why in session_state.
+// Flow: session() registers itself and drives the sans-I/O session_core: it
+// writes what the core hands out (at once, without suspending, when the
+// socket takes it all), reads (async_read_until on the core's line_end) when
+// the core asks, and after the core's last write lingers briefly so the close
+// is clean. Between lines a session is warm (reads at once, keeping its
+// buffer) for config::keep_warm after a line, then cold (waits for
+// readability holding no buffer and no core). session() keeps the deadline
+// of its current phase (warm, idle while reading, send while writing, linger
+// while closing) in session_state; sweep_deadlines() checks every session's a
+// few times a second and, when one has passed, cancels that socket's pending
+// operation; session() sees why in session_state.
 #include "server.hpp"
 #include "session_core.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -158,83 +159,6 @@ asio::awaitable<void> linger(tcp::socket& sock, session_state& st) {
     }
 }
 
-asio::awaitable<void> serve(tcp::socket& sock, const index& idx, session_state& st,
-                            server_context& ctx) {
-    const config& cfg = ctx.cfg;
-    std::string input;
-    std::size_t head = 0;  // input before head is consumed
-    bool eof = false;
-    bool wrote = false;  // since the last read: the idle time starts again
-    // Warm: a line came within config::keep_warm, so the session keeps its
-    // buffer and core and reads at once. A cold session has neither while it
-    // waits: it waits for bytes first, and allocates when they are there.
-    bool warm = false;
-    auto core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
-    protocol::step s = core->start();
-    for (;;) {
-        if (!s.out.empty()) {
-            boost::system::error_code ec;
-            std::size_t written = write_now(sock, s.out, ec);
-            if ((ec && ec != asio::error::would_block) ||
-                (written < total_size(s.out) && !co_await send(sock, s.out, written, st, cfg))) {
-                log_event(ctx, st, st.send_expired ? "dropped: send timeout" : "dropped: write failed");
-                co_return;
-            }
-            wrote = true;
-        }
-        if (s.kind == protocol::step_kind::close) break;
-        if (s.kind == protocol::step_kind::read) {
-            input.erase(0, head);
-            head = 0;
-            auto now = clock::now();
-            if (wrote) {
-                st.idle_deadline = now + cfg.idle_timeout;
-                wrote = false;
-            }
-            st.current = session_state::phase::reading;
-            // Flags from a sweep that came after the last read had already finished.
-            st.idle_expired = st.cooled = false;
-            bool between_lines = input.empty() && core->quiet();
-            boost::system::error_code ec;
-            if (between_lines && !warm) {
-                std::string().swap(input);
-                core.reset();
-                st.set_deadline(st.idle_deadline);
-                std::tie(ec) = co_await sock.async_wait(tcp::socket::wait_read, as_tuple(use_awaitable));
-                core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
-                warm = true;
-            } else {
-                st.set_deadline(between_lines ? std::min(now + config::keep_warm, st.idle_deadline)
-                                              : st.idle_deadline);
-            }
-            if (!ec) {
-                std::tie(ec, std::ignore) = co_await asio::async_read_until(
-                    sock, asio::dynamic_buffer(input, core->input_limit()),
-                    line_end_condition{core->discarding()}, as_tuple(use_awaitable));
-            }
-            if (ec == asio::error::eof) {
-                eof = true;
-            } else if (ec == asio::error::operation_aborted && st.idle_expired) {
-                s = core->idle_timeout();
-                log_step(ctx, st, s);
-                continue;
-            } else if (ec == asio::error::operation_aborted && st.cooled && !st.stopping) {
-                warm = false;  // the same read step again, now cold
-                continue;
-            } else if (ec && ec != asio::error::operation_aborted && ec != asio::error::not_found) {
-                log_event(ctx, st, "connection lost: " + ec.message());
-                co_return;
-            }
-            // operation_aborted otherwise: a shutdown, which next() reports.
-            // not_found: the buffer is full with no LF, which next() drops.
-        }
-        s = core->next(std::string_view(input).substr(head), eof, st.stopping);
-        log_step(ctx, st, s);
-        head += core->consumed();
-    }
-    co_await linger(sock, st);
-}
-
 }  // namespace
 
 void notify_stop(session_state& st) {
@@ -254,13 +178,13 @@ void expire(session_state& st, const config& cfg) {
     if (st.socket == nullptr || !st.expired(now)) return;  // ended, or moved on since the sweep
     switch (st.current.load()) {
     case session_state::phase::reading:
-        // Before the idle deadline, only the warm wait ended: serve() waits on, cold.
+        // Before the idle deadline, only the warm wait ended: session() waits on, cold.
         (now >= st.idle_deadline ? st.idle_expired : st.cooled) = true;
         break;
     case session_state::phase::writing: st.send_expired = true; break;
     case session_state::phase::closing: break;
     }
-    // serve() takes over with a fresh deadline for what it still writes.
+    // session() takes over with a fresh deadline for what it still writes.
     st.set_deadline(now + cfg.send_timeout);
     boost::system::error_code ec;
     st.socket->cancel(ec);
@@ -280,7 +204,7 @@ asio::awaitable<void> sweep_deadlines(server_context& ctx) {
 namespace {
 
 std::shared_ptr<session_state> open_session(tcp::socket& sock, server_context& ctx) {
-    auto st = std::make_shared<session_state>(sock.get_executor());
+    auto st = std::make_shared<session_state>();
     st->socket = &sock;
     st->idle_deadline = clock::now() + ctx.cfg.idle_timeout;
     st->set_deadline(st->idle_deadline);
@@ -288,37 +212,123 @@ std::shared_ptr<session_state> open_session(tcp::socket& sock, server_context& c
     boost::system::error_code ec;
     // write_now() must never block the loop.
     sock.non_blocking(true, ec);
-    auto remote = sock.remote_endpoint(ec);
-    st->peer = ec ? std::string("?") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
+    st->peer = sock.remote_endpoint(ec);
     ctx.log.info("{} connected", st->peer);
     return st;
 }
 
-void close_session(session_state& st, server_context& ctx, std::exception_ptr error) {
-    if (error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            ctx.log.always("{} session error: {}", st.peer, e.what());
+// Runs however session() ends: a co_return, the end of its loop, or the
+// exception its one catch took.
+struct session_closer {
+    session_state& st;
+    server_context& ctx;
+    std::exception_ptr error;
+
+    ~session_closer() {
+        if (error) {
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+                ctx.log.always("{} session error: {}", st.peer, e.what());
+            } catch (...) {
+                ctx.log.always("{} session error", st.peer);
+            }
         }
+        // Out of the registry first: while registered, the socket is there.
+        ctx.sessions.remove(&st);
+        st.socket = nullptr;
+        ctx.active.fetch_sub(1, std::memory_order_relaxed);
+        ctx.log.info("{} closed", st.peer);
     }
-    st.socket = nullptr;
-    ctx.sessions.remove(&st);
-    ctx.active.fetch_sub(1, std::memory_order_relaxed);
-    ctx.log.info("{} closed", st.peer);
-}
+};
 
 }  // namespace
 
+// One coroutine frame for the whole session (no nested serving coroutine):
+// each frame costs a few hundred bytes for as long as the connection lasts.
 asio::awaitable<void> session(tcp::socket sock, const index& idx, server_context& ctx) {
-    std::shared_ptr<session_state> st = open_session(sock, ctx);
-    std::exception_ptr error;
+    const std::shared_ptr<session_state> owner = open_session(sock, ctx);
+    session_state& st = *owner;
+    session_closer closer{st, ctx, nullptr};
     try {
-        co_await serve(sock, idx, *st, ctx);
+        const config& cfg = ctx.cfg;
+        std::string input;
+        std::size_t head = 0;  // input before head is consumed
+        bool eof = false;
+        bool wrote = false;  // since the last read: the idle time starts again
+        // Warm: a line came within config::keep_warm, so the session keeps its
+        // buffer and core and reads at once. A cold session has neither while it
+        // waits: it waits for bytes first, and allocates when they are there.
+        bool warm = false;
+        auto core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
+        protocol::step s = core->start();
+        for (;;) {
+            if (!s.out.empty()) {
+                boost::system::error_code ec;
+                std::size_t written = write_now(sock, s.out, ec);
+                if ((ec && ec != asio::error::would_block) ||
+                    (written < total_size(s.out) && !co_await send(sock, s.out, written, st, cfg))) {
+                    log_event(ctx, st, st.send_expired ? "dropped: send timeout" : "dropped: write failed");
+                    co_return;
+                }
+                wrote = true;
+            }
+            if (s.kind == protocol::step_kind::close) break;
+            if (s.kind == protocol::step_kind::read) {
+                input.erase(0, head);
+                head = 0;
+                auto now = clock::now();
+                if (wrote) {
+                    st.idle_deadline = now + cfg.idle_timeout;
+                    wrote = false;
+                }
+                st.current = session_state::phase::reading;
+                // Flags from a sweep that came after the last read had already finished.
+                st.idle_expired = st.cooled = false;
+                bool between_lines = input.empty() && core->quiet();
+                boost::system::error_code ec;
+                if (between_lines && !warm) {
+                    std::string().swap(input);
+                    core.reset();
+                    st.set_deadline(st.idle_deadline);
+                    std::tie(ec) = co_await sock.async_wait(
+                        tcp::socket::wait_read,
+                        asio::bind_allocator(wait_allocator<void>(st.cold_wait), as_tuple(use_awaitable)));
+                    core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
+                    warm = true;
+                } else {
+                    st.set_deadline(between_lines ? std::min(now + config::keep_warm, st.idle_deadline)
+                                                  : st.idle_deadline);
+                }
+                if (!ec) {
+                    std::tie(ec, std::ignore) = co_await asio::async_read_until(
+                        sock, asio::dynamic_buffer(input, core->input_limit()),
+                        line_end_condition{core->discarding()}, as_tuple(use_awaitable));
+                }
+                if (ec == asio::error::eof) {
+                    eof = true;
+                } else if (ec == asio::error::operation_aborted && st.idle_expired) {
+                    s = core->idle_timeout();
+                    log_step(ctx, st, s);
+                    continue;
+                } else if (ec == asio::error::operation_aborted && st.cooled && !st.stopping) {
+                    warm = false;  // the same read step again, now cold
+                    continue;
+                } else if (ec && ec != asio::error::operation_aborted && ec != asio::error::not_found) {
+                    log_event(ctx, st, "connection lost: " + ec.message());
+                    co_return;
+                }
+                // operation_aborted otherwise: a shutdown, which next() reports.
+                // not_found: the buffer is full with no LF, which next() drops.
+            }
+            s = core->next(std::string_view(input).substr(head), eof, st.stopping);
+            log_step(ctx, st, s);
+            head += core->consumed();
+        }
+        co_await linger(sock, st);
     } catch (...) {
-        error = std::current_exception();
+        closer.error = std::current_exception();
     }
-    close_session(*st, ctx, error);
 }
 
 }  // namespace mojifinder
