@@ -1,17 +1,14 @@
-// Flow: accept_loop() accepts forever. Each connection gets its own executor
-// (a strand when several threads run the loop) and a session coroutine, or,
+// Flow: accept_loop() accepts forever. Each connection goes to the next event
+// loop in turn and gets a session coroutine there, or,
 // past --max-connections, the busy line and a close. Errors never end the
 // loop: out of descriptors (EMFILE, ENFILE) or memory, it logs, backs off and
 // tries again, while the open sessions go on.
 #include "server.hpp"
 #include "session_core.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 namespace mojifinder {
@@ -47,11 +44,11 @@ namespace {
 
 // The busy line fits any fresh socket's send buffer, so one non-blocking
 // write is enough; no coroutine is spent on a connection we refuse.
-void refuse(tcp::socket& sock) {
+void refuse(tcp_socket& sock) {
     boost::system::error_code ec;
     sock.non_blocking(true, ec);
     sock.write_some(asio::buffer(protocol::error_busy.data(), protocol::error_busy.size()), ec);
-    sock.shutdown(tcp::socket::shutdown_both, ec);
+    sock.shutdown(tcp_socket::shutdown_both, ec);
     sock.close(ec);
 }
 
@@ -62,23 +59,22 @@ bool out_of_resources(const boost::system::error_code& ec) {
 
 }  // namespace
 
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, server_context& ctx) {
+awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx) {
     using namespace std::chrono_literals;
     constexpr auto first_backoff = 10ms;
     constexpr auto max_backoff = 1000ms;
     auto backoff = std::chrono::milliseconds(first_backoff);
-    asio::steady_timer pause(acceptor.get_executor());
-    asio::io_context& io = static_cast<asio::io_context&>(acceptor.get_executor().context());
+    steady_timer pause(acceptor.get_executor());
+    std::size_t next_loop = 0;
     for (;;) {
-        asio::any_io_executor ex = ctx.use_strands ? asio::any_io_executor(asio::make_strand(io))
-                                                   : asio::any_io_executor(io.get_executor());
-        auto [ec, sock] = co_await acceptor.async_accept(ex, asio::as_tuple(asio::use_awaitable));
+        executor ex = ctx.loops[next_loop]->get_executor();
+        auto [ec, sock] = co_await acceptor.async_accept(ex, use_tuple);
         if (ctx.stopping.load()) co_return;
         if (ec) {
             if (ec == asio::error::operation_aborted) co_return;
             ctx.log.always("accept failed: {}; retrying in {} ms", ec.message(), backoff.count());
             pause.expires_after(backoff);
-            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            co_await pause.async_wait(use_tuple);
             if (out_of_resources(ec)) backoff = std::min(backoff * 2, std::chrono::milliseconds(max_backoff));
             continue;
         }
@@ -89,10 +85,10 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, server_context& ctx) 
             continue;
         }
         ctx.active.fetch_add(1, std::memory_order_relaxed);
+        next_loop = (next_loop + 1) % ctx.loops.size();
         boost::system::error_code opt_ec;
         sock.set_option(tcp::no_delay(true), opt_ec);
-        auto session_ex = sock.get_executor();
-        asio::co_spawn(session_ex, session(std::move(sock), ctx.idx, ctx), asio::detached);
+        asio::co_spawn(ex, session(std::move(sock), ctx.idx, ctx), asio::detached);
     }
 }
 

@@ -1,5 +1,5 @@
 // Flow: raise the descriptor limit, build the index, bind, print the
-// "listening on" line, then run the io_context on --threads threads. The
+// "listening on" line, then run --threads event loops, one per thread. The
 // first SIGINT/SIGTERM closes the acceptor and tells every session; the loop
 // runs out of work when the last session has closed, or is stopped after the
 // grace period or by a second signal.
@@ -7,13 +7,12 @@
 
 #include "server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <malloc.h>
 #include <sys/resource.h>
@@ -45,20 +44,26 @@ void raise_descriptor_limit(const config& cfg, const logger& log) {
 }
 
 // True when every session closed within the grace period.
-asio::awaitable<bool> drain(server_context& ctx) {
-    asio::steady_timer tick(co_await asio::this_coro::executor);
+awaitable<bool> drain(server_context& ctx) {
+    steady_timer tick(co_await asio::this_coro::executor);
     auto give_up = clock::now() + config::shutdown_grace + config::linger + std::chrono::seconds(1);
     while (ctx.active.load() > 0 && clock::now() < give_up) {
         tick.expires_after(std::chrono::milliseconds(20));
-        co_await tick.async_wait(asio::as_tuple(asio::use_awaitable));
+        co_await tick.async_wait(use_tuple);
     }
     co_return ctx.active.load() == 0;
 }
 
-asio::awaitable<void> handle_signals(server_context& ctx, asio::signal_set& signals,
-                                     tcp::acceptor& acceptor) {
+using signal_set = asio::basic_signal_set<executor>;
+
+// Stops every event loop at once: the grace period is over.
+void stop_loops(server_context& ctx) {
+    for (asio::io_context* loop : ctx.loops) loop->stop();
+}
+
+awaitable<> handle_signals(server_context& ctx, signal_set& signals, tcp_acceptor& acceptor) {
     using namespace asio::experimental::awaitable_operators;
-    auto [ec, signo] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec, signo] = co_await signals.async_wait(use_tuple);
     if (ec) co_return;
     ctx.log.always("{}: stopping; {} sessions open", signo == SIGINT ? "SIGINT" : "SIGTERM",
                    ctx.active.load());
@@ -66,15 +71,14 @@ asio::awaitable<void> handle_signals(server_context& ctx, asio::signal_set& sign
     boost::system::error_code close_ec;
     acceptor.close(close_ec);
     ctx.sessions.stop_all();
-    auto outcome = co_await (drain(ctx) || signals.async_wait(asio::use_awaitable));
-    auto& io = static_cast<asio::io_context&>(signals.get_executor().context());
+    auto outcome = co_await (drain(ctx) || signals.async_wait(use_awaitable));
     if (outcome.index() == 1) {
         ctx.log.always("second signal: stopping now");
-        io.stop();
+        stop_loops(ctx);
     } else if (!std::get<0>(outcome)) {
         ctx.log.always("{} sessions still open after the grace period; closing them",
                        ctx.active.load());
-        io.stop();
+        stop_loops(ctx);
     }
 }
 
@@ -95,8 +99,17 @@ int run_server(const config& cfg) {
                std::chrono::duration<double, std::milli>(built - started).count(),
                U_UNICODE_VERSION, U_ICU_VERSION);
 
-    asio::io_context io(static_cast<int>(cfg.threads));
-    tcp::acceptor acceptor(io);
+    // One event loop per thread, each with its own sessions: a session's
+    // handlers then never run at once without strands, and every I/O object
+    // names the loop's plain executor type.
+    std::vector<std::unique_ptr<asio::io_context>> owned_loops;
+    std::vector<asio::io_context*> loops;
+    for (unsigned i = 0; i < cfg.threads; ++i) {
+        owned_loops.push_back(std::make_unique<asio::io_context>(1));
+        loops.push_back(owned_loops.back().get());
+    }
+    asio::io_context& io = *loops.front();
+    tcp_acceptor acceptor(io);
     try {
         tcp::resolver resolver(io);
         auto results = resolver.resolve(cfg.host, std::to_string(cfg.port),
@@ -112,22 +125,29 @@ int run_server(const config& cfg) {
     }
     // Caught before the ready line goes out: a supervisor may signal as soon
     // as it reads that line, and asio keeps the signal until the wait starts.
-    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signal_set signals(io, SIGINT, SIGTERM);
     std::string where = fmt::format("{}", acceptor.local_endpoint());
     std::printf("listening on %s\n", where.c_str());
     std::fflush(stdout);
     log.always("listening on {} ({} thread{}, up to {} connections)", where, cfg.threads,
                cfg.threads == 1 ? "" : "s", cfg.max_connections);
 
-    server_context ctx{idx, cfg, log, cfg.threads > 1};
+    server_context ctx{idx, cfg, log, loops};
     asio::co_spawn(io, handle_signals(ctx, signals, acceptor), asio::detached);
     asio::co_spawn(io, accept_loop(acceptor, ctx), asio::detached);
+    // The sweeper lives until the last session on any loop has ended, so the
+    // first loop runs out of work last.
     asio::co_spawn(io, sweep_deadlines(ctx), asio::detached);
 
+    std::vector<asio::executor_work_guard<executor>> keep_running;
     std::vector<std::jthread> helpers;
-    for (unsigned i = 1; i < cfg.threads; ++i) helpers.emplace_back([&io] { io.run(); });
+    for (std::size_t i = 1; i < loops.size(); ++i) {
+        keep_running.push_back(asio::make_work_guard(*loops[i]));
+        helpers.emplace_back([loop = loops[i]] { loop->run(); });
+    }
     io.run();
-    io.stop();
+    keep_running.clear();
+    stop_loops(ctx);
     helpers.clear();
     log.always("stopped");
     return 0;

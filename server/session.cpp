@@ -12,14 +12,11 @@
 #include "server.hpp"
 #include "session_core.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <array>
@@ -52,8 +49,6 @@ using clock = std::chrono::steady_clock;
 // Timeouts fire up to this late; never early.
 constexpr auto sweep_period = std::chrono::milliseconds(100);
 
-using asio::as_tuple;
-using asio::use_awaitable;
 
 std::string_view event_name(protocol::event e) {
     switch (e) {
@@ -105,7 +100,7 @@ constexpr std::size_t flatten_limit = 16u << 10;
 // One non-blocking write, its buffers on the thread's stack rather than in a
 // coroutine frame: a small answer usually leaves here whole, and the session
 // does not suspend for it.
-std::size_t write_now(tcp::socket& sock, std::span<const std::string_view> out,
+std::size_t write_now(tcp_socket& sock, std::span<const std::string_view> out,
                       boost::system::error_code& ec) {
     std::array<asio::const_buffer, protocol::session_core::max_out> buffers;
     std::size_t n = gather(out, 0, buffers);
@@ -126,7 +121,7 @@ std::size_t total_size(std::span<const std::string_view> out) {
 // Writes the rest of `out`, after its first `skip` bytes. Every write that
 // makes progress restarts the send timeout: only a client that takes no
 // bytes at all for that long is dropped.
-asio::awaitable<bool> send(tcp::socket& sock, std::span<const std::string_view> out, std::size_t skip,
+awaitable<bool> send(tcp_socket& sock, std::span<const std::string_view> out, std::size_t skip,
                            session_state& st, const config& cfg) {
     std::array<asio::const_buffer, protocol::session_core::max_out> buffers;
     std::size_t n = gather(out, skip, buffers);
@@ -135,7 +130,7 @@ asio::awaitable<bool> send(tcp::socket& sock, std::span<const std::string_view> 
     while (first < n) {
         st.set_deadline(std::min(clock::now() + cfg.send_timeout, st.stop_deadline));
         auto [ec, written] = co_await sock.async_write_some(
-            std::span(buffers.data() + first, n - first), as_tuple(use_awaitable));
+            std::span(buffers.data() + first, n - first), use_tuple);
         if (ec) co_return false;
         for (; first < n && written >= buffers[first].size(); ++first) written -= buffers[first].size();
         if (first < n) buffers[first] += written;
@@ -146,15 +141,15 @@ asio::awaitable<bool> send(tcp::socket& sock, std::span<const std::string_view> 
 // After the last byte: no more sending, and whatever the client still sends
 // is read and dropped for a moment, so the kernel does not answer it with a
 // reset that could destroy our last line before the client has read it.
-asio::awaitable<void> linger(tcp::socket& sock, session_state& st) {
+awaitable<> linger(tcp_socket& sock, session_state& st) {
     boost::system::error_code ec;
-    sock.shutdown(tcp::socket::shutdown_send, ec);
+    sock.shutdown(tcp_socket::shutdown_send, ec);
     if (ec) co_return;
     st.current = session_state::phase::closing;
     st.set_deadline(clock::now() + config::linger);
     std::array<char, 512> sink;
     for (;;) {
-        auto [read_ec, n] = co_await sock.async_read_some(asio::buffer(sink), as_tuple(use_awaitable));
+        auto [read_ec, n] = co_await sock.async_read_some(asio::buffer(sink), use_tuple);
         if (read_ec) co_return;
     }
 }
@@ -190,11 +185,11 @@ void expire(session_state& st, const config& cfg) {
     st.socket->cancel(ec);
 }
 
-asio::awaitable<void> sweep_deadlines(server_context& ctx) {
-    asio::steady_timer tick(co_await asio::this_coro::executor);
+awaitable<> sweep_deadlines(server_context& ctx) {
+    steady_timer tick(co_await asio::this_coro::executor);
     while (!ctx.stopping.load() || ctx.active.load() > 0) {
         tick.expires_after(sweep_period);
-        co_await tick.async_wait(as_tuple(use_awaitable));
+        co_await tick.async_wait(use_tuple);
         ctx.sessions.expire_overdue(ctx.cfg);
     }
 }
@@ -203,7 +198,7 @@ asio::awaitable<void> sweep_deadlines(server_context& ctx) {
 // computes stays in its frame for the session's whole life.
 namespace {
 
-std::shared_ptr<session_state> open_session(tcp::socket& sock, server_context& ctx) {
+std::shared_ptr<session_state> open_session(tcp_socket& sock, server_context& ctx) {
     auto st = std::make_shared<session_state>();
     st->socket = &sock;
     st->idle_deadline = clock::now() + ctx.cfg.idle_timeout;
@@ -246,7 +241,7 @@ struct session_closer {
 
 // One coroutine frame for the whole session (no nested serving coroutine):
 // each frame costs a few hundred bytes for as long as the connection lasts.
-asio::awaitable<void> session(tcp::socket sock, const index& idx, server_context& ctx) {
+awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
     const std::shared_ptr<session_state> owner = open_session(sock, ctx);
     session_state& st = *owner;
     session_closer closer{st, ctx, nullptr};
@@ -292,8 +287,8 @@ asio::awaitable<void> session(tcp::socket sock, const index& idx, server_context
                     core.reset();
                     st.set_deadline(st.idle_deadline);
                     std::tie(ec) = co_await sock.async_wait(
-                        tcp::socket::wait_read,
-                        asio::bind_allocator(wait_allocator<void>(st.cold_wait), as_tuple(use_awaitable)));
+                        tcp_socket::wait_read,
+                        asio::bind_allocator(wait_allocator<void>(st.cold_wait), use_tuple));
                     core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
                     warm = true;
                 } else {
@@ -303,7 +298,7 @@ asio::awaitable<void> session(tcp::socket sock, const index& idx, server_context
                 if (!ec) {
                     std::tie(ec, std::ignore) = co_await asio::async_read_until(
                         sock, asio::dynamic_buffer(input, core->input_limit()),
-                        line_end_condition{core->discarding()}, as_tuple(use_awaitable));
+                        line_end_condition{core->discarding()}, use_tuple);
                 }
                 if (ec == asio::error::eof) {
                     eof = true;
