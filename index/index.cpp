@@ -1,18 +1,29 @@
 // Flow: build() enumerates ICU's names once, in code point order. Each name
-// becomes an answer line in text_, and each of its words is looked up in (or
-// added to) an open-addressing table whose keys are views into text_, so word
-// text is never stored twice. Counting occurrences first lets the posting
-// lists be laid out in one flat array, filled in entry order, which makes every
-// list ascending without a sort.
+// is written as an answer line straight into text_, and each of its words is
+// looked up in (or added to) an open-addressing table whose keys are views
+// into text_, so word text is never stored twice; the words a name shares with
+// the previous name's start keep that name's ids without a look-up. The word
+// ids are recorded entry by entry with their counts, and one pass over them
+// then lays the posting lists out in one flat array, filled in entry order,
+// which makes every list ascending without a sort. Most of the build's time
+// is first touches of fresh pages (~8 MB) and ICU's own enumeration.
+//
+// search() splits the query, takes each word's list and intersects them
+// smallest first, each pair by galloping from both sides.
 #include "index.hpp"
 
 #include "words.hpp"
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace mojifinder {
@@ -27,71 +38,152 @@ std::size_t slot_of(std::string_view word, std::size_t table_size) noexcept {
     return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(table_size)));
 }
 
-// The first element not below `e`, searching from `from` in steps that double:
-// cheap when it is near (lists of similar size) and logarithmic when it is
-// far (a short list against CJK's 98,000).
-template <class It>
-It gallop(It from, It end, index::entry_id e) {
-    std::ptrdiff_t step = 1;
-    It low = from;
-    while (end - low > step && low[step] < e) {
-        low += step;
+// The first element of [from, end) not below `e`, in steps that double from
+// `from`: one look when it is near (lists of similar size), logarithmic when
+// it is far (a short list against CJK's 98,000).
+const index::entry_id* gallop(const index::entry_id* from, const index::entry_id* end,
+                              index::entry_id e) noexcept {
+    if (from == end || *from >= e) return from;
+    std::ptrdiff_t step = 1;  // from[0] < e: the answer is past it
+    while (end - from > step && from[step] < e) {
+        from += step;
         step *= 2;
     }
-    return std::lower_bound(low, low + std::min(step + 1, end - low), e);
+    return std::lower_bound(from + 1, from + std::min(step + 1, end - from), e);
 }
 
-// The entries of `small` also in `large`, by galloping through `large`.
-void gallop_common(std::span<const index::entry_id> small, std::span<const index::entry_id> large,
-                   std::vector<index::entry_id>& out) {
+// The entries in both lists, ascending, into `out`. Each list in turn
+// gallops to the other's current entry, so a run that only one list has is
+// crossed in logarithmic time whatever the sizes: the lists cluster by block
+// (arrows, chess symbols, CJK), and "arrow left" (two lists of ~500, 41 in
+// common) costs a few dozen gallops instead of a thousand-step merge.
+void common_entries(std::span<const index::entry_id> a, std::span<const index::entry_id> b,
+                    std::vector<index::entry_id>& out) {
     out.clear();
-    auto from = large.begin();
-    for (index::entry_id e : small) {
-        from = gallop(from, large.end(), e);
-        if (from == large.end()) break;
-        if (*from == e) out.push_back(e);
+    const index::entry_id *i = a.data(), *i_end = i + a.size();
+    const index::entry_id *j = b.data(), *j_end = j + b.size();
+    while (i != i_end && j != j_end) {
+        if (*i == *j) {
+            out.push_back(*i++);
+            ++j;
+        } else if (*i < *j) {
+            i = gallop(i, i_end, *j);
+        } else {
+            j = gallop(j, j_end, *i);
+        }
     }
 }
 
-// The same for lists of similar size: one pass over both, without branches
-// that depend on the data ("arrow left": two lists of ~500).
-void merge_common(std::span<const index::entry_id> a, std::span<const index::entry_id> b,
-                  std::vector<index::entry_id>& out) {
-    out.resize(std::min(a.size(), b.size()) + 1);
-    std::size_t i = 0, j = 0, n = 0;
-    while (i < a.size() && j < b.size()) {
-        index::entry_id x = a[i], y = b[j];
-        out[n] = x;
-        n += x == y;
-        i += x <= y;
-        j += y <= x;
+// The length of the common prefix of `a` and `b`, eight bytes at a time.
+std::size_t common_prefix(std::string_view a, std::string_view b) noexcept {
+    std::size_t n = std::min(a.size(), b.size()), i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t x, y;
+        std::memcpy(&x, a.data() + i, 8);
+        std::memcpy(&y, b.data() + i, 8);
+        if (x != y) {
+            int bits = std::endian::native == std::endian::little ? std::countr_zero(x ^ y)
+                                                                  : std::countl_zero(x ^ y);
+            return i + static_cast<std::size_t>(bits) / 8;
+        }
     }
-    out.resize(n);
+    while (i < n && a[i] == b[i]) ++i;
+    return i;
+}
+
+// Equality for the short words of names, inline: a call to memcmp costs
+// more than the few bytes it compares.
+bool same_text(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+// The code point that a word of four to six upper-case hex digits spells
+// ("4E00"); any other word spells none.
+std::optional<char32_t> hex_value(std::string_view word) noexcept {
+    if (word.size() < 4 || word.size() > 6) return std::nullopt;
+    char32_t cp = 0;
+    for (char c : word) {
+        if (c >= '0' && c <= '9')
+            cp = cp * 16 + static_cast<char32_t>(c - '0');
+        else if (c >= 'A' && c <= 'F')
+            cp = cp * 16 + static_cast<char32_t>(c - 'A' + 10);
+        else
+            return std::nullopt;
+    }
+    return cp;
+}
+
+// How many hex digits an answer line gives a code point: at least four.
+std::size_t hex_digits(char32_t cp) noexcept { return cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4; }
+
+// The longest answer line for a name of this size: "U+", six hex digits, TAB,
+// the character, TAB, the name, CRLF.
+constexpr std::size_t max_line_size(std::size_t name_size) noexcept {
+    return 2 + 6 + 1 + U8_MAX_LENGTH + 1 + name_size + 2;
+}
+
+// Writes the answer line into `out`, which has room for max_line_size() bytes,
+// and returns its size. Byte by byte into place: the build writes 149,186
+// lines, and going through std::string's append costs more than the bytes.
+std::size_t write_answer_line(char* out, char32_t cp, std::string_view name) noexcept {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::size_t n = 0;
+    out[n++] = 'U';
+    out[n++] = '+';
+    for (int shift = static_cast<int>(hex_digits(cp)) * 4 - 4; shift >= 0; shift -= 4)
+        out[n++] = digits[(cp >> shift) & 0xF];
+    out[n++] = '\t';
+    U8_APPEND_UNSAFE(out, n, cp);
+    out[n++] = '\t';
+    std::memcpy(out + n, name.data(), name.size());
+    n += name.size();
+    out[n++] = '\r';
+    out[n++] = '\n';
+    return n;
+}
+
+// Maps the whole pages within [data, data + size) in one system call,
+// before they are written: the build writes ~8 MB into fresh memory, and
+// taking those pages one fault at a time costs about a fifth of it. Where
+// MADV_POPULATE_WRITE is missing (Linux before 5.14) or fails, the pages
+// fault in one by one as usual.
+void prefault(char* data, std::size_t size) noexcept {
+#ifdef MADV_POPULATE_WRITE
+    static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) & ~(page - 1);
+    auto end = (reinterpret_cast<std::uintptr_t>(data) + size) & ~(page - 1);
+    if (begin < end) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+    (void)data;
+    (void)size;
+#endif
 }
 
 }  // namespace
 
 void append_answer_line(std::string& out, char32_t cp, std::string_view name) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    out += "U+";
-    int shift = cp > 0xFFFFF ? 20 : cp > 0xFFFF ? 16 : 12;
-    for (; shift >= 0; shift -= 4) out.push_back(digits[(cp >> shift) & 0xF]);
-    out.push_back('\t');
-    char utf8[U8_MAX_LENGTH];
-    std::size_t n = 0;
-    U8_APPEND_UNSAFE(utf8, n, cp);
-    out.append(utf8, n);
-    out.push_back('\t');
-    out.append(name);
-    out += "\r\n";
+    std::size_t at = out.size();
+    out.resize(at + max_line_size(name.size()));
+    out.resize(at + write_answer_line(out.data() + at, cp, name));
 }
 
 class index_builder {
 public:
     index build() {
-        // Unicode 15's names fill about 5.8 MB of lines; reserving more than
-        // that keeps every offset stable and costs no RSS for untouched pages.
-        idx_.text_.reserve(8u << 20);
+        // Room for Unicode 15 and then some: ~5.8 MB of lines, 149,186 names,
+        // ~98,000 self-named, ~29,000 words, ~490,000 word occurrences. Arrays
+        // reserved once are never copied, and the pages they leave untouched
+        // cost no RSS, so they are not shrunk afterwards either (a shrink is a
+        // copy, and fresh pages: the build's cost is mostly first touches).
+        // A later Unicode only makes them grow as usual.
+        reserve_text(8u << 20);
+        idx_.line_start_.reserve(1u << 18);
+        idx_.self_named_.reserve(1u << 17);
+        reserve_words(1u << 15);
+        occurrences_.reserve(1u << 20);
         idx_.slots_.assign(1u << 16, 0);
         UErrorCode status = U_ZERO_ERROR;
         u_enumCharNames(0x20, UCHAR_MAX_VALUE + 1, &index_builder::on_name, this,
@@ -99,15 +191,9 @@ public:
         if (U_FAILURE(status))
             throw std::runtime_error(std::string("ICU cannot enumerate names: ") +
                                      u_errorName(status));
-        idx_.line_start_.push_back(static_cast<std::uint32_t>(idx_.text_.size()));
+        idx_.line_start_.push_back(static_cast<std::uint32_t>(text_size_));
         take_back_shared_hex_words();
         lay_out_postings();
-        // Arrays that grew by doubling give their slack back: the index is
-        // most of the server's resident memory.
-        idx_.line_start_.shrink_to_fit();
-        idx_.self_named_.shrink_to_fit();
-        idx_.word_text_.shrink_to_fit();
-        idx_.word_size_.shrink_to_fit();
         return std::move(idx_);
     }
 
@@ -118,39 +204,72 @@ private:
         return true;
     }
 
+    // Consecutive names share leading words ("CJK UNIFIED IDEOGRAPH-" for
+    // ~98,000 of them, "LATIN SMALL LETTER "): a word that ends, separator
+    // included, inside the part this name has in common with the previous one
+    // is the previous name's word at the same place, so its id is taken from
+    // there without scanning or hashing. That skips ~70% of the table look-ups.
     void add(char32_t cp, std::string_view name) {
         auto entry = static_cast<index::entry_id>(idx_.line_start_.size());
-        std::string& text = idx_.text_;
-        idx_.line_start_.push_back(static_cast<std::uint32_t>(text.size()));
-        append_answer_line(text, cp, name);
-        auto name_start = text.size() - 2 - name.size();
-        std::string_view hex = idx_.hex_of(entry);
+        auto first_occurrence = occurrences_.size();
+        auto line_start = text_size_;
+        idx_.line_start_.push_back(static_cast<std::uint32_t>(line_start));
+        if (text_size_ + max_line_size(name.size()) > idx_.text_capacity_)
+            reserve_text(idx_.text_capacity_ * 2);
+        char* text = idx_.text_.get();
+        if (text_size_ + max_line_size(name.size()) > text_prefaulted_) {
+            // A chunk at a time, so at most one chunk past the end is mapped
+            // without being used.
+            constexpr std::size_t chunk = 64u << 10;
+            prefault(text + text_prefaulted_, std::min(chunk, idx_.text_capacity_ - text_prefaulted_));
+            text_prefaulted_ += chunk;
+        }
+        text_size_ += write_answer_line(text + text_size_, cp, name);
+        auto name_start = text_size_ - 2 - name.size();
+        std::string_view previous(text + previous_name_start_, previous_name_size_);
+        std::size_t shared = common_prefix(name, previous);
+        previous_name_start_ = name_start;
+        previous_name_size_ = name.size();
+
+        // words_[k] is the previous name's k-th word until this name's
+        // replaces it; the shared ones stay as they are.
+        std::size_t k = 0;
+        while (k < words_.size() && words_[k].end < shared && words_[k].id != index::no_word)
+            note_word(words_[k++].id, entry);
+        words_.resize(k);
+        std::size_t start = k == 0 ? 0 : words_[k - 1].end + 1;
 
         // ICU's names are upper-case ASCII already: only the split is needed.
-        std::size_t start = 0;
-        for (std::size_t i = 0; i <= name.size(); ++i) {
+        std::string_view hex(text + line_start + 2, hex_digits(cp));
+        for (std::size_t i = start; i <= name.size(); ++i) {
             if (i < name.size() && name[i] != ' ' && name[i] != '-') continue;
             std::string_view word = name.substr(start, i - start);
-            if (!word.empty()) {
-                if (word == hex)
-                    idx_.self_named_.push_back(entry);
-                else
-                    note_word(name_start + start, word.size(), entry);
-            }
             start = i + 1;
+            if (word.empty()) continue;
+            if (same_text(word, hex)) {
+                idx_.self_named_.push_back(entry);
+                words_.push_back({index::no_word, i});
+                continue;
+            }
+            std::uint32_t id = find_or_add(word, name_start + static_cast<std::size_t>(word.data() - name.data()));
+            words_.push_back({id, i});
+            note_word(id, entry);
         }
-        word_ends_.push_back(static_cast<std::uint32_t>(occurrences_.size()));
+        if (occurrences_.size() == first_occurrence)
+            occurrences_.push_back(entry_starts | no_posting);
+        else
+            occurrences_[first_occurrence] |= entry_starts;
     }
 
-    void note_word(std::size_t offset, std::size_t size, index::entry_id entry) {
-        std::string_view word(idx_.text_.data() + offset, size);
-        std::uint32_t id = find_or_add(word, offset);
+    void note_word(std::uint32_t id, index::entry_id entry) {
         if (last_entry_[id] == entry + 1) return;  // "DOT BELOW AND DOT ABOVE"
         last_entry_[id] = entry + 1;
         ++count_[id];
         occurrences_.push_back(id);
     }
 
+    // `offset`: where this occurrence of the word is in text_; a new word's
+    // text stays there.
     std::uint32_t find_or_add(std::string_view word, std::size_t offset) {
         auto& slots = idx_.slots_;
         std::size_t mask = slots.size() - 1;
@@ -163,15 +282,31 @@ private:
                 idx_.word_size_.push_back(static_cast<std::uint8_t>(word.size()));
                 count_.push_back(0);
                 last_entry_.push_back(0);
+                if (hex_value(word)) hex_words_.push_back(id);
                 if (idx_.word_text_.size() * 2 > slots.size()) grow();
                 return id;
             }
-            if (word_at(slot - 1) == word) return slot - 1;
+            if (same_text(word_at(slot - 1), word)) return slot - 1;
         }
     }
 
     std::string_view word_at(std::uint32_t id) const {
-        return {idx_.text_.data() + idx_.word_text_[id], idx_.word_size_[id]};
+        return {idx_.text_.get() + idx_.word_text_[id], idx_.word_size_[id]};
+    }
+
+    // Left uninitialised: only the pages the lines reach become resident.
+    void reserve_text(std::size_t capacity) {
+        auto text = std::make_unique_for_overwrite<char[]>(capacity);
+        if (text_size_ != 0) std::memcpy(text.get(), idx_.text_.get(), text_size_);
+        idx_.text_ = std::move(text);
+        idx_.text_capacity_ = capacity;
+    }
+
+    void reserve_words(std::size_t words) {
+        idx_.word_text_.reserve(words);
+        idx_.word_size_.reserve(words);
+        count_.reserve(words);
+        last_entry_.reserve(words);
     }
 
     void grow() {
@@ -188,19 +323,23 @@ private:
     // A character's own hex word can also be a plain word of another name
     // ("SQUARED CJK UNIFIED IDEOGRAPH-4E00", "BRAILLE PATTERN DOTS-23456"):
     // such a word goes through the table, with every character that has it.
+    // The table's few hex-looking words are what gets checked, against the
+    // ~98,000 self-named entries by code point.
     void take_back_shared_hex_words() {
-        auto& self = idx_.self_named_;
-        auto kept = self.begin();
-        for (index::entry_id e : self) {
-            std::uint32_t id = idx_.find_word(idx_.hex_of(e));
-            if (id == index::no_word) {
-                *kept++ = e;
-            } else {
-                shared_hex_.push_back({e, id});
-                ++count_[id];
-            }
+        for (std::uint32_t id : hex_words_) {
+            auto self = idx_.self_named_with(word_at(id));
+            if (self.empty()) continue;
+            shared_hex_.push_back({self.front(), id});
+            ++count_[id];
         }
-        self.erase(kept, self.end());
+        std::sort(shared_hex_.begin(), shared_hex_.end());
+        auto& named = idx_.self_named_;
+        auto shared = shared_hex_.begin();
+        auto kept = std::remove_if(named.begin(), named.end(), [&](index::entry_id e) {
+            while (shared != shared_hex_.end() && shared->first < e) ++shared;
+            return shared != shared_hex_.end() && shared->first == e;
+        });
+        named.erase(kept, named.end());
     }
 
     void lay_out_postings() {
@@ -212,30 +351,51 @@ private:
             sum += count_[w];
         }
         start.back() = sum;
+        idx_.postings_.reserve(sum);
+        prefault(reinterpret_cast<char*>(idx_.postings_.data()), std::size_t{sum} * sizeof(index::entry_id));
         idx_.postings_.resize(sum);
         std::vector<std::uint32_t>& next = count_;  // reused as fill cursors
         std::copy(start.begin(), start.end() - 1, next.begin());
-        std::uint32_t occ = 0;
+        // One pass without a branch per entry: the entry number steps at each
+        // marked occurrence, and the rare shared hex words are placed when
+        // their entry comes up, before any later entry of the same word.
         auto shared = shared_hex_.begin();
-        for (index::entry_id e = 0; e < word_ends_.size(); ++e) {
-            for (; occ < word_ends_[e]; ++occ) idx_.postings_[next[occurrences_[occ]]++] = e;
+        index::entry_id e = ~index::entry_id{0};
+        for (std::uint32_t occurrence : occurrences_) {
+            e += occurrence >> 31;  // entry_starts
+            std::uint32_t id = occurrence & ~entry_starts;
             for (; shared != shared_hex_.end() && shared->first == e; ++shared)
                 idx_.postings_[next[shared->second]++] = e;
+            if (id != no_posting) idx_.postings_[next[id]++] = e;
         }
     }
 
     index idx_;
+    std::size_t text_size_ = 0;        // bytes of idx_.text_ written
+    std::size_t text_prefaulted_ = 0;  // bytes of idx_.text_ prefault() has mapped
     std::vector<std::uint32_t> count_;
     std::vector<std::uint32_t> last_entry_;   // entry + 1 that last used the word
-    std::vector<std::uint32_t> occurrences_;  // word ids, entry by entry
-    std::vector<std::uint32_t> word_ends_;    // per entry: end of its run in occurrences_
+    // Word ids, entry by entry, the first of each entry marked with
+    // entry_starts; an entry without a word in the table has one no_posting.
+    static constexpr std::uint32_t entry_starts = 1u << 31;
+    static constexpr std::uint32_t no_posting = entry_starts - 1;
+    std::vector<std::uint32_t> occurrences_;
+    std::vector<std::uint32_t> hex_words_;  // ids of the words hex_value() reads
     std::vector<std::pair<index::entry_id, std::uint32_t>> shared_hex_;  // entry, word id
+    // The previous name, in text_, and its words in order.
+    struct name_word {
+        std::uint32_t id;  // no_word for the name's own hex word
+        std::size_t end;   // where the word ends in the name
+    };
+    std::size_t previous_name_start_ = 0;
+    std::size_t previous_name_size_ = 0;
+    std::vector<name_word> words_;
 };
 
 index index::build() { return index_builder{}.build(); }
 
 std::string_view index::hex_of(entry_id e) const noexcept {
-    const char* hex = text_.data() + line_start_[e] + 2;  // after "U+"
+    const char* hex = text_.get() + line_start_[e] + 2;  // after "U+"
     return {hex, static_cast<std::size_t>(std::find(hex, hex + 6, '\t') - hex)};
 }
 
@@ -246,17 +406,9 @@ char32_t index::code_point(entry_id e) const noexcept {
 }
 
 std::span<const index::entry_id> index::self_named_with(std::string_view word) const noexcept {
-    if (word.size() < 4 || word.size() > 6) return {};
-    char32_t cp = 0;
-    for (char c : word) {
-        if (c >= '0' && c <= '9')
-            cp = cp * 16 + static_cast<char32_t>(c - '0');
-        else if (c >= 'A' && c <= 'F')
-            cp = cp * 16 + static_cast<char32_t>(c - 'A' + 10);
-        else
-            return {};
-    }
-    auto it = std::lower_bound(self_named_.begin(), self_named_.end(), cp,
+    auto cp = hex_value(word);
+    if (!cp) return {};
+    auto it = std::lower_bound(self_named_.begin(), self_named_.end(), *cp,
                                [this](entry_id e, char32_t v) { return code_point(e) < v; });
     // "04E00" parses as U+4E00 too, but is not the word in its name.
     if (it == self_named_.end() || hex_of(*it) != word) return {};
@@ -274,7 +426,7 @@ std::uint32_t index::find_word(std::string_view word) const noexcept {
     for (std::size_t i = slot_of(word, slots_.size());; i = (i + 1) & mask) {
         std::uint32_t slot = slots_[i];
         if (slot == 0) return no_word;
-        if (std::string_view(text_.data() + word_text_[slot - 1], word_size_[slot - 1]) == word)
+        if (same_text(std::string_view(text_.get() + word_text_[slot - 1], word_size_[slot - 1]), word))
             return slot - 1;
     }
 }
@@ -297,25 +449,21 @@ std::span<const index::entry_id> index::search(std::string_view query,
     }
     std::sort(s.lists.begin(), s.lists.end(),
               [](auto a, auto b) { return a.size() < b.size(); });
-    if (s.lists.size() == 1) return s.lists.front();
 
-    // Smallest list first: each step can only shrink the candidates, and a
-    // galloping search from the last hit keeps huge lists (CJK) cheap.
-    s.result.assign(s.lists[0].begin(), s.lists[0].end());
-    for (std::size_t k = 1; k < s.lists.size() && !s.result.empty(); ++k) {
-        auto list = s.lists[k];
-        if (list.data() == s.lists[k - 1].data()) continue;  // a repeated word
-        if (list.size() / s.result.size() < 4)
-            merge_common(s.result, list, s.spare);
-        else
-            gallop_common(s.result, list, s.spare);
+    // Smallest lists first: each step can only shrink the candidates. The
+    // smallest list is read where it is, not copied.
+    std::span<const entry_id> found = s.lists.front();
+    for (std::size_t k = 1; k < s.lists.size() && !found.empty(); ++k) {
+        if (s.lists[k].data() == s.lists[k - 1].data()) continue;  // a repeated word
+        common_entries(found, s.lists[k], s.spare);
         s.result.swap(s.spare);
+        found = s.result;
     }
-    return s.result;
+    return found;
 }
 
 std::size_t index::memory_bytes() const noexcept {
-    return text_.capacity() + line_start_.capacity() * 4 + self_named_.capacity() * 4 +
+    return text_capacity_ + line_start_.capacity() * 4 + self_named_.capacity() * 4 +
            word_text_.capacity() * 4 + word_size_.capacity() + posting_start_.capacity() * 4 +
            postings_.capacity() * 4 + slots_.capacity() * 4;
 }

@@ -4,6 +4,7 @@
 // whose name has it. Built once, then read-only: any number of threads may
 // search it at once without locks.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,7 +46,7 @@ public:
     // An entry's answer line, ready to send: "U+1F431\t🐱\tCAT FACE\r\n".
     // The lines of consecutive entries are adjacent, so [first, last) is one view.
     std::string_view lines(entry_id first, entry_id last) const noexcept {
-        return {text_.data() + line_start_[first], line_start_[last] - line_start_[first]};
+        return {text_.get() + line_start_[first], line_start_[last] - line_start_[first]};
     }
     std::string_view line(entry_id e) const noexcept { return lines(e, e + 1); }
 
@@ -73,7 +74,8 @@ private:
     std::uint32_t find_word(std::string_view word) const noexcept;  // in the word table
     std::string_view hex_of(entry_id e) const noexcept;
 
-    std::string text_;                       // every answer line, back to back
+    std::unique_ptr<char[]> text_;           // every answer line, back to back
+    std::size_t text_capacity_ = 0;          // bytes allocated; past line_start_.back() untouched
     std::vector<std::uint32_t> line_start_;  // size()+1 offsets into text_
     std::vector<entry_id> self_named_;       // ascending: entries whose name has their own hex
     std::vector<std::uint32_t> word_text_;   // per word: offset of its text in text_

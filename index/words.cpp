@@ -1,3 +1,6 @@
+// Flow: split_words() first normalizes the whole text into the scratch
+// string (upper case, every separator a plain space; ASCII in place, anything
+// else through ICU), then cuts that string at the spaces into views.
 #include "words.hpp"
 
 #include <unicode/locid.h>
@@ -18,20 +21,19 @@ bool is_ascii(std::string_view text) {
 // Leaves in `scratch` the upper-cased text with every separator turned into a
 // plain space, so the split below only has to look for one byte.
 void normalize(std::string_view text, std::string& scratch) {
-    scratch.clear();
     if (is_ascii(text)) {
-        scratch.reserve(text.size());
-        for (unsigned char c : text) {
-            if (c == '-' || is_ascii_space(c)) {
-                scratch.push_back(' ');
-            } else if (c >= 'a' && c <= 'z') {
-                scratch.push_back(static_cast<char>(c - 'a' + 'A'));
-            } else {
-                scratch.push_back(static_cast<char>(c));
-            }
+        // Copied whole, then mapped in place: no capacity check per byte.
+        scratch.assign(text);
+        for (char& ch : scratch) {
+            auto c = static_cast<unsigned char>(ch);
+            if (c == '-' || is_ascii_space(c))
+                ch = ' ';
+            else if (c >= 'a' && c <= 'z')
+                ch = static_cast<char>(c - 'a' + 'A');
         }
         return;
     }
+    scratch.clear();
     icu::UnicodeString upper = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     upper.toUpper(icu::Locale::getRoot());

@@ -302,11 +302,26 @@ TEST_CASE("search: CJK gives every name with the word CJK", "[index]") {
 TEST_CASE("search equals a brute-force scan of ICU's names", "[index]") {
     std::string_view query = GENERATE(as<std::string_view>{}, "cat face", "LETTER", "DOT", "DOT BELOW",
                                       "small letter a", "latin small letter i", "WITH", "SIGN",
-                                      "hangul syllable", "tag", "a", "1", "face with", "ideograph cjk");
+                                      "hangul syllable", "tag", "a", "1", "face with", "ideograph cjk",
+                                      // Intersections of every shape: lists of similar size that
+                                      // cluster in different blocks, a short list against a long
+                                      // one, against CJK's 98,000, three and four words.
+                                      "arrow left", "left arrow", "chess black", "black chess knight",
+                                      "smiling cat face", "cjk stroke", "cjk compatibility ideograph",
+                                      "latin small letter", "latin capital letter a with", "sign with",
+                                      "arrow with left right", "4E00 cjk");
     INFO(query);
     auto found = search(query);
     CHECK(found == brute_force(query));
     CHECK_FALSE(found.empty());
+}
+
+TEST_CASE("search: words whose lists never meet find nothing", "[index]") {
+    std::string_view query = GENERATE(as<std::string_view>{}, "cjk arrow", "arrow cjk", "hangul chess",
+                                      "chess black cat", "letter 4E00", "tag arrow");
+    INFO(query);
+    CHECK(search(query).empty());
+    CHECK(brute_force(query).empty());
 }
 
 TEST_CASE("search: unknown words find nothing", "[index]") {
