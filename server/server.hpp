@@ -5,6 +5,7 @@
 #include "config.hpp"
 #include "index.hpp"
 #include "log.hpp"
+#include "session_memory.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -43,42 +44,6 @@ using steady_timer = asio::basic_waitable_timer<std::chrono::steady_clock,
 inline constexpr asio::use_awaitable_t<executor> use_awaitable;
 // Errors as values: (error_code, result...) instead of an exception.
 inline constexpr asio::as_tuple_t<asio::use_awaitable_t<executor>> use_tuple{use_awaitable};
-
-// Room for the operation a cold session waits on, inside the session's state:
-// an idle connection holds that operation for as long as it is idle, and a
-// heap block of its own (or one of Asio's recycled blocks, often larger)
-// costs more. Larger requests, if Asio's operation ever grows, use the heap.
-class wait_memory {
-public:
-    void* allocate(std::size_t size) {
-        if (in_use_ || size > storage_.size()) return ::operator new(size);
-        in_use_ = true;
-        return storage_.data();
-    }
-    void deallocate(void* p) noexcept {
-        if (p == storage_.data())
-            in_use_ = false;
-        else
-            ::operator delete(p);
-    }
-
-private:
-    alignas(std::max_align_t) std::array<std::byte, 96> storage_;
-    bool in_use_ = false;
-};
-
-template <class T>
-struct wait_allocator {
-    using value_type = T;
-    explicit wait_allocator(wait_memory& m) noexcept : memory(&m) {}
-    template <class U>
-    wait_allocator(const wait_allocator<U>& other) noexcept : memory(other.memory) {}
-    T* allocate(std::size_t n) { return static_cast<T*>(memory->allocate(n * sizeof(T))); }
-    void deallocate(T* p, std::size_t) noexcept { memory->deallocate(p); }
-    template <class U>
-    bool operator==(const wait_allocator<U>& other) const noexcept { return memory == other.memory; }
-    wait_memory* memory;
-};
 
 // What a session's coroutine shares with the deadline sweeper. The sweeper
 // only reads `deadline` and `current` (hence atomics: it may run on another
@@ -132,6 +97,7 @@ struct server_context {
     const config& cfg;
     logger log;
     std::span<asio::io_context* const> loops;  // one per thread; sessions are dealt in turn
+    warm_pool warm;
     session_registry sessions;
     std::atomic<std::size_t> active{0};
     std::atomic<bool> stopping{false};

@@ -247,16 +247,14 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
     session_closer closer{st, ctx, nullptr};
     try {
         const config& cfg = ctx.cfg;
-        std::string input;
-        std::size_t head = 0;  // input before head is consumed
         bool eof = false;
         bool wrote = false;  // since the last read: the idle time starts again
-        // Warm: a line came within config::keep_warm, so the session keeps its
-        // buffer and core and reads at once. A cold session has neither while it
-        // waits: it waits for bytes first, and allocates when they are there.
-        bool warm = false;
-        auto core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
-        protocol::step s = core->start();
+        // A warm session (a line within config::keep_warm) keeps its
+        // warm_state and reads at once; a cold one gives it back and waits
+        // for bytes first, taking one again when they are there.
+        bool keep_warm = false;
+        warm_ptr warm(ctx.warm.acquire(idx, cfg.max_line), warm_release{&ctx.warm});
+        protocol::step s = warm->core.start();
         for (;;) {
             if (!s.out.empty()) {
                 boost::system::error_code ec;
@@ -270,8 +268,8 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
             }
             if (s.kind == protocol::step_kind::close) break;
             if (s.kind == protocol::step_kind::read) {
-                input.erase(0, head);
-                head = 0;
+                warm->input.erase(0, warm->head);
+                warm->head = 0;
                 auto now = clock::now();
                 if (wrote) {
                     st.idle_deadline = now + cfg.idle_timeout;
@@ -280,34 +278,35 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
                 st.current = session_state::phase::reading;
                 // Flags from a sweep that came after the last read had already finished.
                 st.idle_expired = st.cooled = false;
-                bool between_lines = input.empty() && core->quiet();
+                bool between_lines = warm->input.empty() && warm->core.quiet();
                 boost::system::error_code ec;
-                if (between_lines && !warm) {
-                    std::string().swap(input);
-                    core.reset();
+                if (between_lines && !keep_warm) {
+                    warm.reset();
                     st.set_deadline(st.idle_deadline);
                     std::tie(ec) = co_await sock.async_wait(
                         tcp_socket::wait_read,
-                        asio::bind_allocator(wait_allocator<void>(st.cold_wait), use_tuple));
-                    core = std::make_unique<protocol::session_core>(idx, cfg.max_line);
-                    warm = true;
+                        asio::bind_allocator(fixed_allocator<void, wait_memory_size>(st.cold_wait), use_tuple));
+                    warm.reset(ctx.warm.acquire(idx, cfg.max_line));
+                    keep_warm = true;
                 } else {
                     st.set_deadline(between_lines ? std::min(now + config::keep_warm, st.idle_deadline)
                                                   : st.idle_deadline);
                 }
                 if (!ec) {
                     std::tie(ec, std::ignore) = co_await asio::async_read_until(
-                        sock, asio::dynamic_buffer(input, core->input_limit()),
-                        line_end_condition{core->discarding()}, use_tuple);
+                        sock, asio::dynamic_buffer(warm->input, warm->core.input_limit()),
+                        line_end_condition{warm->core.discarding()},
+                        asio::bind_allocator(fixed_allocator<void, warm_state::read_room>(warm->read_memory),
+                                             use_tuple));
                 }
                 if (ec == asio::error::eof) {
                     eof = true;
                 } else if (ec == asio::error::operation_aborted && st.idle_expired) {
-                    s = core->idle_timeout();
+                    s = warm->core.idle_timeout();
                     log_step(ctx, st, s);
                     continue;
                 } else if (ec == asio::error::operation_aborted && st.cooled && !st.stopping) {
-                    warm = false;  // the same read step again, now cold
+                    keep_warm = false;  // the same read step again, now cold
                     continue;
                 } else if (ec && ec != asio::error::operation_aborted && ec != asio::error::not_found) {
                     log_event(ctx, st, "connection lost: " + ec.message());
@@ -316,9 +315,9 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
                 // operation_aborted otherwise: a shutdown, which next() reports.
                 // not_found: the buffer is full with no LF, which next() drops.
             }
-            s = core->next(std::string_view(input).substr(head), eof, st.stopping);
+            s = warm->core.next(std::string_view(warm->input).substr(warm->head), eof, st.stopping);
             log_step(ctx, st, s);
-            head += core->consumed();
+            warm->head += warm->core.consumed();
         }
         co_await linger(sock, st);
     } catch (...) {

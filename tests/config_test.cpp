@@ -6,6 +6,7 @@
 // both connections and expects the server to stop with 0.
 #include "process.hpp"
 #include "session_core.hpp"
+#include "session_memory.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -282,6 +283,16 @@ TEST_CASE("a session quiet for longer than keep_warm answers exactly as before",
         CHECK(c.read_for(past_keep_warm) == "");
         c.send("face\n");
         CHECK(c.read_exact(cat_face_answer().size()) == cat_face_answer());
+    }
+    SECTION("lines longer than a warm session keeps in its page, before and after the pause") {
+        // 3,000 bytes: past warm_state::input_room (2,048), within --max-line (4,096).
+        const std::string long_line = "cat" + std::string(2990, ' ') + "face\n";
+        REQUIRE(long_line.size() > mojifinder::warm_state::input_room);
+        c.send(long_line);
+        CHECK(c.read_exact(cat_face_answer().size()) == cat_face_answer());
+        CHECK(c.read_for(past_keep_warm) == "");
+        c.send(long_line + long_line);
+        CHECK(c.read_exact(2 * cat_face_answer().size()) == cat_face_answer() + cat_face_answer());
     }
     SECTION("the idle timeout still counts from the last answer") {
         // Cooling off at keep_warm is not the idle timeout (3 s).

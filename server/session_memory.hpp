@@ -1,0 +1,122 @@
+#pragma once
+// Where a session's memory comes from. A cold session (between lines, after
+// config::keep_warm) holds only its coroutine frame and its state; a warm one
+// also holds a warm_state: the protocol core, the input buffer and room for
+// the read in flight, in one page of its own from the warm_pool. Giving the
+// page back when the session cools makes the resident size fall with it:
+// the same buffers from the heap stay resident after they are freed, because
+// the long-lived blocks of other sessions sit between them.
+#include "session_core.hpp"
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace mojifinder {
+
+// Room for one block of at most N bytes at a time, inside its owner; a
+// larger block, or a second one, comes from the heap.
+template <std::size_t N>
+class fixed_memory {
+public:
+    void* allocate(std::size_t size) {
+        if (in_use_ || size > storage_.size()) return ::operator new(size);
+        in_use_ = true;
+        return storage_.data();
+    }
+    void deallocate(void* p) noexcept {
+        if (p == storage_.data())
+            in_use_ = false;
+        else
+            ::operator delete(p);
+    }
+
+private:
+    alignas(std::max_align_t) std::array<std::byte, N> storage_;
+    bool in_use_ = false;
+};
+
+// An allocator over one fixed_memory: for Asio's operations (through
+// bind_allocator) and for the input buffer.
+template <class T, std::size_t N>
+struct fixed_allocator {
+    using value_type = T;
+    template <class U>
+    struct rebind {
+        using other = fixed_allocator<U, N>;
+    };
+    explicit fixed_allocator(fixed_memory<N>& m) noexcept : memory(&m) {}
+    template <class U>
+    fixed_allocator(const fixed_allocator<U, N>& other) noexcept : memory(other.memory) {}
+    T* allocate(std::size_t n) { return static_cast<T*>(memory->allocate(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t) noexcept { memory->deallocate(p); }
+    template <class U>
+    bool operator==(const fixed_allocator<U, N>& other) const noexcept {
+        return memory == other.memory;
+    }
+    fixed_memory<N>* memory;
+};
+
+// The operation a cold session waits on: 96 bytes with the io_context's own
+// executor type.
+inline constexpr std::size_t wait_memory_size = 96;
+using wait_memory = fixed_memory<wait_memory_size>;
+
+// What a warm session holds, all in one page.
+struct warm_state {
+    // A read_until operation on the session's socket (~250 bytes).
+    static constexpr std::size_t read_room = 384;
+    // Lines up to this long stay in the page; longer ones (up to --max-line)
+    // move the buffer to the heap until the session cools.
+    static constexpr std::size_t input_room = 2048;
+    using input_allocator = fixed_allocator<char, input_room>;
+    using input_buffer = std::basic_string<char, std::char_traits<char>, input_allocator>;
+
+    warm_state(const index& idx, std::size_t max_line)
+        : core(idx, max_line), input(input_allocator(input_memory)) {
+        input.reserve(input_room - 1);  // all the room at once: growing would move it to the heap
+    }
+
+    protocol::session_core core;
+    fixed_memory<read_room> read_memory;
+    fixed_memory<input_room> input_memory;
+    input_buffer input;  // after input_memory: destroyed before it
+    std::size_t head = 0;  // input before head is consumed
+};
+
+// Page-sized blocks for warm_state, carved from larger mappings; a block
+// given back is returned to the kernel at once (MADV_DONTNEED), so a burst of
+// sessions that then go quiet leaves no resident memory behind. Shared by
+// the event loops: a session takes and gives back a block only when it warms
+// up or cools down, never per query.
+class warm_pool {
+public:
+    static constexpr std::size_t block_size = 4096;
+    static_assert(sizeof(warm_state) <= block_size);
+
+    warm_pool() = default;
+    warm_pool(const warm_pool&) = delete;
+    warm_pool& operator=(const warm_pool&) = delete;
+    ~warm_pool();
+
+    // A warm_state in a fresh or reused block; throws std::bad_alloc.
+    warm_state* acquire(const index& idx, std::size_t max_line);
+    void release(warm_state* w) noexcept;
+
+private:
+    std::mutex mutex_;
+    std::vector<void*> free_;
+    std::vector<void*> mappings_;
+};
+
+struct warm_release {
+    warm_pool* pool;
+    void operator()(warm_state* w) const noexcept { pool->release(w); }
+};
+using warm_ptr = std::unique_ptr<warm_state, warm_release>;
+
+}  // namespace mojifinder
