@@ -268,7 +268,7 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
             }
             if (s.kind == protocol::step_kind::close) break;
             if (s.kind == protocol::step_kind::read) {
-                warm->input.erase(0, warm->head);
+                warm->input.erase(warm->input.begin(), warm->input.begin() + static_cast<std::ptrdiff_t>(warm->head));
                 warm->head = 0;
                 auto now = clock::now();
                 if (wrote) {
@@ -315,7 +315,7 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
                 // operation_aborted otherwise: a shutdown, which next() reports.
                 // not_found: the buffer is full with no LF, which next() drops.
             }
-            s = warm->core.next(std::string_view(warm->input).substr(warm->head), eof, st.stopping);
+            s = warm->core.next(warm->unread(), eof, st.stopping);
             log_step(ctx, st, s);
             warm->head += warm->core.consumed();
         }

@@ -13,7 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <new>
-#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mojifinder {
@@ -54,6 +55,16 @@ struct fixed_allocator {
     fixed_allocator(const fixed_allocator<U, N>& other) noexcept : memory(other.memory) {}
     T* allocate(std::size_t n) { return static_cast<T*>(memory->allocate(n * sizeof(T))); }
     void deallocate(T* p, std::size_t) noexcept { memory->deallocate(p); }
+    // Default-initialises: a buffer grown for a read is written by the read,
+    // so zeroing it first (as resize() otherwise does) is wasted.
+    template <class U>
+    void construct(U* p) noexcept(noexcept(U())) {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
     template <class U>
     bool operator==(const fixed_allocator<U, N>& other) const noexcept {
         return memory == other.memory;
@@ -74,11 +85,15 @@ struct warm_state {
     // move the buffer to the heap until the session cools.
     static constexpr std::size_t input_room = 2048;
     using input_allocator = fixed_allocator<char, input_room>;
-    using input_buffer = std::basic_string<char, std::char_traits<char>, input_allocator>;
+    using input_buffer = std::vector<char, input_allocator>;
 
     warm_state(const index& idx, std::size_t max_line)
         : core(idx, max_line), input(input_allocator(input_memory)) {
-        input.reserve(input_room - 1);  // all the room at once: growing would move it to the heap
+        input.reserve(input_room);  // all the room at once: growing would move it to the heap
+    }
+
+    std::string_view unread() const noexcept {
+        return std::string_view(input.data(), input.size()).substr(head);
     }
 
     protocol::session_core core;
