@@ -122,7 +122,7 @@ std::size_t total_size(std::span<const std::string_view> out) {
 // makes progress restarts the send timeout: only a client that takes no
 // bytes at all for that long is dropped.
 awaitable<bool> send(tcp_socket& sock, std::span<const std::string_view> out, std::size_t skip,
-                           session_state& st, const config& cfg) {
+                     session_state& st, const config& cfg) {
     std::array<asio::const_buffer, protocol::session_core::max_out> buffers;
     std::size_t n = gather(out, skip, buffers);
     std::size_t first = 0;
