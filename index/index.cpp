@@ -399,11 +399,7 @@ std::string_view index::hex_of(entry_id e) const noexcept {
     return {hex, static_cast<std::size_t>(std::find(hex, hex + 6, '\t') - hex)};
 }
 
-char32_t index::code_point(entry_id e) const noexcept {
-    char32_t cp = 0;
-    for (char c : hex_of(e)) cp = cp * 16 + static_cast<char32_t>(c <= '9' ? c - '0' : c - 'A' + 10);
-    return cp;
-}
+char32_t index::code_point(entry_id e) const noexcept { return *hex_value(hex_of(e)); }
 
 std::span<const index::entry_id> index::self_named_with(std::string_view word) const noexcept {
     auto cp = hex_value(word);

@@ -58,7 +58,7 @@ using signal_set = asio::basic_signal_set<executor>;
 
 // Stops every event loop at once: the grace period is over.
 void stop_loops(server_context& ctx) {
-    for (asio::io_context* loop : ctx.loops) loop->stop();
+    for (const auto& loop : ctx.loops) loop->stop();
 }
 
 awaitable<> handle_signals(server_context& ctx, signal_set& signals, tcp_acceptor& acceptor) {
@@ -102,12 +102,8 @@ int run_server(const config& cfg) {
     // One event loop per thread, each with its own sessions: a session's
     // handlers then never run at once without strands, and every I/O object
     // names the loop's plain executor type.
-    std::vector<std::unique_ptr<asio::io_context>> owned_loops;
-    std::vector<asio::io_context*> loops;
-    for (unsigned i = 0; i < cfg.threads; ++i) {
-        owned_loops.push_back(std::make_unique<asio::io_context>(1));
-        loops.push_back(owned_loops.back().get());
-    }
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    for (unsigned i = 0; i < cfg.threads; ++i) loops.push_back(std::make_unique<asio::io_context>(1));
     asio::io_context& io = *loops.front();
     tcp_acceptor acceptor(io);
     try {
@@ -143,7 +139,7 @@ int run_server(const config& cfg) {
     std::vector<std::jthread> helpers;
     for (std::size_t i = 1; i < loops.size(); ++i) {
         keep_running.push_back(asio::make_work_guard(*loops[i]));
-        helpers.emplace_back([loop = loops[i]] { loop->run(); });
+        helpers.emplace_back([loop = loops[i].get()] { loop->run(); });
     }
     io.run();
     keep_running.clear();

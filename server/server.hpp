@@ -96,7 +96,7 @@ struct server_context {
     const index& idx;
     const config& cfg;
     logger log;
-    std::span<asio::io_context* const> loops;  // one per thread; sessions are dealt in turn
+    std::span<const std::unique_ptr<asio::io_context>> loops;  // one per thread; sessions are dealt in turn
     warm_pool warm;
     session_registry sessions;
     std::atomic<std::size_t> active{0};

@@ -49,7 +49,6 @@ using clock = std::chrono::steady_clock;
 // Timeouts fire up to this late; never early.
 constexpr auto sweep_period = std::chrono::milliseconds(100);
 
-
 std::string_view event_name(protocol::event e) {
     switch (e) {
     case protocol::event::none: return "";
@@ -97,15 +96,14 @@ std::size_t gather(std::span<const std::string_view> out, std::size_t skip,
 // (bench/notes.md). Long runs (CJK) still go straight from the index.
 constexpr std::size_t flatten_limit = 16u << 10;
 
-// One non-blocking write, its buffers on the thread's stack rather than in a
-// coroutine frame: a small answer usually leaves here whole, and the session
-// does not suspend for it.
-std::size_t write_now(tcp_socket& sock, std::span<const std::string_view> out,
+// One non-blocking write of `out` (`total` bytes), its buffers on the
+// thread's stack rather than in a coroutine frame: a small answer usually
+// leaves here whole, and the session does not suspend for it.
+std::size_t write_now(tcp_socket& sock, std::span<const std::string_view> out, std::size_t total,
                       boost::system::error_code& ec) {
     std::array<asio::const_buffer, protocol::session_core::max_out> buffers;
     std::size_t n = gather(out, 0, buffers);
     if (n == 0) return 0;
-    std::size_t total = asio::buffer_size(std::span(buffers.data(), n));
     if (n == 1 || total > flatten_limit) return sock.write_some(std::span(buffers.data(), n), ec);
     std::array<char, flatten_limit> flat;
     asio::buffer_copy(asio::buffer(flat), std::span(buffers.data(), n));
@@ -258,9 +256,10 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
         for (;;) {
             if (!s.out.empty()) {
                 boost::system::error_code ec;
-                std::size_t written = write_now(sock, s.out, ec);
+                std::size_t total = total_size(s.out);
+                std::size_t written = write_now(sock, s.out, total, ec);
                 if ((ec && ec != asio::error::would_block) ||
-                    (written < total_size(s.out) && !co_await send(sock, s.out, written, st, cfg))) {
+                    (written < total && !co_await send(sock, s.out, written, st, cfg))) {
                     log_event(ctx, st, st.send_expired ? "dropped: send timeout" : "dropped: write failed");
                     co_return;
                 }
@@ -268,8 +267,7 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
             }
             if (s.kind == protocol::step_kind::close) break;
             if (s.kind == protocol::step_kind::read) {
-                warm->input.erase(warm->input.begin(), warm->input.begin() + static_cast<std::ptrdiff_t>(warm->head));
-                warm->head = 0;
+                warm->drop_consumed();
                 auto now = clock::now();
                 if (wrote) {
                     st.idle_deadline = now + cfg.idle_timeout;

@@ -95,6 +95,11 @@ struct warm_state {
     std::string_view unread() const noexcept {
         return std::string_view(input.data(), input.size()).substr(head);
     }
+    // Before the next read: what the core has consumed leaves the buffer.
+    void drop_consumed() noexcept {
+        input.erase(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(head));
+        head = 0;
+    }
 
     protocol::session_core core;
     fixed_memory<read_room> read_memory;
