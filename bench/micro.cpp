@@ -14,10 +14,21 @@
 //                         only means). clock_ns is the cost of one clock read,
 //                         included in every sample, so the figures are an
 //                         upper bound.
+//   QueryLatency/<query>  search::engine::run() in full mode, then next()
+//                         until the answer is over, timed the same way
+//                         (200,000 samples; 20,000 for the did-you-mean
+//                         queries); QueryLatency/words-mix is the small
+//                         queries above in full mode (aliases looked up too),
+//                         QueryLatency/classic-mix in classic mode.
+//   Stream/<query>        a huge answer through run(), every next() and
+//                         index::lines() of each run: bytes/s is the rate at
+//                         which answer lines are handed out (identified
+//                         lines rendered with append_identified_line).
 //
 // Usual Google Benchmark flags apply, e.g. --benchmark_filter=Search
 // --benchmark_format=json. bench/run reads p99_ns from SearchLatency/mix.
 #include "index.hpp"
+#include "search.hpp"
 #include "session_core.hpp"
 
 #include <benchmark/benchmark.h>
@@ -59,6 +70,91 @@ constexpr sized_query sized_queries[] = {
 constexpr const char* small_queries[] = {
     "snowman", "cat face", "chess black", "arrow left", "black chess knight", "smiling cat face",
 };
+
+// One of each kind of term of the query language, each answer small.
+constexpr const char* language_queries[] = {
+    "smil*", "arrow -left -right", "\"black chess\"", "U+1F600", "U+2190..U+21FF double",
+    "block:arrows left", "script:greek small alpha", "nbsp", "\u2192\u2190\U0001F600",
+};
+// Did-you-mean: the word is in no name, so the answer is the hints.
+constexpr const char* hinted_queries[] = {"snowmam", "smiel", "cat faec"};
+// Huge answers: a* 6,796 lines (300 KB), gc:Lo 131,612 (5.3 MB), all 149,186 (6 MB).
+constexpr const char* huge_queries[] = {"a*", "gc:Lo", "U+0000..U+10FFFF"};
+
+namespace search_layer = mojifinder::search;
+
+// run() and every run of the answer, as a session would pull it.
+std::size_t run_query(const search_layer::engine& engine, std::string_view q, search_layer::mode m, search_layer::scratch& s) {
+    engine.run(q, m, s);
+    search_layer::run r;
+    std::size_t runs = 0;
+    while (s.next(r)) ++runs;
+    benchmark::DoNotOptimize(runs);
+    return s.found();
+}
+
+void query_latency(benchmark::State& state, std::vector<std::string_view> queries, search_layer::mode m) {
+    using clock = std::chrono::steady_clock;
+    search_layer::engine engine(shared_index());
+    search_layer::scratch scratch;
+    const std::size_t n = static_cast<std::size_t>(state.range(0));
+    std::vector<std::uint32_t> samples(n);
+    std::size_t largest = 0;
+    for (std::size_t i = 0; i < 2'000; ++i) run_query(engine, queries[i % queries.size()], m, scratch);
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < n; ++i) {
+            std::string_view q = queries[i % queries.size()];
+            auto t0 = clock::now();
+            std::size_t found = run_query(engine, q, m, scratch);
+            auto t1 = clock::now();
+            largest = std::max(largest, found);
+            samples[i] = static_cast<std::uint32_t>(
+                std::min<std::int64_t>(std::chrono::nanoseconds(t1 - t0).count(), UINT32_MAX));
+        }
+    }
+    std::sort(samples.begin(), samples.end());
+    auto at = [&](double fraction) {
+        std::size_t i = std::min(n - 1, static_cast<std::size_t>(fraction * static_cast<double>(n)));
+        return static_cast<double>(samples[i]);
+    };
+    state.counters["queries"] = static_cast<double>(n);
+    state.counters["p50_ns"] = at(0.50);
+    state.counters["p90_ns"] = at(0.90);
+    state.counters["p99_ns"] = at(0.99);
+    state.counters["p999_ns"] = at(0.999);
+    state.counters["max_ns"] = static_cast<double>(samples.back());
+    state.counters["largest_answer"] = static_cast<double>(largest);
+}
+
+void stream(benchmark::State& state, std::string_view query) {
+    const index& idx = shared_index();
+    search_layer::engine engine(idx);
+    search_layer::scratch scratch;
+    std::string identified;
+    std::size_t per_answer = 0, found = 0;
+    std::int64_t total = 0;
+    for (auto _ : state) {
+        engine.run(query, search_layer::mode::full, scratch);
+        search_layer::run r;
+        per_answer = 0;
+        while (scratch.next(r)) {
+            if (r.identified()) {
+                identified.clear();
+                search_layer::append_identified_line(identified, idx, r.code_point);
+                per_answer += identified.size();
+                continue;
+            }
+            std::string_view lines = idx.lines(r.first, r.last);
+            benchmark::DoNotOptimize(lines.data());
+            per_answer += lines.size();
+        }
+        found = scratch.found();
+        total += static_cast<std::int64_t>(per_answer);
+    }
+    state.SetBytesProcessed(total);
+    state.counters["answer_bytes"] = static_cast<double>(per_answer);
+    state.counters["found"] = static_cast<double>(found);
+}
 
 void index_build(benchmark::State& state) {
     std::size_t entries = 0;
@@ -184,6 +280,33 @@ int main(int argc, char** argv) {
             ->Arg(200'000)
             ->Iterations(1)
             ->Unit(benchmark::kMillisecond);
+    for (const char* q : language_queries)
+        benchmark::RegisterBenchmark((std::string("QueryLatency/") + q).c_str(),
+                                     [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); })
+            ->Arg(200'000)
+            ->Iterations(1)
+            ->Unit(benchmark::kMillisecond);
+    for (const char* q : hinted_queries)
+        benchmark::RegisterBenchmark((std::string("QueryLatency/hint/") + q).c_str(),
+                                     [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); })
+            ->Arg(20'000)
+            ->Iterations(1)
+            ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("QueryLatency/words-mix",
+                                 [all](benchmark::State& s) { query_latency(s, all, search_layer::mode::full); })
+        ->Arg(200'000)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("QueryLatency/classic-mix",
+                                 [all](benchmark::State& s) { query_latency(s, all, search_layer::mode::classic); })
+        ->Arg(200'000)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+    for (const char* q : huge_queries)
+        benchmark::RegisterBenchmark((std::string("Stream/") + q).c_str(),
+                                     [q](benchmark::State& s) { stream(s, q); })
+            ->Unit(benchmark::kMillisecond)
+            ->MinTime(0.5);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
     // Built before any timing, so that the first benchmark does not pay for it.

@@ -57,6 +57,7 @@ constexpr const char* details =
     "Runs --clients connections at once against a running mojifinderd for\n"
     "--duration seconds, each one session after another. Good sessions send 1 to\n"
     "30 random queries (small, medium and, rarely, huge answers such as CJK;\n"
+    "code points, prefixes, exclusions, pasted text; /limit with /more, JSON mode;\n"
     "odd spacing and case, CR LF, blank lines, several lines in one write, a last\n"
     "line without LF before a half-close) and compare every byte received with\n"
     "what protocol::session_core, the server's own logic, says. Bad sessions do\n"
@@ -68,7 +69,8 @@ constexpr const char* details =
     "be dropped, and an idle one to get \"error: idle timeout\", when the run is\n"
     "long enough (the timeout plus 15 s); otherwise they hang up at the end.\n"
     "\n"
-    "Start the server with --max-connections above --clients (a refused\n"
+    "Start the server in its default mode (not --classic: the expected bytes are\n"
+    "version 2's) with --max-connections above --clients (a refused\n"
     "connection is counted, not failed) and, for a short run, small\n"
     "--idle-timeout and --send-timeout, e.g.:\n"
     "  mojifinderd --port 0 --quiet --idle-timeout 10 --send-timeout 5 &\n"
@@ -159,6 +161,17 @@ constexpr query_text good_texts[] = {
     {"hangul syllable", 2},
     {"letter", 2},
     {"CJK", 1},
+    // Version 2's query language and session commands. A script of several
+    // lines is one item: it leaves the session's settings as it found them.
+    {"U+1F600", 15},
+    {"U+2190..U+21FF", 10},
+    {"smil*", 15},
+    {"arrow -left", 15},
+    {"\xF0\x9F\x98\x80 cat face", 10},
+    {"/limit 3\narrow\n/more\n/more\n/limit 0", 15},
+    {"/limit 2\ncat face\n/limit 0\n/more", 10},
+    {"/format json\ncat face\n/format text", 10},
+    {"/help", 5},
 };
 
 // Queries whose answers take a while to stream: for resets and never-readers.

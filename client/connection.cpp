@@ -1,7 +1,8 @@
 // Flow: the constructor connects and reads up to the first prompt. ask() first
-// takes the prompt that followed the previous answer (if not taken yet), sends
-// the query, then pulls items, reading the socket whenever the reader needs
-// more bytes, until the reader says the answer is complete.
+// takes the prompt that followed the previous reply (if not taken yet; JSON
+// mode has none), sends the line, then pulls items, reading the socket
+// whenever the reader needs more bytes, until the reader says the reply is
+// complete.
 #include "connection.hpp"
 
 #include <boost/asio/buffer.hpp>
@@ -27,7 +28,7 @@ connection::connection(const std::string& host, std::uint16_t port)
     wait_for_prompt();
 }
 
-answer connection::ask(std::string_view query, answer_printer& out) {
+answer connection::ask(std::string_view query, answer_printer* out) {
     if (!ready_) wait_for_prompt();
     std::string line = fmt::format("{}\n", query);
     boost::system::error_code ec;
@@ -39,10 +40,27 @@ answer connection::ask(std::string_view query, answer_printer& out) {
     for (;;) {
         server_item item = next_item();
         switch (item.kind) {
-        case server_item_kind::match: out.match(item.line); break;
-        case server_item_kind::status: out.status(item.line); break;
-        case server_item_kind::error: result.error = item.text; break;
-        case server_item_kind::answer_end: result.found = item.count; return result;
+        case server_item_kind::match:
+            if (out != nullptr) out->match(item.line);
+            break;
+        case server_item_kind::status:
+        case server_item_kind::help:
+            if (out != nullptr) out->line(item.line);
+            break;
+        case server_item_kind::ok:
+            if (out != nullptr) out->line(item.line);
+            result.ok = item.text;
+            break;
+        case server_item_kind::error:
+            if (out != nullptr && item.json) out->line(item.line);
+            result.error = item.text;
+            break;
+        case server_item_kind::answer_end:
+            result.found = item.count;
+            result.shown = item.shown;
+            result.acknowledged = item.acknowledged;
+            ready_ = item.json;  // JSON mode writes no prompt
+            return result;
         default: fail(item);
         }
     }

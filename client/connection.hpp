@@ -23,7 +23,10 @@ struct client_error : std::runtime_error {
 
 struct answer {
     std::size_t found = 0;
-    std::string error;  // the server's "error: " message; empty when it answered
+    std::size_t shown = 0;     // lines sent so far: fewer than found when /limit cut it
+    std::string error;         // the server's "error: " message; empty when it answered
+    bool acknowledged = false; // an "ok: " line: a session command's reply
+    std::string ok;            // its message
 };
 
 class connection {
@@ -31,9 +34,15 @@ public:
     // Connects and waits for the first prompt.
     connection(const std::string& host, std::uint16_t port);
 
-    // Sends `query` (one line, without its LF) and prints the answer's lines
-    // as they arrive, so a huge answer never sits in memory.
-    answer ask(std::string_view query, answer_printer& out);
+    // Sends `query` (one line, without its LF: a query or a session command)
+    // and prints the reply's lines as they arrive, so a huge answer never
+    // sits in memory; with no printer, prints nothing (the client's own
+    // set-up commands). Error lines are not printed, unless they are JSON.
+    answer ask(std::string_view query, answer_printer* out);
+
+    // From the next reply on, hold the server to version 1 exactly (after
+    // "/classic on" was acknowledged, or against a --classic server).
+    void expect_classic() { reader_.expect_classic(); }
 
     // Without blocking: whether the server has ended the session while we had
     // nothing to ask (idle timeout, shutdown). Only an ended session speaks

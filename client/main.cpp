@@ -1,7 +1,10 @@
 // mojifinder's command line. Flow: parse the options, pick the mode (words:
 // one-shot; no words: interactive when standard input is a terminal, else
-// batch), and ask each query on one session, opened again when the server has
-// ended it between queries. Exit status from what the queries got.
+// batch), and ask each line on one session, opened again when the server has
+// ended it between queries; each new session first gets the session
+// commands the options ask for (/classic on, /limit N, /format json). Exit
+// status from what the queries got.
+#include "config.hpp"
 #include "connection.hpp"
 #include "line.hpp"
 #include "terminal.hpp"
@@ -10,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -21,18 +25,28 @@ using namespace mojifinder::client;
 using mojifinder::protocol::classify;
 using mojifinder::protocol::line_kind;
 
-constexpr const char* usage = "usage: mojifinder [--host ADDR] [--port N] [WORD...]";
+constexpr const char* usage =
+    "usage: mojifinder [--host ADDR] [--port N] [--limit N] [--json] [--classic] [QUERY...]";
 
 constexpr const char* modes =
+    "Queries (the server's /help says more):\n"
+    "  mojifinder cat face        names with both words\n"
+    "  mojifinder 'smil*'         a word that starts with smil (quote the *)\n"
+    "  mojifinder -- arrow -left  without a word: after --, so -left is not an option\n"
+    "  mojifinder U+1F600         a code point;  mojifinder \xF0\x9F\x98\x80   what a character is\n"
+    "\n"
     "Modes:\n"
-    "  with WORDs          one query: the matching lines and the status line\n"
-    "  no WORDs, a terminal on standard input\n"
+    "  with a QUERY        one query: the matching lines and the status line\n"
+    "  no QUERY, a terminal on standard input\n"
     "                      an interactive prompt with line editing and a history in\n"
     "                      $XDG_STATE_HOME/mojifinder/history (default\n"
-    "                      ~/.local/state/mojifinder/history); Ctrl-D leaves\n"
-    "  no WORDs, standard input a pipe or file\n"
-    "                      batch: every line is a query (blank lines are skipped),\n"
-    "                      answers in order\n"
+    "                      ~/.local/state/mojifinder/history); Ctrl-D or /quit leaves.\n"
+    "                      Session commands (/help, /more, /limit N, /format json)\n"
+    "                      work; answers stop after a screenful (/limit of the\n"
+    "                      terminal's height, unless --limit): /more shows more\n"
+    "  no QUERY, standard input a pipe or file\n"
+    "                      batch: every line is a query or a session command (blank\n"
+    "                      lines are skipped), answers in order\n"
     "\n"
     "Output: piped or redirected, the server's lines exactly as sent (CR LF line\n"
     "ends); on a terminal the character is bold (not with NO_COLOR) and lines end\n"
@@ -48,7 +62,21 @@ struct options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 2323;
     std::vector<std::string> words;
+    std::optional<std::uint32_t> limit;
+    bool json = false;
+    bool classic = false;
 };
+
+// A session command the client sends first on every session it opens.
+struct setup_command {
+    std::string line;
+    bool required;  // an option asked for it: a server that cannot is an error
+};
+
+// Rows left for an answer on a terminal: the status line, the hint and the
+// prompt take three.
+constexpr std::uint32_t screen_overhead = 3;
+constexpr std::uint32_t min_screen_limit = 5;
 
 void complain(std::string_view message) { fmt::print(stderr, "mojifinder: {}\n", message); }
 
@@ -56,14 +84,17 @@ bool is_blank(std::string_view line) { return classify(line).kind == line_kind::
 
 // One session for every query of a run. Batch and interactive input can pause
 // for longer than the server's idle timeout: then the next query opens a new
-// session instead of failing.
+// session instead of failing, and sends the set-up commands again.
 class session {
 public:
-    explicit session(const options& opt) : opt_(opt), conn_(connect()) {}
+    // `interactive`: after a cut answer, say how to see more.
+    session(const options& opt, std::vector<setup_command> setup, bool interactive = false)
+        : opt_(opt), setup_(std::move(setup)), interactive_(interactive), conn_(connect()) {}
 
     // One line of input: 0 something found, 1 nothing, 2 an error (already
-    // printed); nullopt for a blank line, which is not sent. Throws
-    // client_error when the connection fails.
+    // printed); nullopt for a blank line, which is not sent, and for a
+    // session command's acknowledgement. Throws client_error when the
+    // connection fails.
     std::optional<int> ask(std::string_view line, answer_printer& out) {
         if (is_blank(line)) return std::nullopt;
         // The server would take such a line as more than one query, or end the
@@ -82,25 +113,70 @@ public:
         }
         answer a;
         try {
-            a = conn_->ask(mojifinder::trim_ascii_space(line), out);
+            a = conn_->ask(mojifinder::trim_ascii_space(line), &out);
         } catch (const client_error&) {
             conn_.reset();
             throw;
         }
+        if (interactive_ && a.shown < a.found)
+            out.note(fmt::format("({} of {} shown: /more for the next)", a.shown, a.found));
         out.flush();  // a slow producer upstream still sees each answer at once
         if (!a.error.empty()) {
             complain(fmt::format("server error: {}", a.error));
             return 2;
         }
+        if (a.acknowledged) {
+            if (a.ok == "bye") quit_ = true;
+            return std::nullopt;
+        }
         return a.found > 0 ? 0 : 1;
     }
 
+    // The server acknowledged /quit: the run is over.
+    bool quit() const noexcept { return quit_; }
+
 private:
-    std::unique_ptr<connection> connect() const { return std::make_unique<connection>(opt_.host, opt_.port); }
+    std::unique_ptr<connection> connect() const {
+        auto conn = std::make_unique<connection>(opt_.host, opt_.port);
+        for (const setup_command& command : setup_) {
+            answer a = conn->ask(command.line, nullptr);
+            bool classic = command.line == "/classic on";
+            if (!a.error.empty()) throw client_error(fmt::format("{}: server error: {}", command.line, a.error));
+            // A --classic (or version 1) server takes the line for a query:
+            // classic already, which is what was asked, for good; other
+            // commands cannot be. (A session that went classic by the command
+            // can come back with /classic off: its reader stays version 2's.)
+            if (classic) {
+                if (!a.acknowledged) conn->expect_classic();
+            } else if (!a.acknowledged && command.required)
+                throw client_error(fmt::format(
+                    "{}: the server takes no session commands (version 1, or --classic)", command.line));
+        }
+        return conn;
+    }
 
     const options& opt_;
+    std::vector<setup_command> setup_;
+    bool interactive_;
     std::unique_ptr<connection> conn_;
+    bool quit_ = false;
 };
+
+// What the options ask every session to do first; `screen` adds the
+// interactive default /limit of a screenful.
+std::vector<setup_command> setup_for(const options& opt, bool screen) {
+    std::vector<setup_command> setup;
+    if (opt.classic) setup.push_back({"/classic on", true});
+    if (opt.limit) setup.push_back({fmt::format("/limit {}", *opt.limit), true});
+    else if (screen && !opt.classic) {
+        unsigned rows = terminal_rows(stdout);
+        if (rows > 0)
+            setup.push_back({fmt::format("/limit {}", std::max(min_screen_limit, rows - std::min(rows, screen_overhead))),
+                             false});
+    }
+    if (opt.json) setup.push_back({"/format json", true});
+    return setup;
+}
 
 int one_shot(const options& opt, answer_printer& out) {
     std::string query = fmt::format("{}", fmt::join(opt.words, " "));
@@ -108,16 +184,16 @@ int one_shot(const options& opt, answer_printer& out) {
         complain("the query is empty");
         return 2;
     }
-    session s(opt);
-    return s.ask(query, out).value_or(2);
+    session s(opt, setup_for(opt, false));
+    return s.ask(query, out).value_or(0);  // a command acknowledged
 }
 
 int batch(const options& opt, answer_printer& out) {
-    session s(opt);
+    session s(opt, setup_for(opt, false));
     bool found = false;
     bool failed = false;
     std::string line;
-    while (std::getline(std::cin, line)) {
+    while (!s.quit() && std::getline(std::cin, line)) {
         std::optional<int> result = s.ask(line, out);
         found = found || result == 0;
         failed = failed || result == 2;
@@ -126,9 +202,11 @@ int batch(const options& opt, answer_printer& out) {
 }
 
 int interactive(const options& opt, answer_printer& out) {
-    session s(opt);
+    session s(opt, setup_for(opt, out.terminal()), true);
     line_editor editor(history_file());
-    while (std::optional<std::string> line = editor.read_line("?> ")) {
+    while (!s.quit()) {
+        std::optional<std::string> line = editor.read_line("?> ");
+        if (!line) break;
         if (!is_blank(*line)) editor.remember(*line);
         try {
             s.ask(*line, out);
@@ -148,7 +226,12 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", fmt::format("mojifinder {}", MOJIFINDER_VERSION));
     app.add_option("--host", opt.host, "address of mojifinderd")->capture_default_str();
     app.add_option("--port", opt.port, "its TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
-    app.add_option("WORD", opt.words, "words the names must contain (use -- before a word starting with -)");
+    auto* limit = app.add_option("--limit", opt.limit, "at most N answer lines (/limit N; 0: no limit)")
+                      ->check(CLI::Range(mojifinder::config::answer_limit_bounds.min,
+                                         mojifinder::config::answer_limit_bounds.max));
+    auto* json = app.add_flag("--json", opt.json, "JSON Lines: one object per answer line, then a final one");
+    app.add_flag("--classic", opt.classic, "version 1 exactly: words of names only")->excludes(limit)->excludes(json);
+    app.add_option("QUERY", opt.words, "the query's words (use -- before a word starting with -)");
     app.footer(modes);
 
     try {

@@ -2,6 +2,7 @@
 
 #include <editline/readline.h>
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <clocale>
@@ -30,6 +31,12 @@ bool no_color() noexcept {
 
 bool is_terminal(std::FILE* stream) noexcept { return ::isatty(::fileno(stream)) == 1; }
 
+unsigned terminal_rows(std::FILE* stream) noexcept {
+    winsize size{};
+    if (::ioctl(::fileno(stream), TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_row;
+}
+
 answer_printer::answer_printer(std::FILE* out)
     : out_(out), terminal_(is_terminal(out)), bold_(terminal_ && !no_color()) {}
 
@@ -37,6 +44,7 @@ void answer_printer::write(std::string_view bytes) { std::fwrite(bytes.data(), 1
 
 void answer_printer::match(std::string_view line) {
     if (!terminal_) return write(line);
+    if (line.starts_with('{')) return this->line(line);  // JSON mode
     // U+1F431 <TAB> 🐱 <TAB> CAT FACE
     std::string_view body = without_crlf(line);
     std::size_t first = body.find('\t');
@@ -46,9 +54,13 @@ void answer_printer::match(std::string_view line) {
                body.substr(first + 1, second - first - 1), body.substr(second));
 }
 
-void answer_printer::status(std::string_view line) {
+void answer_printer::line(std::string_view line) {
     if (!terminal_) return write(line);
     fmt::print(out_, "{}\n", without_crlf(line));
+}
+
+void answer_printer::note(std::string_view text) {
+    if (terminal_) fmt::print(out_, "{}\n", text);
 }
 
 bool answer_printer::flush() { return std::fflush(out_) == 0 && !std::ferror(out_); }

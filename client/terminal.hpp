@@ -11,19 +11,28 @@ namespace mojifinder::client {
 
 bool is_terminal(std::FILE* stream) noexcept;
 
+// The rows of the terminal on `stream`; 0 when it is none or cannot say.
+unsigned terminal_rows(std::FILE* stream) noexcept;
+
 // Piped or redirected, the server's lines go out byte for byte (CR LF too), so
 // grep and cut see what nc would. On a terminal the character is bold (unless
 // NO_COLOR is set) and lines end with LF alone.
+// (JSON lines are never bolded.)
 class answer_printer {
 public:
     explicit answer_printer(std::FILE* out);
 
-    // Both take the line as the server sent it, CR LF included.
+    // Each takes the line as the server sent it, CR LF included.
     void match(std::string_view line);
-    void status(std::string_view line);
+    // Any other line: status, help, ok, and every JSON line but answer lines.
+    void line(std::string_view line);
+    // The client's own note on a terminal (a cut answer's "/more" hint).
+    void note(std::string_view text);
 
     // False when something could not be written.
     bool flush();
+
+    bool terminal() const noexcept { return terminal_; }
 
 private:
     void write(std::string_view bytes);

@@ -3,6 +3,13 @@
 // up that ICU names, each word of a name -> the ascending list of characters
 // whose name has it. Built once, then read-only: any number of threads may
 // search it at once without locks.
+//
+// Beside the names it holds what the search layer's query language needs:
+// the vocabulary grouped by its first two characters (prefixes), letter
+// classes (did-you-mean), code point -> entry, and the
+// formal name aliases
+// (NameAliases.txt) with posting lists of their own, kept apart from the
+// names' so that a names-only search is v1 exactly.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -58,6 +65,58 @@ public:
     // with the same scratch.
     std::span<const entry_id> search(std::string_view query, search_scratch& scratch) const;
 
+    // --- Code points ---------------------------------------------------------
+    // The first entry whose code point is `cp` or above (size() if none).
+    entry_id first_entry_from(char32_t cp) const noexcept;
+    // The entry of `cp`, or no_entry when ICU gives it no name.
+    static constexpr entry_id no_entry = ~entry_id{0};
+    entry_id entry_of(char32_t cp) const noexcept;
+
+    // --- The vocabulary: words of the word table, each with an id ------------
+    // (The hex words of algorithmic names are not in it; see self_named_.)
+    using word_id = std::uint32_t;
+    std::size_t vocabulary_size() const noexcept { return word_text_.size(); }
+    std::string_view word(word_id w) const noexcept {
+        return {text_.get() + word_text_[w], word_size_[w]};
+    }
+    std::span<const entry_id> entries_of(word_id w) const noexcept {
+        return {postings_.data() + posting_start_[w], postings_.data() + posting_start_[w + 1]};
+    }
+    // The words that may start with `prefix` (upper-case): those that share
+    // its first two characters (its first, for a one-character prefix; all
+    // words for ""), in id order. Words longer than that are not checked:
+    // for_each_word_with_prefix() does.
+    std::span<const word_id> words_sharing_start(std::string_view prefix) const noexcept;
+    template <class F>
+    void for_each_word_with_prefix(std::string_view prefix, F&& f) const {
+        for (word_id w : words_sharing_start(prefix))
+            if (word(w).starts_with(prefix)) f(w);
+    }
+    // The entries whose own hex word (an algorithmic name's "4E00") starts with
+    // `prefix`: up to three ascending runs, for 4, 5 and 6 hex digits.
+    struct self_named_runs {
+        std::span<const entry_id> runs[3];
+    };
+    self_named_runs self_named_with_prefix(std::string_view prefix) const noexcept;
+    // Which of 32 letter classes a word has: bit c - 'A' for A..Z, bit
+    // 26 + digit % 6 for digits. Two words k edits apart differ by at most k
+    // classes each way, which rules most words out before any edit distance.
+    // (Made when needed: kept per word, they cost the build ~0.2 ms.)
+    static std::uint32_t letter_classes_of(std::string_view upper_word) noexcept;
+
+    // --- Formal name aliases (NameAliases.txt: correction, abbreviation,
+    // alternate), of named characters other than controls -------------------
+    // Distinct words of all aliases, ascending; each with its entries.
+    std::span<const std::string_view> alias_words() const noexcept { return alias_words_; }
+    std::span<const entry_id> alias_entries_of(std::size_t alias_word) const noexcept {
+        return {alias_postings_.data() + alias_posting_start_[alias_word],
+                alias_postings_.data() + alias_posting_start_[alias_word + 1]};
+    }
+    // The entries one of whose aliases has this word (upper-case), ascending.
+    std::span<const entry_id> alias_entries_with(std::string_view word) const noexcept;
+    // The aliases of a code point, in NameAliases.txt order (controls' too).
+    std::span<const std::string_view> aliases_of(char32_t cp) const noexcept;
+
     // Bytes held by the index's own arrays (not counting the allocator's slack).
     std::size_t memory_bytes() const noexcept;
 
@@ -83,6 +142,20 @@ private:
     std::vector<std::uint32_t> posting_start_;  // word_count()+1 offsets into postings_
     std::vector<entry_id> postings_;
     std::vector<std::uint32_t> slots_;       // open-addressing table: word id + 1, 0 = free
+
+    // Word ids grouped by their first two characters (start_code() of each,
+    // 37 * 37 groups), each group in id order; group g is
+    // words_by_start_[start_group_[g], start_group_[g + 1]).
+    static constexpr std::size_t start_codes = 37;
+    static std::size_t start_code(char c) noexcept;
+    std::vector<word_id> words_by_start_;
+    std::vector<std::uint32_t> start_group_;
+
+    std::vector<std::string_view> alias_words_;        // ascending, distinct
+    std::vector<std::uint32_t> alias_posting_start_;   // alias_words_.size()+1
+    std::vector<entry_id> alias_postings_;
+    std::vector<char32_t> alias_code_points_;          // ascending, one per alias
+    std::vector<std::string_view> alias_names_;        // parallel to alias_code_points_
 };
 
 }  // namespace mojifinder

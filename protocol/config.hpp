@@ -61,6 +61,14 @@ struct config {
     // less per quiet connection, at the price of re-arming epoll once).
     static constexpr std::chrono::milliseconds keep_warm{1000};
 
+    // --classic: every session speaks version 1 exactly (words of names only,
+    // no hints, no identification, and no session commands: a line starting
+    // with `/` is a query, as it was).
+    bool classic = false;
+
+    // /limit N: answer lines per reply, 0 meaning no limit.
+    static constexpr bounds<std::uint32_t> answer_limit_bounds{0, 100'000};
+
     bool quiet = false;
 };
 

@@ -1,20 +1,43 @@
 // Flow: next() answers one thing per call. While an answer is being streamed
 // it hands out the next chunk of it (runs of consecutive entries are one
-// buffer, straight from the index); otherwise it frames the next line of the
-// input: a complete line is classified and answered; an incomplete one is
-// either hopeless (hang-up byte, over the limit: dropped until its LF, or the
-// session closed at 1 MiB) or waits for more input. End of input answers what
-// is left, then closes.
+// buffer, straight from the index; identified code points and JSON Lines are
+// rendered into the core's buffer); otherwise it frames the next line of the
+// input: a complete line is classified and answered (a query through the
+// search engine, a line starting with `/` as a session command); an
+// incomplete one is either hopeless (hang-up byte, over the limit: dropped
+// until its LF, or the session closed at 1 MiB) or waits for more input. End
+// of input answers what is left, then closes. An answer cut by /limit keeps
+// its place in the engine's scratch, and /more resumes it from there.
 #include "session_core.hpp"
 
+#include "json_lines.hpp"
+#include "words.hpp"
+
 #include <fmt/format.h>
+#include <unicode/uchar.h>  // U_UNICODE_VERSION
+#include <unicode/uversion.h>
 
 #include <algorithm>
+#include <charconv>
+
+#ifndef MOJIFINDER_VERSION
+#define MOJIFINDER_VERSION "unknown"
+#endif
 
 namespace mojifinder::protocol {
 namespace {
 
 constexpr std::size_t rule_width = 66;
+constexpr std::string_view crlf = "\r\n";
+constexpr std::string_view error_prefix = "error: ";
+constexpr std::string_view ok_prefix = "ok: ";
+constexpr std::string_view help_prefix = "# ";
+
+// Pieces a step may still need after the loop that hands out lines: the
+// stretch of identified lines closed after it, the status line (the rule,
+// the counts, the hint prefix, up to three hints and their separators, CR
+// LF), the prompt or the shutdown line; and one to spare.
+constexpr std::size_t tail_pieces = 12;
 
 std::string make_rule() {
     std::string rule;
@@ -22,12 +45,70 @@ std::string make_rule() {
     return rule;
 }
 
-std::string_view format_into(std::span<char> out, fmt::string_view format, std::size_t n) {
-    auto result = fmt::format_to_n(out.data(), out.size(), fmt::runtime(format), n);
+template <class... Args>
+std::string_view format_into(std::span<char> out, fmt::format_string<Args...> format, Args&&... args) {
+    auto result = fmt::format_to_n(out.data(), out.size(), format, std::forward<Args>(args)...);
     return {out.data(), std::min(result.size, out.size())};
 }
 
+// The help of /help: the language and the commands, at most 24 lines with
+// the final "ok: help".
+constexpr std::string_view help[] = {
+    "cat face          names with every word, any order and case; aliases too",
+    "smil*             a word that starts with smil",
+    "arrow -left       without a word (also -smil*, -\"...\")",
+    "\"black chess\"     words next to each other, in this order",
+    "U+1F600           a code point; U+2190..U+21FF a range",
+    "block:emoticons   a property; also script:greek gc:Sm age:15.0 emoji:yes",
+    "\xF0\x9F\x98\x80 caf\xC3\xA9           pasted text: each character identified, in text order",
+    "\xF0\x9F\x98\x80 snowman        identified characters first, then the other terms' answer",
+    "xyzzy             nothing found: the status line says did you mean",
+    "//text            the query /text (a line starting with / is a command)",
+    "/limit N          at most N answer lines (0: no limit, the default)",
+    "/more             the next lines of the last answer",
+    "/format json      JSON Lines; /format text goes back",
+    "/classic on       version 1: words of names only; /classic off ends it",
+    "/version          the server's version",
+    "/quit             end the session",
+    "Status line: \xE2\x94\x80\xE2\x94\x80 N found[, M shown][; did you mean: a, b]",
+};
+
+// "error: idle timeout\r\n" -> "idle timeout": what JSON mode says of it.
+constexpr std::string_view message_of(std::string_view error_line) noexcept {
+    return error_line.substr(error_prefix.size(), error_line.size() - error_prefix.size() - crlf.size());
+}
+
+bool is_control_byte(char c) noexcept {
+    auto b = static_cast<unsigned char>(c);
+    return b < 0x20 || b == 0x7F;
+}
+
+bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+               return lower(x) == lower(y);
+           });
+}
+
+// "/limit  20 " -> "/limit", "20"; the argument is the rest, trimmed.
+std::pair<std::string_view, std::string_view> split_command(std::string_view line) noexcept {
+    std::size_t end = 0;
+    while (end < line.size() && !is_ascii_space(static_cast<unsigned char>(line[end]))) ++end;
+    return {line.substr(0, end), trim_ascii_space(line.substr(end))};
+}
+
+// A command name worth echoing in an error: short printable ASCII.
+bool echoable(std::string_view name) noexcept {
+    return name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
 }  // namespace
+
+std::string_view version_text() noexcept {
+    static const std::string text =
+        fmt::format("mojifinderd {} (Unicode {}, ICU {})", MOJIFINDER_VERSION, U_UNICODE_VERSION, U_ICU_VERSION);
+    return text;
+}
 
 std::string_view status_rule() noexcept {
     static const std::string rule = make_rule();
@@ -38,8 +119,15 @@ std::string_view format_count(std::size_t count, std::span<char, 32> out) noexce
     return format_into(out, " {} found\r\n", count);
 }
 
-session_core::session_core(const index& idx, std::size_t max_line) noexcept
-    : index_(idx), max_line_(max_line) {
+std::string_view format_counts(std::size_t found, std::size_t shown, std::span<char, 64> out) noexcept {
+    if (shown == found) return format_into(out, " {} found", found);
+    return format_into(out, " {} found, {} shown", found, shown);
+}
+
+std::span<const std::string_view> help_lines() noexcept { return help; }
+
+session_core::session_core(const index& idx, std::size_t max_line, session_settings settings)
+    : index_(idx), engine_(idx), max_line_(max_line), settings_(settings) {
     too_long_ = format_into(too_long_buffer_, "error: line too long (limit {} bytes)\r\n", max_line);
 }
 
@@ -51,6 +139,7 @@ step session_core::start() noexcept {
 step session_core::next(std::string_view input, bool eof, bool stopping) {
     consumed_ = 0;
     if (answering_) return continue_answer(stopping);
+    buffer_.clear();
     if (stopping) return close_with(error_shutdown, event::shutdown);
 
     std::size_t lf = input.find('\n');
@@ -66,7 +155,7 @@ step session_core::next(std::string_view input, bool eof, bool stopping) {
         if (discarding_ || line.size() > max_line_) {
             discarding_ = false;
             discarded_ = 0;
-            return write_then_prompt(too_long_, stopping, event::too_long);
+            return reply_error(message_of(too_long_), stopping, event::too_long);
         }
         return answer_line(line, stopping);
     }
@@ -85,66 +174,304 @@ step session_core::next(std::string_view input, bool eof, bool stopping) {
     return {};
 }
 
-step session_core::idle_timeout() noexcept { return close_with(error_idle, event::idle_timeout); }
+step session_core::idle_timeout() { return close_with(error_idle, event::idle_timeout); }
 
 step session_core::answer_line(std::string_view line, bool stopping) {
     classified_line c = classify(line);
     switch (c.kind) {
-    case line_kind::blank: return write_then_prompt({}, stopping, event::blank);
+    case line_kind::blank: return end_reply(0, stopping, event::blank);
     case line_kind::hang_up: return close_with({}, event::hang_up);
-    case line_kind::invalid_utf8: return write_then_prompt(error_utf8, stopping, event::invalid_utf8);
+    case line_kind::invalid_utf8:
+        return reply_error(message_of(error_utf8), stopping, event::invalid_utf8);
     case line_kind::query: break;
     }
-    matches_ = index_.search(c.query, scratch_);
-    cursor_ = 0;
-    run_end_ = 0;
+    std::string_view q = c.query;
+    if (q.front() == '/' && !settings_.classic_server) {
+        if (settings_.mode == search::mode::full)
+            return q.starts_with("//") ? run_query(q.substr(1), stopping) : run_command(q, stopping);
+        // Classic: only the way back is a command; anything else is a query, as in v1.
+        auto [name, argument] = split_command(q);
+        if (ascii_iequal(name, "/classic") && ascii_iequal(argument, "off")) return run_command(q, stopping);
+    }
+    return run_query(q, stopping);
+}
+
+step session_core::run_query(std::string_view query, bool stopping) {
+    answering_ = false;
+    more_ = false;
+    have_run_ = false;
+    engine_.run(query, settings_.mode, scratch_);
+    if (!scratch_.error().empty()) {
+        // The message may quote the query, and a query may hold control
+        // bytes past its first: none of them reach the client's terminal.
+        std::string_view message = scratch_.error();
+        if (std::any_of(message.begin(), message.end(), is_control_byte)) {
+            buffer_.clear();
+            for (char c : message) buffer_ += is_control_byte(c) ? std::string_view("\uFFFD") : std::string_view(&c, 1);
+            message = buffer_;
+        }
+        step s = reply_error(message, stopping, event::answered);
+        s.query = query;
+        return s;
+    }
+    found_ = scratch_.found();
+    shown_ = 0;
+    step s = start_reply(stopping);
+    s.what = event::answered;
+    s.query = query;
+    s.found = found_;
+    return s;
+}
+
+step session_core::start_reply(bool stopping) {
+    std::size_t left = found_ - shown_;
+    stop_at_ = shown_ + (settings_.limit == 0 ? left : std::min<std::size_t>(left, settings_.limit));
     run_offset_ = 0;
     answering_ = true;
-    step s = continue_answer(stopping);
-    s.what = event::answered;
-    s.query = c.query;
-    s.found = matches_.size();
+    return continue_answer(stopping);
+}
+
+step session_core::run_command(std::string_view line, bool stopping) {
+    auto [name, argument] = split_command(line);
+    step s;
+    auto takes_no_argument = [&](std::string_view what) {
+        buffer_.clear();
+        fmt::format_to(std::back_inserter(buffer_), "{} takes no argument", what);
+        return reply_error(buffer_, stopping, event::command);
+    };
+    if (ascii_iequal(name, "/help")) {
+        if (!argument.empty()) s = takes_no_argument("/help");
+        else if (json()) s = reply_ok("help", stopping);
+        else {
+            buffer_.clear();
+            for (std::string_view h : help) {
+                buffer_ += help_prefix;
+                buffer_ += h;
+                buffer_ += crlf;
+            }
+            buffer_ += "ok: help\r\n";
+            out_[0] = buffer_;
+            s = end_reply(1, stopping, event::command);
+        }
+    } else if (ascii_iequal(name, "/limit")) {
+        std::uint32_t n = 0;
+        auto [end, ec] = std::from_chars(argument.data(), argument.data() + argument.size(), n);
+        if (argument.empty() || ec != std::errc{} || end != argument.data() + argument.size() ||
+            !config::answer_limit_bounds.contains(n)) {
+            buffer_.clear();
+            fmt::format_to(std::back_inserter(buffer_), "/limit takes a number from {} to {}",
+                           config::answer_limit_bounds.min, config::answer_limit_bounds.max);
+            s = reply_error(buffer_, stopping, event::command);
+        } else {
+            settings_.limit = n;
+            // The message must outlive this call, until it is written.
+            buffer_.clear();
+            fmt::format_to(std::back_inserter(buffer_), "limit {}", n);
+            s = reply_ok(buffer_, stopping);
+        }
+    } else if (ascii_iequal(name, "/more")) {
+        if (!argument.empty()) s = takes_no_argument("/more");
+        else if (!more_) s = reply_error("nothing more", stopping, event::command);
+        else {
+            more_ = false;
+            s = start_reply(stopping);
+        }
+    } else if (ascii_iequal(name, "/format")) {
+        if (ascii_iequal(argument, "json") || ascii_iequal(argument, "text")) {
+            // The acknowledgement is already in the new format.
+            settings_.format = ascii_iequal(argument, "json") ? output_format::json : output_format::text;
+            s = reply_ok(json() ? "format json" : "format text", stopping);
+        } else {
+            s = reply_error("/format takes json or text", stopping, event::command);
+        }
+    } else if (ascii_iequal(name, "/classic")) {
+        if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
+            // Either way the session starts afresh in text: classic is v1 exactly.
+            bool on = ascii_iequal(argument, "on");
+            settings_ = session_settings{};
+            settings_.mode = on ? search::mode::classic : search::mode::full;
+            more_ = false;
+            s = reply_ok(on ? "classic on" : "classic off", stopping);
+        } else {
+            s = reply_error("/classic takes on or off", stopping, event::command);
+        }
+    } else if (ascii_iequal(name, "/version")) {
+        s = argument.empty() ? reply_ok(version_text(), stopping) : takes_no_argument("/version");
+    } else if (ascii_iequal(name, "/quit")) {
+        if (!argument.empty()) {
+            s = takes_no_argument("/quit");
+        } else {
+            buffer_.clear();
+            if (json()) json_lines::append_ok(buffer_, "bye");
+            else buffer_ = "ok: bye\r\n";
+            s = close_with(buffer_, event::quit);
+        }
+    } else {
+        buffer_.clear();
+        if (echoable(name)) fmt::format_to(std::back_inserter(buffer_), "unknown command {}; try /help", name);
+        else buffer_ = "unknown command; try /help";
+        s = reply_error(buffer_, stopping, event::command);
+    }
+    if (s.what == event::none) s.what = event::command;
+    if (s.what == event::command || s.what == event::quit) s.query = line;
     return s;
 }
 
 step session_core::continue_answer(bool stopping) {
+    return json() ? continue_json(stopping) : continue_text(stopping);
+}
+
+step session_core::continue_text(bool stopping) {
     std::size_t n = 0;
     std::size_t budget = config::write_chunk;
-    // Three slots stay free for the status line and what follows it.
-    while (cursor_ < matches_.size() && n + 3 < out_.size() && budget > 0) {
-        if (run_end_ <= cursor_) {
-            run_end_ = cursor_ + 1;
-            while (run_end_ < matches_.size() && matches_[run_end_] == matches_[run_end_ - 1] + 1)
-                ++run_end_;
+    buffer_.clear();
+    // Identified lines go to buffer_, which must not move once a piece points
+    // into it: one stretch of them per step.
+    bool identified_open = false;
+    bool identified_done = false;
+    auto close_identified = [&] {
+        if (identified_open) out_[n++] = buffer_;
+        identified_open = false;
+        identified_done = true;
+    };
+    while (shown_ < stop_at_ && n + tail_pieces < out_.size() && budget > 0) {
+        if (!have_run_) {
+            if (!scratch_.next(run_)) {
+                stop_at_ = found_ = shown_;  // the engine ended early: say what was sent
+                break;
+            }
+            have_run_ = true;
+            run_offset_ = 0;
         }
-        std::string_view run = index_.lines(matches_[cursor_], matches_[run_end_ - 1] + 1);
-        std::string_view piece = run.substr(run_offset_, budget);
+        if (run_.identified()) {
+            if (identified_done) break;
+            identified_open = true;
+            std::size_t before = buffer_.size();
+            search::append_identified_line(buffer_, index_, run_.code_point);
+            budget -= std::min(budget, buffer_.size() - before);
+            ++shown_;
+            have_run_ = false;
+            continue;
+        }
+        if (identified_open) close_identified();
+        index::entry_id last = run_.last;
+        if (stop_at_ - shown_ < last - run_.first) last = static_cast<index::entry_id>(run_.first + (stop_at_ - shown_));
+        std::string_view lines = index_.lines(run_.first, last);
+        std::string_view piece = lines.substr(run_offset_, budget);
         out_[n++] = piece;
         budget -= piece.size();
         run_offset_ += piece.size();
-        if (run_offset_ == run.size()) {
-            cursor_ = run_end_;
+        if (run_offset_ == lines.size()) {
+            shown_ += last - run_.first;
+            run_.first = last;
             run_offset_ = 0;
+            have_run_ = run_.first != run_.last;
         }
     }
-    if (cursor_ < matches_.size()) return {step_kind::write, {out_.data(), n}};
-
-    answering_ = false;
-    out_[n++] = status_rule();
-    out_[n++] = format_count(matches_.size(), count_);
-    out_[n++] = stopping ? error_shutdown : prompt;
-    return {stopping ? step_kind::close : step_kind::write, {out_.data(), n},
-            stopping ? event::shutdown : event::none};
+    close_identified();
+    if (shown_ < stop_at_) return {step_kind::write, {out_.data(), n}};
+    return finish_answer(n, stopping);
 }
 
-step session_core::write_then_prompt(std::string_view message, bool stopping, event what) {
+step session_core::continue_json(bool stopping) {
+    buffer_.clear();
+    while (shown_ < stop_at_ && buffer_.size() < config::write_chunk) {
+        if (!have_run_) {
+            if (!scratch_.next(run_)) {
+                stop_at_ = found_ = shown_;
+                break;
+            }
+            have_run_ = true;
+        }
+        if (run_.identified()) {
+            json_lines::append_character(buffer_, index_, run_.code_point);
+            have_run_ = false;
+        } else {
+            json_lines::append_character(buffer_, index_, index_.code_point(run_.first));
+            have_run_ = ++run_.first != run_.last;
+        }
+        ++shown_;
+    }
+    if (shown_ < stop_at_) {
+        out_[0] = buffer_;
+        return {step_kind::write, {out_.data(), 1}};
+    }
+    return finish_answer(0, stopping);
+}
+
+step session_core::finish_answer(std::size_t n, bool stopping) {
+    answering_ = false;
+    more_ = shown_ < found_;
+    std::span<const std::string_view> hints = found_ == 0 ? scratch_.hints() : std::span<const std::string_view>{};
+    if (json()) {
+        json_lines::append_status(buffer_, found_, shown_, hints);
+        out_[0] = buffer_;
+        return end_reply(1, stopping, event::none);
+    }
+    out_[n++] = status_rule();
+    out_[n++] = format_counts(found_, shown_, counts_);
+    for (std::size_t i = 0; i < hints.size() && i < 3; ++i) {
+        out_[n++] = i == 0 ? hint_prefix : hint_separator;
+        out_[n++] = hints[i];
+    }
+    out_[n++] = crlf;
+    return end_reply(n, stopping, event::none);
+}
+
+step session_core::reply_error(std::string_view message, bool stopping, event what) {
     std::size_t n = 0;
-    if (!message.empty()) out_[n++] = message;
-    out_[n++] = stopping ? error_shutdown : prompt;
-    return {stopping ? step_kind::close : step_kind::write, {out_.data(), n}, what};
+    if (json()) {
+        // `message` may be in buffer_ already: build the object beside it.
+        std::size_t at = buffer_.size();
+        json_lines::append_error(buffer_, message);
+        buffer_.erase(0, at);
+        out_[n++] = buffer_;
+    } else {
+        out_[n++] = error_prefix;
+        out_[n++] = message;
+        out_[n++] = crlf;
+    }
+    return end_reply(n, stopping, what);
+}
+
+step session_core::reply_ok(std::string_view message, bool stopping) {
+    std::size_t n = 0;
+    if (json()) {
+        std::size_t at = buffer_.size();
+        json_lines::append_ok(buffer_, message, message == "help" ? help_lines() : std::span<const std::string_view>{});
+        buffer_.erase(0, at);
+        out_[n++] = buffer_;
+    } else {
+        out_[n++] = ok_prefix;
+        out_[n++] = message;
+        out_[n++] = crlf;
+    }
+    return end_reply(n, stopping, event::command);
+}
+
+step session_core::end_reply(std::size_t n, bool stopping, event what) {
+    if (stopping) {
+        if (json()) {
+            // In JSON mode buffer_ holds the whole step: the shutdown object
+            // goes after the rest, and the one piece is taken again.
+            json_lines::append_error(buffer_, message_of(error_shutdown));
+            out_[0] = buffer_;
+            n = 1;
+        } else {
+            out_[n++] = error_shutdown;
+        }
+        return {step_kind::close, {out_.data(), n}, what == event::none ? event::shutdown : what};
+    }
+    if (!json()) out_[n++] = prompt;
+    return {step_kind::write, {out_.data(), n}, what};
 }
 
 step session_core::close_with(std::string_view message, event what) {
+    if (json() && !message.empty() && message.starts_with(error_prefix)) {
+        buffer_.clear();
+        json_lines::append_error(buffer_, message_of(message));
+        message = buffer_;
+    }
     out_[0] = message;
     return {step_kind::close, {out_.data(), message.empty() ? 0u : 1u}, what};
 }

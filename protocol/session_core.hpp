@@ -2,13 +2,24 @@
 // The whole line protocol of one session, without I/O: fed the bytes the
 // client has sent, it says what to write, when to read and when to close.
 // The server, the fuzzers and the tests drive the same object.
+//
+// Flow: a query line goes to search::engine::run() and its answer streams
+// out in steps (runs of entries straight from the index, identified code
+// points from a per-core buffer), cut at the session's /limit; a line that
+// starts with `/` is a session command (docs/PROTOCOL.md, "Session
+// commands"), answered by one acknowledgement. The session's settings
+// (mode, format, limit) outlive a cooled warm_state: the server keeps
+// settings() and hands them to the next core.
 #include "config.hpp"
 #include "index.hpp"
 #include "line.hpp"
+#include "search.hpp"
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace mojifinder::protocol {
@@ -20,11 +31,27 @@ inline constexpr std::string_view error_idle = "error: idle timeout\r\n";
 inline constexpr std::string_view error_shutdown = "error: server shutting down\r\n";
 inline constexpr std::string_view error_busy = "error: server busy, try again later\r\n";
 
+// What a session says after its status line's counts when a word is in no
+// name: "; did you mean: a, b, c".
+inline constexpr std::string_view hint_prefix = "; did you mean: ";
+inline constexpr std::string_view hint_separator = ", ";
+
+// "mojifinderd 1.0.0 (Unicode 15.0, ICU 72.1)": --version and /version.
+std::string_view version_text() noexcept;
+
 // The status line's rule: 66 times U+2500 (format_count() starts with the space).
 std::string_view status_rule() noexcept;
 
-// " 10 found\r\n" into `out`; returns the view of what was written.
+// " 10 found\r\n" into `out`; returns the view of what was written: the end
+// of the status line of an answer sent whole, without hints.
 std::string_view format_count(std::size_t count, std::span<char, 32> out) noexcept;
+
+// " 564 found" when shown == found, else " 564 found, 20 shown": the counts
+// of the status line, without hints and line end.
+std::string_view format_counts(std::size_t found, std::size_t shown, std::span<char, 64> out) noexcept;
+
+// The help text of /help, one line per element, without line ends.
+std::span<const std::string_view> help_lines() noexcept;
 
 enum class step_kind {
     read,   // nothing to write: read more (or pass eof)
@@ -44,19 +71,43 @@ enum class event {
     client_done,  // end of input and nothing left to answer
     shutdown,
     idle_timeout,
+    command,      // `query` is the session command
+    quit,         // /quit
 };
 
 struct step {
     step_kind kind = step_kind::read;
     std::span<const std::string_view> out;
     event what = event::none;
-    std::string_view query;  // for `answered`; a view into the input buffer
+    std::string_view query;  // for `answered` and `command`; a view into the input buffer
     std::size_t found = 0;
+};
+
+enum class output_format : std::uint8_t {
+    text,  // lines and the status line, then the prompt
+    json,  // JSON Lines: an object per answer line, one final object, no prompt
+};
+
+// What a session has set with its commands; small, so that the server keeps
+// it while the session is cold and the core is gone.
+struct session_settings {
+    search::mode mode = search::mode::full;
+    output_format format = output_format::text;
+    // --classic: every line is a query, as in v1 (no commands at all).
+    bool classic_server = false;
+    std::uint32_t limit = 0;  // /limit: answer lines per reply; 0 = no limit
+
+    // A session of a server started with or without --classic.
+    static constexpr session_settings for_server(bool classic) noexcept {
+        return classic ? session_settings{search::mode::classic, output_format::text, true, 0}
+                       : session_settings{};
+    }
+    bool operator==(const session_settings&) const = default;
 };
 
 class session_core {
 public:
-    session_core(const index& idx, std::size_t max_line) noexcept;
+    session_core(const index& idx, std::size_t max_line, session_settings settings = {});
 
     session_core(const session_core&) = delete;
     session_core& operator=(const session_core&) = delete;
@@ -73,7 +124,7 @@ public:
     std::size_t consumed() const noexcept { return consumed_; }
 
     // The watchdog fired while the session waited for a line.
-    step idle_timeout() noexcept;
+    step idle_timeout();
 
     // How many bytes the input buffer needs to hold: the longest line, its CR
     // and its LF. A fuller buffer with no LF is over the limit.
@@ -86,34 +137,57 @@ public:
     // True while an answer is being streamed.
     bool answering() const noexcept { return answering_; }
 
-    // Between lines with nothing pending: a fresh core would behave the same.
-    bool quiet() const noexcept { return !answering_ && !discarding_; }
+    // Between lines with nothing pending: a fresh core with the same
+    // settings() would behave the same. An answer cut by /limit keeps its
+    // rest for /more, so it is not quiet.
+    bool quiet() const noexcept { return !answering_ && !discarding_ && !more_; }
 
     // True while the rest of an over-long line is being dropped: then every
     // byte counts towards the 1 MiB limit, so any input is worth a next().
     bool discarding() const noexcept { return discarding_; }
 
+    const session_settings& settings() const noexcept { return settings_; }
+
 private:
     step answer_line(std::string_view line, bool stopping);
+    step run_query(std::string_view query, bool stopping);
+    step run_command(std::string_view line, bool stopping);
+    step start_reply(bool stopping);
     step continue_answer(bool stopping);
-    step write_then_prompt(std::string_view message, bool stopping, event what);
+    step continue_text(bool stopping);
+    step continue_json(bool stopping);
+    step finish_answer(std::size_t n, bool stopping);
+    // One error line (text) or {"error":...} (JSON), then the prompt.
+    step reply_error(std::string_view message, bool stopping, event what);
+    // "ok: ..." (text) or {"ok":...} (JSON), then the prompt.
+    step reply_ok(std::string_view message, bool stopping);
     step close_with(std::string_view message, event what);
+    // Ends out_[0..n) with the prompt (text), nothing (JSON) or the shutdown line.
+    step end_reply(std::size_t n, bool stopping, event what);
+    bool json() const noexcept { return settings_.format == output_format::json; }
 
     const index& index_;
+    search::engine engine_;
     std::size_t max_line_;
+    session_settings settings_;
     std::size_t consumed_ = 0;
     std::size_t discarded_ = 0;  // bytes of an over-long line dropped so far
     bool discarding_ = false;
 
-    // The answer being streamed.
+    // The answer being streamed, and what /more resumes.
     bool answering_ = false;
-    std::span<const index::entry_id> matches_;
-    std::size_t cursor_ = 0;       // first match not yet sent in full
-    std::size_t run_end_ = 0;      // end of the run of consecutive entries at cursor_
-    std::size_t run_offset_ = 0;   // bytes of that run already handed out
+    bool more_ = false;            // the last answer has lines not shown yet
+    bool have_run_ = false;        // run_ holds lines not sent yet
+    std::size_t found_ = 0;
+    std::size_t shown_ = 0;        // answer lines sent so far, /more included
+    std::size_t stop_at_ = 0;      // this reply ends when shown_ reaches it
+    search::run run_{};            // what is left of the run being sent
+    std::size_t run_offset_ = 0;   // bytes of that run's text already handed out
 
-    search_scratch scratch_;
-    std::array<char, 32> count_{};
+    search::scratch scratch_;
+    // Identified lines, JSON Lines and command replies of the current step.
+    std::string buffer_;
+    std::array<char, 64> counts_{};
     std::array<char, 64> too_long_buffer_{};
     std::string_view too_long_;  // "error: line too long (limit N bytes)\r\n"
     std::array<std::string_view, max_out> out_{};

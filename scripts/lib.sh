@@ -12,6 +12,7 @@ packages=(
   netcat-openbsd util-linux procps
   python3-yaml
   libbenchmark-dev
+  unicode-data
 )
 
 # Installs what is missing when we are root; otherwise says the one line to run.

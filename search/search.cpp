@@ -1,54 +1,1168 @@
-// Flow: STUB until the search layer lands: run() searches words only, through
-// index::search, in both modes. Replaced by the real parser and engine.
+// Flow: run() parses the line into terms (full mode: the query language of
+// search.hpp; classic: split_words(), v1's words), prepares each term (its
+// posting lists, its entry range, its property value) with an estimate of
+// how many entries it can give, and takes the positive term with the lowest
+// estimate as the generator: the rarest term drives, and every other term is
+// a membership test on its candidates, ascending (posting lists gallop from a
+// cursor, prefixes and phrases read the candidate's name, properties ask ICU).
+//
+// Where the answer goes, so that a session's memory is bounded whatever the
+// answer: a single word's list is answered straight from the index; a
+// generator of at most small_answer_limit entries fills the scratch's small
+// vector (a word or range generator leapfrogs with the other words and
+// ranges, each galloping to the other's next entry, as index::search does; a
+// prefix's lists are gathered and sorted); anything bigger (large prefix
+// unions, properties, long lists) is a bitmap over all entries (149,186 bits,
+// 18.6 KB), filled by the generator (properties from ICU's code point ranges,
+// not entry by entry) and then thinned by the other terms in place. next()
+// walks whichever it is in runs of consecutive entries, after the identified
+// code points of pasted text.
+//
+// Nothing here allocates once a scratch has seen a query of the same size and
+// shape: every buffer is kept and only cleared. Errors are the exception:
+// their messages (and the closest-name search behind them) are built fresh.
 #include "search.hpp"
 
-#include <unicode/uchar.h>
+#include "words.hpp"
 
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/ucasemap.h>
+#include <unicode/uchar.h>
+#include <unicode/ucpmap.h>
+#include <unicode/uset.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdio>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+#include <string>
 #include <vector>
 
 namespace mojifinder::search {
+namespace {
 
-struct scratch::state {
-    search_scratch words;
-    std::span<const index::entry_id> matches;
-    std::size_t cursor = 0;
-    std::string error;
+using entry_id = index::entry_id;
+
+// A generator of at most this many entries collects the answer in a vector
+// (16 KB, about the bitmap's 18.6 KB: the scratch's bound is the same either
+// way). "arrow" (~1,000 entries), "smil*" (25) and every block but a few of
+// CJK's stay below it; the bitmap's fixed costs (clearing and scanning the
+// words between the first and last entry: ~4 us for smil*, whose entries
+// span U+2323..U+1F9xx) then do not apply.
+constexpr std::size_t small_answer_limit = 4096;
+
+// Did-you-mean: words this long or longer may be two edits away, shorter
+// ones one; longer query words than this get no hints (no name word is).
+constexpr std::size_t two_edits_from = 5;
+constexpr std::size_t longest_hinted_word = 40;
+constexpr std::size_t hint_count = 3;
+
+enum class term_kind : std::uint8_t { word, prefix, entries, property, phrase };
+enum class property_kind : std::uint8_t { script, gc, age, emoji };
+
+struct term {
+    term_kind kind = term_kind::word;
+    bool excluded = false;
+    property_kind property = property_kind::script;
+    // word and prefix: upper-case; phrase: its words, one space between.
+    std::string_view text;
+    // word: the entries whose name has it, and those whose alias has it.
+    std::span<const entry_id> names, aliases;
+    const entry_id* name_at = nullptr;  // cursors of contains(), ascending
+    const entry_id* alias_at = nullptr;
+    entry_id first = 0, last = 0;  // entries: [first, last)
+    std::uint32_t value = 0;       // script code, gc mask, age major << 8 | minor, emoji 0/1
+    std::size_t estimate = 0;      // at most this many entries
+    bool verified = false;         // every candidate has it already: not tested again
 };
 
+// The first element of [from, end) not below `e`, in doubling steps.
+const entry_id* gallop(const entry_id* from, const entry_id* end, entry_id e) noexcept {
+    if (from == end || *from >= e) return from;
+    std::ptrdiff_t step = 1;
+    while (end - from > step && from[step] < e) {
+        from += step;
+        step *= 2;
+    }
+    return std::lower_bound(from + 1, from + std::min(step + 1, end - from), e);
+}
+
+bool is_separator(char32_t c) noexcept { return c == '-' || u_isUWhiteSpace(static_cast<UChar32>(c)); }
+
+// The next code point of `text` at `i` (advanced); U+FFFD for a byte that is
+// not UTF-8, though run()'s callers pass valid UTF-8.
+char32_t next_code_point(std::string_view text, std::size_t& i) noexcept {
+    UChar32 c;
+    auto at = static_cast<int32_t>(i);
+    U8_NEXT(text.data(), at, static_cast<int32_t>(text.size()), c);
+    i = static_cast<std::size_t>(at);
+    return c < 0 ? 0xFFFD : static_cast<char32_t>(c);
+}
+
+// Calls f(word) for each word of an index name or alias (' ' and '-' separate).
+template <class F>
+bool any_name_word(std::string_view name, F&& f) {
+    while (!name.empty()) {
+        std::size_t end = std::min(name.find_first_of(" -"), name.size());
+        if (end > 0 && f(name.substr(0, end))) return true;
+        name.remove_prefix(std::min(end + 1, name.size()));
+    }
+    return false;
+}
+
+// Does `name` have the words of `phrase` (one space between them) next to
+// each other, in that order?
+bool has_phrase(std::string_view name, std::string_view phrase) {
+    while (!name.empty()) {
+        std::string_view rest = name, words = phrase;
+        for (;;) {
+            std::size_t end = std::min(rest.find_first_of(" -"), rest.size());
+            std::size_t word_end = std::min(words.find(' '), words.size());
+            if (rest.substr(0, end) != words.substr(0, word_end)) break;
+            if (word_end == words.size()) return true;
+            words.remove_prefix(word_end + 1);
+            if (end == rest.size()) break;
+            rest.remove_prefix(end + 1);
+        }
+        std::size_t end = name.find_first_of(" -");
+        if (end == std::string_view::npos) break;
+        name.remove_prefix(end + 1);
+    }
+    return false;
+}
+
+// Optimal string alignment distance (a swap of neighbours is one edit), or
+// limit + 1 once it must exceed `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+    constexpr std::size_t most = 64;
+    if (a.size() >= most || b.size() >= most) return limit + 1;
+    // Three rows that take turns (no copies: the rows of a 1 ms budget).
+    std::uint8_t rows[3][most];
+    std::uint8_t *before = rows[0], *previous = rows[1], *current = rows[2];
+    for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = static_cast<std::uint8_t>(j);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = static_cast<std::uint8_t>(i);
+        std::size_t row_best = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            unsigned d = std::min({previous[j] + 1u, current[j - 1] + 1u, previous[j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, before[j - 2] + 1u);
+            current[j] = static_cast<std::uint8_t>(d);
+            row_best = std::min<std::size_t>(row_best, d);
+        }
+        if (row_best > limit) return limit + 1;
+        std::uint8_t* spare = before;
+        before = previous;
+        previous = current;
+        current = spare;
+    }
+    return previous[b.size()];
+}
+
+// For property names and values: lower-case, without ' ', '-' and '_', as
+// ICU compares its aliases.
+std::string loose(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == ' ' || c == '-' || c == '_') continue;
+        out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+// Error messages, appended piece by piece (GCC 12 warns, wrongly, on
+// chains of std::string operator+).
+std::string concat(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (auto p : parts) out.append(p);
+    return out;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// The (up to) three candidates closest to `wanted`, closest first, as
+// "did you mean: a, b, c".
+std::string closest(std::string_view wanted, const std::vector<std::string>& candidates) {
+    std::string key = loose(wanted);
+    std::vector<std::pair<std::size_t, std::string>> scored;
+    for (const auto& c : candidates) {
+        std::size_t d = edit_distance(key, loose(c), 1000);
+        if (std::none_of(scored.begin(), scored.end(), [&](const auto& s) { return s.second == c; }))
+            scored.emplace_back(d, c);
+    }
+    // Ties keep the candidates' order. (Not std::stable_sort: its nothrow
+    // temporary buffer trips ASan under a test binary that replaces only
+    // the plain operator new, as tests/session_core_test.cpp does.)
+    std::vector<std::size_t> order(scored.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return scored[a].first != scored[b].first ? scored[a].first < scored[b].first : a < b;
+    });
+    std::string out = "did you mean: ";
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i) {
+        if (i > 0) out.append(", ");
+        out.append(scored[order[i]].second);
+    }
+    return out;
+}
+
+// Every name ICU gives the values of a property, lower-case.
+std::vector<std::string> value_names(UProperty property, std::span<const std::int32_t> values) {
+    std::vector<std::string> names;
+    for (std::int32_t v : values)
+        for (int choice = 0; choice < 4; ++choice)
+            if (const char* n = u_getPropertyValueName(property, v, static_cast<UPropertyNameChoice>(choice)))
+                names.push_back(lower(n));
+    return names;
+}
+
+// The Unicode versions that added characters, up to ICU 72's Unicode 15.0:
+// the values age: accepts (search_test checks each against u_charAge).
+constexpr std::string_view ages[] = {"1.1", "2.0", "2.1", "3.0", "3.1", "3.2", "4.0", "4.1", "5.0",
+                                     "5.1", "5.2", "6.0", "6.1", "6.2", "6.3", "7.0", "8.0", "9.0",
+                                     "10.0", "11.0", "12.0", "12.1", "13.0", "14.0", "15.0"};
+
+std::uint32_t age_value(std::string_view age) {
+    std::uint32_t major = 0, minor = 0;
+    std::size_t dot = age.find('.');
+    for (char c : age.substr(0, dot)) major = major * 10 + static_cast<std::uint32_t>(c - '0');
+    if (dot != std::string_view::npos)
+        for (char c : age.substr(dot + 1)) minor = minor * 10 + static_cast<std::uint32_t>(c - '0');
+    return major << 8 | minor;
+}
+
+std::uint32_t age_of(char32_t cp) {
+    UVersionInfo v;
+    u_charAge(static_cast<UChar32>(cp), v);
+    return std::uint32_t{v[0]} << 8 | v[1];
+}
+
+// Each block's code point range, from ICU's block map once per process: a
+// block is one contiguous range.
+const std::vector<std::pair<char32_t, char32_t>>& block_ranges() {
+    static const std::vector<std::pair<char32_t, char32_t>> ranges = [] {
+        std::vector<std::pair<char32_t, char32_t>> r(
+            static_cast<std::size_t>(u_getIntPropertyMaxValue(UCHAR_BLOCK)) + 1, {1, 0});
+        UErrorCode status = U_ZERO_ERROR;
+        const UCPMap* map = u_getIntPropertyMap(UCHAR_BLOCK, &status);
+        if (U_FAILURE(status)) return r;
+        UChar32 start = 0;
+        std::uint32_t value = 0;
+        for (UChar32 end; (end = ucpmap_getRange(map, start, UCPMAP_RANGE_NORMAL, 0, nullptr, nullptr, &value)) >= 0;
+             start = end + 1) {
+            if (value == 0 || value >= r.size()) continue;  // No_Block
+            auto& range = r[value];
+            if (range.first > range.second) range.first = static_cast<char32_t>(start);
+            range.second = static_cast<char32_t>(end);
+        }
+        return r;
+    }();
+    return ranges;
+}
+
+bool property_has(const term& t, char32_t cp) {
+    switch (t.property) {
+    case property_kind::script:
+        return static_cast<std::uint32_t>(u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_SCRIPT)) == t.value;
+    case property_kind::gc: return (U_MASK(u_charType(static_cast<UChar32>(cp))) & t.value) != 0;
+    case property_kind::age: return age_of(cp) == t.value;
+    case property_kind::emoji:
+        return static_cast<std::uint32_t>(u_hasBinaryProperty(static_cast<UChar32>(cp), UCHAR_EMOJI)) == t.value;
+    }
+    return false;
+}
+
+bool is_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+bool istarts_with(std::string_view text, std::string_view prefix) noexcept {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        char c = text[i];
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        if (c != prefix[i]) return false;
+    }
+    return true;
+}
+
+// The code point label of a code point without a name, as Unicode's section
+// 4.8 spells them ("<control-0085>", "<private-use-E000>",
+// "<surrogate-D800>", "<noncharacter-FFFF>"), except that an unassigned one is
+// "<unassigned-0378>" as ICU says (Unicode: "reserved"). ICU's own labels
+// ("<private use area-E000>", "<lead surrogate-D800>") are not used.
+std::size_t write_label(char* out, char32_t cp) noexcept {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    auto c = static_cast<UChar32>(cp);
+    auto type = u_charType(c);
+    std::string_view kind = type == U_CONTROL_CHAR ? "control"
+                          : type == U_PRIVATE_USE_CHAR ? "private-use"
+                          : type == U_SURROGATE ? "surrogate"
+                          : u_hasBinaryProperty(c, UCHAR_NONCHARACTER_CODE_POINT) ? "noncharacter"
+                                                                                  : "unassigned";
+    std::size_t n = 0;
+    out[n++] = '<';
+    std::memcpy(out + n, kind.data(), kind.size());
+    n += kind.size();
+    out[n++] = '-';
+    int hex = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
+    for (int shift = 4 * (hex - 1); shift >= 0; shift -= 4) out[n++] = digits[(cp >> shift) & 0xF];
+    out[n++] = '>';
+    return n;
+}
+
+void append_hex(std::string& out, char32_t cp) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    int n = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
+    out += "U+";
+    for (int shift = 4 * (n - 1); shift >= 0; shift -= 4) out += digits[(cp >> shift) & 0xF];
+}
+
+// What a scratch holds; scratch::state is this (query_run reaches it here).
+struct query_state {
+    std::string error;
+    std::string text;  // the terms' upper-case text: reserved, so views into it hold
+    std::vector<term> terms;
+    std::vector<char32_t> identified;
+    bool with_aliases = false;
+    std::string_view unknown_word;  // the first positive word in no name nor alias
+
+    // The answer's entries: a span (into the index or `small`), or the bitmap.
+    bool in_bitmap = false;
+    std::span<const entry_id> entries;
+    std::vector<entry_id> small;
+    std::vector<std::uint64_t> bits;
+    std::size_t bits_first = 0, bits_last = 0;  // words of `bits` that may be non-zero
+    std::size_t entry_count = 0;
+
+    // Where next() is.
+    std::size_t identified_at = 0;
+    std::size_t entry_at = 0;  // index into `entries`, or bit number
+
+    std::string hint_text;
+    std::array<std::string_view, hint_count> hints;
+    std::size_t hint_size = 0;
+
+    std::vector<std::string_view> words;  // classic mode's split
+    UCaseMap* case_map = nullptr;
+    std::unique_ptr<icu::BreakIterator> graphemes;
+    UText utext = UTEXT_INITIALIZER;
+
+    query_state() = default;
+    query_state(const query_state&) = delete;
+    query_state& operator=(const query_state&) = delete;
+    ~query_state() {
+        if (case_map) ucasemap_close(case_map);
+        utext_close(&utext);
+    }
+};
+
+}  // namespace
+
+struct scratch::state : query_state {};
+
+// Nothing is reserved up front: a session that only ever asks one word keeps
+// its scratch at a few hundred bytes. The buffers grow with the queries (the
+// small vector to at most 16 KB, the bitmap 18.6 KB on the first big answer,
+// the break iterator on the first pasted text) and then stay.
 scratch::scratch() : state_(std::make_unique<state>()) {}
 scratch::~scratch() = default;
 
 std::string_view scratch::error() const noexcept { return state_->error; }
-std::size_t scratch::found() const noexcept { return state_->matches.size(); }
-std::span<const std::string_view> scratch::hints() const noexcept { return {}; }
+std::size_t scratch::found() const noexcept { return state_->identified.size() + state_->entry_count; }
+std::span<const std::string_view> scratch::hints() const noexcept {
+    return {state_->hints.data(), state_->hint_size};
+}
 
 bool scratch::next(run& r) {
     auto& st = *state_;
-    if (st.cursor >= st.matches.size()) return false;
-    std::size_t end = st.cursor + 1;
-    while (end < st.matches.size() && st.matches[end] == st.matches[end - 1] + 1) ++end;
-    r = run{st.matches[st.cursor], st.matches[end - 1] + 1, 0};
-    st.cursor = end;
+    if (st.identified_at < st.identified.size()) {
+        r = run{0, 0, st.identified[st.identified_at++]};
+        return true;
+    }
+    if (!st.in_bitmap) {
+        if (st.entry_at >= st.entries.size()) return false;
+        std::size_t end = st.entry_at + 1;
+        while (end < st.entries.size() && st.entries[end] == st.entries[end - 1] + 1) ++end;
+        r = run{st.entries[st.entry_at], st.entries[end - 1] + 1, 0};
+        st.entry_at = end;
+        return true;
+    }
+    // The next run of set bits from entry_at.
+    std::size_t w = st.entry_at / 64;
+    if (w >= st.bits_last) return false;
+    std::uint64_t word = st.bits[w] & (~std::uint64_t{0} << (st.entry_at % 64));
+    while (word == 0) {
+        if (++w >= st.bits_last) {
+            st.entry_at = st.bits_last * 64;
+            return false;
+        }
+        word = st.bits[w];
+    }
+    std::size_t first = w * 64 + static_cast<std::size_t>(std::countr_zero(word));
+    // Where it ends: the first clear bit after `first`.
+    std::uint64_t clear = ~st.bits[w] & (~std::uint64_t{0} << (first % 64));
+    while (clear == 0 && ++w < st.bits_last) clear = ~st.bits[w];
+    std::size_t last = w < st.bits_last ? w * 64 + static_cast<std::size_t>(std::countr_zero(clear)) : st.bits_last * 64;
+    r = run{static_cast<entry_id>(first), static_cast<entry_id>(last), 0};
+    st.entry_at = last;
     return true;
 }
 
-void engine::run(std::string_view query, mode, scratch& s) const {
+namespace {
+
+// The parser and evaluator, over one scratch's state for one run().
+class query_run {
+public:
+    query_run(const index& idx, query_state& st) : idx_(idx), st_(st) {}
+
+    void parse_full(std::string_view q);
+    void parse_classic(std::string_view q);
+    void evaluate();
+    void find_hints();
+
+private:
+    bool fail(std::string message) {
+        if (st_.error.empty()) st_.error = std::move(message);
+        return false;
+    }
+    std::string_view upper(std::string_view text);
+    void parse_phrase(std::string_view body, bool excluded);
+    void parse_token(std::string_view token);
+    void parse_code_points(std::string_view body, bool excluded);
+    void parse_property(std::string_view name, std::string_view value, bool excluded);
+    void add_word_or_prefix(std::string_view part, bool excluded);
+    void identify(std::string_view text);
+
+    void prepare(term& t);
+    bool contains(term& t, entry_id e);
+    entry_id seek(term& t, entry_id e);
+    void collect_small(std::size_t generator);
+    bool accepted(std::size_t generator, entry_id e);
+    void clear_bits();
+    void set_bits(entry_id first, entry_id last);
+    void set_bit(entry_id e) { st_.bits[e / 64] |= std::uint64_t{1} << (e % 64); }
+    void fill(term& t);
+    void note_bounds(entry_id first, entry_id last);
+
+    const index& idx_;
+    query_state& st_;
+    entry_id fill_low_ = 0, fill_high_ = 0;  // entries the fill touched: [low, high)
+};
+
+std::string_view query_run::upper(std::string_view text) {
+    std::size_t at = st_.text.size();
+    bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) {
+        st_.text.append(text);
+        for (std::size_t i = at; i < st_.text.size(); ++i)
+            if (st_.text[i] >= 'a' && st_.text[i] <= 'z') st_.text[i] = static_cast<char>(st_.text[i] - 'a' + 'A');
+        return std::string_view(st_.text).substr(at);
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    if (!st_.case_map) st_.case_map = ucasemap_open("", 0, &status);
+    // Full case mapping grows UTF-8 at most threefold (U+0390 -> 3 code points).
+    std::size_t room = 3 * text.size() + 4;
+    st_.text.resize(at + room);
+    status = U_ZERO_ERROR;
+    int32_t n = ucasemap_utf8ToUpper(st_.case_map, st_.text.data() + at, static_cast<int32_t>(room), text.data(),
+                                     static_cast<int32_t>(text.size()), &status);
+    st_.text.resize(at + (U_SUCCESS(status) ? static_cast<std::size_t>(n) : 0));
+    return std::string_view(st_.text).substr(at);
+}
+
+void query_run::parse_classic(std::string_view q) {
+    split_words(q, st_.text, st_.words);
+    for (std::string_view w : st_.words) st_.terms.push_back(term{.kind = term_kind::word, .text = w});
+}
+
+void query_run::parse_full(std::string_view q) {
+    std::size_t i = 0;
+    while (i < q.size() && st_.error.empty()) {
+        std::size_t start = i;
+        char32_t c = next_code_point(q, i);
+        if (u_isUWhiteSpace(static_cast<UChar32>(c))) continue;
+        bool excluded_phrase = c == '-' && i < q.size() && q[i] == '"';
+        if (c == '"' || excluded_phrase) {
+            std::size_t open = excluded_phrase ? i + 1 : i;
+            std::size_t close = q.find('"', open);
+            if (close == std::string_view::npos) {
+                fail("unclosed '\"' in the query: close the phrase, e.g. \"black chess\"");
+                return;
+            }
+            parse_phrase(q.substr(open, close - open), excluded_phrase);
+            i = close + 1;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < q.size()) {
+            std::size_t after = end;
+            char32_t d = next_code_point(q, after);
+            if (d == '"' || u_isUWhiteSpace(static_cast<UChar32>(d))) break;
+            end = after;
+        }
+        parse_token(q.substr(start, end - start));
+        i = end;
+    }
+}
+
+void query_run::parse_phrase(std::string_view body, bool excluded) {
+    std::string_view words = upper(body);
+    // Rewritten in place: its words with one space between them.
+    std::size_t at = static_cast<std::size_t>(words.data() - st_.text.data());
+    std::size_t out = at, count = 0;
+    std::size_t i = 0;
+    bool in_word = false;
+    while (i < words.size()) {
+        std::size_t from = i;
+        char32_t c = next_code_point(words, i);
+        if (is_separator(c)) {
+            in_word = false;
+            continue;
+        }
+        if (!in_word && count++ > 0) st_.text[out++] = ' ';
+        in_word = true;
+        for (std::size_t k = from; k < i; ++k) st_.text[out++] = st_.text[at + k];
+    }
+    st_.text.resize(out);
+    std::string_view phrase = std::string_view(st_.text).substr(at, out - at);
+    if (count == 0) return;
+    if (count == 1 || !excluded) {
+        // Each word is a term of its own too: they drive the search.
+        std::string_view rest = phrase;
+        while (!rest.empty()) {
+            std::size_t end = std::min(rest.find(' '), rest.size());
+            st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded && count == 1,
+                                     .text = rest.substr(0, end)});
+            rest.remove_prefix(std::min(end + 1, rest.size()));
+        }
+    }
+    if (count > 1) st_.terms.push_back(term{.kind = term_kind::phrase, .excluded = excluded, .text = phrase});
+}
+
+void query_run::parse_token(std::string_view token) {
+    if (token.find_first_not_of('-') == std::string_view::npos) return;  // a lone '-' separates
+    bool excluded = token.front() == '-';
+    std::string_view body = token.substr(token.find_first_not_of('-'));
+    if (istarts_with(body, "U+") || istarts_with(body, "0X")) return parse_code_points(body, excluded);
+    std::size_t colon = body.find(':');
+    if (colon != std::string_view::npos && colon > 0 &&
+        std::all_of(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        }))
+        return parse_property(body.substr(0, colon), body.substr(colon + 1), excluded);
+    std::string_view up = upper(body);
+    bool can_be_words = std::all_of(up.begin(), up.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' || c == '-';
+    });
+    if (!can_be_words) {
+        st_.text.resize(st_.text.size() - up.size());
+        if (excluded) {
+            fail(concat({"cannot exclude '", body, "': it is pasted text, not a word; exclude words, e.g. arrow -left"}));
+            return;
+        }
+        return identify(body);
+    }
+    // '-' inside separates: only the first part is excluded.
+    bool first = true;
+    while (!up.empty() && st_.error.empty()) {
+        std::size_t end = std::min(up.find('-'), up.size());
+        if (end > 0) {
+            add_word_or_prefix(up.substr(0, end), excluded && first);
+            first = false;
+        }
+        up.remove_prefix(std::min(end + 1, up.size()));
+    }
+}
+
+void query_run::add_word_or_prefix(std::string_view part, bool excluded) {
+    std::size_t star = part.find('*');
+    if (star == std::string_view::npos) {
+        st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = part});
+        return;
+    }
+    std::string_view stem = part.substr(0, star);
+    if (part.find_first_not_of('*', star) != std::string_view::npos) {
+        fail("'*' goes only at the end of a word, e.g. smil*");
+        return;
+    }
+    if (stem.empty()) {
+        fail("a bare '*' matches everything; add letters before it: smil*");
+        return;
+    }
+    st_.terms.push_back(term{.kind = term_kind::prefix, .excluded = excluded, .text = stem});
+}
+
+void query_run::parse_code_points(std::string_view body, bool excluded) {
+    auto bad = [&] {
+        fail(concat({"'", body, "' is not a code point: write U+ and hex digits, e.g. U+1F600 or U+2190..U+21FF"}));
+    };
+    // One code point, with its U+ or 0x (optional after '..'); false if none.
+    auto read = [&](std::string_view text, bool prefix_optional, std::uint64_t& cp) {
+        if (istarts_with(text, "U+") || istarts_with(text, "0X"))
+            text.remove_prefix(2);
+        else if (!prefix_optional)
+            return false;
+        if (text.empty() || text.size() > 8 || !std::all_of(text.begin(), text.end(), is_hex)) return false;
+        cp = 0;
+        for (char c : text) cp = cp * 16 + static_cast<std::uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        return true;
+    };
+    std::size_t dots = body.find("..");
+    std::uint64_t lo = 0, hi = 0;
+    if (!read(body.substr(0, dots), false, lo)) return bad();
+    if (dots != std::string_view::npos && !read(body.substr(dots + 2), true, hi)) return bad();
+    if (dots == std::string_view::npos) hi = lo;
+    for (std::uint64_t cp : {lo, hi})
+        if (cp > 0x10FFFF) {
+            return (void)fail(concat({"'", body, "' is out of range: code points go from U+0000 to U+10FFFF"}));
+        }
+    if (hi < lo) {
+        std::string fixed;
+        append_hex(fixed, static_cast<char32_t>(hi));
+        fixed += "..";
+        append_hex(fixed, static_cast<char32_t>(lo));
+        return (void)fail(concat({"reversed range '", body, "': write the lower code point first, ", fixed}));
+    }
+    auto cp = static_cast<char32_t>(lo);
+    if (dots == std::string_view::npos && !excluded && idx_.entry_of(cp) == index::no_entry) {
+        st_.identified.push_back(cp);  // no name: identified, with its label
+        return;
+    }
+    st_.terms.push_back(term{.kind = term_kind::entries, .excluded = excluded,
+                             .first = idx_.first_entry_from(cp),
+                             .last = idx_.first_entry_from(static_cast<char32_t>(hi) + 1)});
+}
+
+void query_run::parse_property(std::string_view name, std::string_view value, bool excluded) {
+    char name_z[64] = {}, value_z[128] = {};
+    std::memcpy(name_z, name.data(), std::min(name.size(), sizeof name_z - 1));
+    std::memcpy(value_z, value.data(), std::min(value.size(), sizeof value_z - 1));
+    UProperty p = name.size() < sizeof name_z ? u_getPropertyEnum(name_z) : UCHAR_INVALID_CODE;
+    if (p != UCHAR_BLOCK && p != UCHAR_SCRIPT && p != UCHAR_GENERAL_CATEGORY && p != UCHAR_GENERAL_CATEGORY_MASK &&
+        p != UCHAR_AGE && p != UCHAR_EMOJI) {
+        fail(concat({"unknown property '", name, "'; properties are block, script, gc, age, emoji"}));
+        return;
+    }
+    const char* what = p == UCHAR_BLOCK ? "block" : p == UCHAR_SCRIPT ? "script" : p == UCHAR_AGE ? "age"
+                     : p == UCHAR_EMOJI ? "emoji" : "gc";
+    if (value.empty()) {
+        constexpr std::string_view examples[] = {"block:arrows", "script:greek", "age:15.0", "emoji:yes", "gc:Sm"};
+        std::size_t k = p == UCHAR_BLOCK ? 0 : p == UCHAR_SCRIPT ? 1 : p == UCHAR_AGE ? 2 : p == UCHAR_EMOJI ? 3 : 4;
+        fail(concat({what, ": needs a value, e.g. ", examples[k]}));
+        return;
+    }
+    bool value_fits = value.size() < sizeof value_z;
+    term t{.kind = term_kind::property, .excluded = excluded};
+    auto unknown = [&](std::vector<std::string> candidates) {
+        fail(concat({"unknown ", what, " '", value, "'; ", closest(value, candidates)}));
+    };
+    if (p == UCHAR_AGE) {
+        bool digits = !value.empty() && value.find_first_not_of("0123456789.") == std::string_view::npos &&
+                      std::count(value.begin(), value.end(), '.') <= 1 && value.size() <= 8;
+        std::uint32_t v = digits ? age_value(value) : 0;
+        if (!digits || std::none_of(std::begin(ages), std::end(ages), [&](auto a) { return age_value(a) == v; }))
+            return unknown({std::begin(ages), std::end(ages)});
+        t.property = property_kind::age;
+        t.value = v;
+    } else if (p == UCHAR_BLOCK) {
+        std::int32_t v = value_fits ? u_getPropertyValueEnum(UCHAR_BLOCK, value_z) : UCHAR_INVALID_CODE;
+        if (v == UCHAR_INVALID_CODE) {
+            std::vector<std::int32_t> all;
+            for (std::int32_t b = 1; b <= u_getIntPropertyMaxValue(UCHAR_BLOCK); ++b) all.push_back(b);
+            return unknown(value_names(UCHAR_BLOCK, all));
+        }
+        const auto& ranges = block_ranges();
+        auto range = static_cast<std::size_t>(v) < ranges.size() ? ranges[static_cast<std::size_t>(v)]
+                                                                 : std::pair<char32_t, char32_t>{1, 0};
+        t.kind = term_kind::entries;
+        t.first = range.first > range.second ? 0 : idx_.first_entry_from(range.first);
+        t.last = range.first > range.second ? 0 : idx_.first_entry_from(range.second + 1);
+    } else if (p == UCHAR_SCRIPT) {
+        std::int32_t v = value_fits ? u_getPropertyValueEnum(UCHAR_SCRIPT, value_z) : UCHAR_INVALID_CODE;
+        if (v == UCHAR_INVALID_CODE) {
+            std::vector<std::int32_t> all;
+            for (std::int32_t s = 0; s <= u_getIntPropertyMaxValue(UCHAR_SCRIPT); ++s) all.push_back(s);
+            return unknown(value_names(UCHAR_SCRIPT, all));
+        }
+        t.property = property_kind::script;
+        t.value = static_cast<std::uint32_t>(v);
+    } else if (p == UCHAR_EMOJI) {
+        std::int32_t v = value_fits ? u_getPropertyValueEnum(UCHAR_EMOJI, value_z) : UCHAR_INVALID_CODE;
+        if (v == UCHAR_INVALID_CODE) return unknown({"yes", "no"});
+        t.property = property_kind::emoji;
+        t.value = static_cast<std::uint32_t>(v);
+    } else {
+        std::int32_t v = value_fits ? u_getPropertyValueEnum(UCHAR_GENERAL_CATEGORY_MASK, value_z) : UCHAR_INVALID_CODE;
+        if (v == UCHAR_INVALID_CODE || v == 0) {
+            std::vector<std::int32_t> all;
+            for (std::int32_t c = 0; c < U_CHAR_CATEGORY_COUNT; ++c) all.push_back(static_cast<std::int32_t>(U_MASK(c)));
+            for (std::uint32_t m : {U_GC_L_MASK, U_GC_LC_MASK, U_GC_M_MASK, U_GC_N_MASK, U_GC_P_MASK, U_GC_S_MASK,
+                                    U_GC_Z_MASK, U_GC_C_MASK})
+                all.push_back(static_cast<std::int32_t>(m));
+            return unknown(value_names(UCHAR_GENERAL_CATEGORY_MASK, all));
+        }
+        t.property = property_kind::gc;
+        t.value = static_cast<std::uint32_t>(v);
+    }
+    st_.terms.push_back(t);
+}
+
+// Pasted text: every code point, grapheme cluster by cluster, in text order.
+void query_run::identify(std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    if (!st_.graphemes)
+        st_.graphemes.reset(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
+    utext_openUTF8(&st_.utext, text.data(), static_cast<int64_t>(text.size()), &status);
+    if (U_FAILURE(status) || !st_.graphemes) {
+        for (std::size_t i = 0; i < text.size();) st_.identified.push_back(next_code_point(text, i));
+        return;
+    }
+    st_.graphemes->setText(&st_.utext, status);
+    std::int32_t from = st_.graphemes->first();
+    for (std::int32_t to = st_.graphemes->next(); to != icu::BreakIterator::DONE; from = to, to = st_.graphemes->next()) {
+        std::string_view cluster = text.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
+        for (std::size_t i = 0; i < cluster.size();) st_.identified.push_back(next_code_point(cluster, i));
+    }
+}
+
+void query_run::prepare(term& t) {
+    switch (t.kind) {
+    case term_kind::word:
+        t.names = idx_.entries_with(t.text);
+        t.aliases = st_.with_aliases ? idx_.alias_entries_with(t.text) : std::span<const entry_id>{};
+        t.estimate = t.names.size() + t.aliases.size();
+        break;
+    case term_kind::prefix: {
+        std::size_t sum = 0;
+        idx_.for_each_word_with_prefix(t.text, [&](index::word_id w) { sum += idx_.entries_of(w).size(); });
+        for (auto run : idx_.self_named_with_prefix(t.text).runs) sum += run.size();
+        if (st_.with_aliases) {
+            auto words = idx_.alias_words();
+            for (auto it = std::lower_bound(words.begin(), words.end(), t.text);
+                 it != words.end() && it->starts_with(t.text); ++it)
+                sum += idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())).size();
+        }
+        t.estimate = sum;
+        break;
+    }
+    case term_kind::entries: t.estimate = t.last > t.first ? t.last - t.first : 0; break;
+    case term_kind::property: t.estimate = idx_.size(); break;
+    case term_kind::phrase: t.estimate = std::numeric_limits<std::size_t>::max(); break;
+    }
+    t.name_at = t.names.data();
+    t.alias_at = t.aliases.data();
+}
+
+bool query_run::contains(term& t, entry_id e) {
+    switch (t.kind) {
+    case term_kind::word: {
+        t.name_at = gallop(t.name_at, t.names.data() + t.names.size(), e);
+        if (t.name_at != t.names.data() + t.names.size() && *t.name_at == e) return true;
+        t.alias_at = gallop(t.alias_at, t.aliases.data() + t.aliases.size(), e);
+        return t.alias_at != t.aliases.data() + t.aliases.size() && *t.alias_at == e;
+    }
+    case term_kind::prefix: {
+        auto starts = [&](std::string_view w) { return w.starts_with(t.text); };
+        if (any_name_word(idx_.name(e), starts)) return true;
+        if (!st_.with_aliases) return false;
+        for (auto a : idx_.aliases_of(idx_.code_point(e)))
+            if (any_name_word(a, starts)) return true;
+        return false;
+    }
+    case term_kind::entries: return e >= t.first && e < t.last;
+    case term_kind::property: return property_has(t, idx_.code_point(e));
+    case term_kind::phrase: {
+        if (has_phrase(idx_.name(e), t.text)) return true;
+        if (!st_.with_aliases) return false;
+        for (auto a : idx_.aliases_of(idx_.code_point(e)))
+            if (has_phrase(a, t.text)) return true;
+        return false;
+    }
+    }
+    return false;
+}
+
+bool query_run::accepted(std::size_t generator, entry_id e) {
+    for (std::size_t k = 0; k < st_.terms.size(); ++k) {
+        term& t = st_.terms[k];
+        if (k == generator || t.verified) continue;
+        if (contains(t, e) == t.excluded) return false;
+    }
+    return true;
+}
+
+// The first entry from `e` on that a word or entries term has; no_entry if none.
+entry_id query_run::seek(term& t, entry_id e) {
+    if (t.kind == term_kind::entries) return e < t.first ? t.first : e < t.last ? e : index::no_entry;
+    const entry_id* names_end = t.names.data() + t.names.size();
+    const entry_id* aliases_end = t.aliases.data() + t.aliases.size();
+    t.name_at = gallop(t.name_at, names_end, e);
+    t.alias_at = gallop(t.alias_at, aliases_end, e);
+    entry_id a = t.name_at != names_end ? *t.name_at : index::no_entry;
+    entry_id b = t.alias_at != aliases_end ? *t.alias_at : index::no_entry;
+    return std::min(a, b);
+}
+
+// A small answer into st_.small. A word or entries generator leapfrogs with
+// the other positive words and entry ranges (each jumps to the other's next
+// entry, so runs only one of them has are crossed by galloping, as
+// index::search does); a prefix generator's lists are gathered and sorted.
+// What is left (exclusions, prefixes, phrases, properties) is tested per
+// candidate.
+void query_run::collect_small(std::size_t generator) {
+    auto& out = st_.small;
+    out.clear();
+    term& g = st_.terms[generator];
+    g.verified = true;
+    if (g.kind == term_kind::prefix) {
+        auto add = [&](std::span<const entry_id> list) { out.insert(out.end(), list.begin(), list.end()); };
+        idx_.for_each_word_with_prefix(g.text, [&](index::word_id w) { add(idx_.entries_of(w)); });
+        for (auto run : idx_.self_named_with_prefix(g.text).runs) add(run);
+        if (st_.with_aliases) {
+            auto words = idx_.alias_words();
+            for (auto it = std::lower_bound(words.begin(), words.end(), g.text);
+                 it != words.end() && it->starts_with(g.text); ++it)
+                add(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
+        }
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        out.erase(std::remove_if(out.begin(), out.end(), [&](entry_id e) { return !accepted(generator, e); }),
+                  out.end());
+        return;
+    }
+    // The other drivers, rarest first.
+    std::size_t drivers[8];
+    std::size_t driver_count = 0;
+    for (std::size_t k = 0; k < st_.terms.size() && driver_count < std::size(drivers); ++k) {
+        term& t = st_.terms[k];
+        if (k == generator || t.excluded || (t.kind != term_kind::word && t.kind != term_kind::entries)) continue;
+        std::size_t at = driver_count++;
+        for (; at > 0 && st_.terms[drivers[at - 1]].estimate > t.estimate; --at) drivers[at] = drivers[at - 1];
+        drivers[at] = k;
+        t.verified = true;
+    }
+    entry_id e = seek(g, 0);
+    while (e != index::no_entry) {
+        bool agreed = true;
+        for (std::size_t d = 0; d < driver_count && agreed; ++d) {
+            entry_id next = seek(st_.terms[drivers[d]], e);
+            if (next != e) {
+                agreed = false;
+                e = next == index::no_entry ? next : seek(g, next);
+            }
+        }
+        if (!agreed) continue;
+        if (accepted(generator, e)) out.push_back(e);
+        e = e + 1 < idx_.size() ? seek(g, e + 1) : index::no_entry;
+    }
+}
+
+void query_run::clear_bits() {
+    if (st_.bits.empty()) st_.bits.assign((idx_.size() + 63) / 64, 0);
+    if (st_.bits_last > st_.bits_first)
+        std::memset(st_.bits.data() + st_.bits_first, 0, (st_.bits_last - st_.bits_first) * sizeof(std::uint64_t));
+    st_.bits_first = st_.bits_last = 0;
+    fill_low_ = static_cast<entry_id>(idx_.size());
+    fill_high_ = 0;
+}
+
+void query_run::note_bounds(entry_id first, entry_id last) {
+    fill_low_ = std::min(fill_low_, first);
+    fill_high_ = std::max(fill_high_, last);
+}
+
+void query_run::set_bits(entry_id first, entry_id last) {
+    if (first >= last) return;
+    note_bounds(first, last);
+    std::size_t w = first / 64, w_last = (last - 1) / 64;
+    std::uint64_t head = ~std::uint64_t{0} << (first % 64);
+    std::uint64_t tail = ~std::uint64_t{0} >> (63 - (last - 1) % 64);
+    if (w == w_last) {
+        st_.bits[w] |= head & tail;
+        return;
+    }
+    st_.bits[w] |= head;
+    for (++w; w < w_last; ++w) st_.bits[w] = ~std::uint64_t{0};
+    st_.bits[w_last] |= tail;
+}
+
+void query_run::fill(term& t) {
+    auto add_list = [&](std::span<const entry_id> list) {
+        if (list.empty()) return;
+        note_bounds(list.front(), list.back() + 1);
+        for (entry_id e : list) set_bit(e);
+    };
+    // Code point ranges of a property -> entry ranges.
+    auto add_code_points = [&](char32_t start, char32_t end) {
+        set_bits(idx_.first_entry_from(start), idx_.first_entry_from(end + 1));
+    };
+    switch (t.kind) {
+    case term_kind::word:
+        add_list(t.names);
+        add_list(t.aliases);
+        break;
+    case term_kind::prefix:
+        idx_.for_each_word_with_prefix(t.text, [&](index::word_id w) { add_list(idx_.entries_of(w)); });
+        for (auto run : idx_.self_named_with_prefix(t.text).runs) add_list(run);
+        if (st_.with_aliases) {
+            auto words = idx_.alias_words();
+            for (auto it = std::lower_bound(words.begin(), words.end(), t.text);
+                 it != words.end() && it->starts_with(t.text); ++it)
+                add_list(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
+        }
+        break;
+    case term_kind::entries: set_bits(t.first, t.last); break;
+    case term_kind::property: {
+        UErrorCode status = U_ZERO_ERROR;
+        if (t.property == property_kind::script || t.property == property_kind::gc) {
+            bool gc = t.property == property_kind::gc;
+            const UCPMap* map = u_getIntPropertyMap(gc ? UCHAR_GENERAL_CATEGORY : UCHAR_SCRIPT, &status);
+            if (U_FAILURE(status)) break;
+            UChar32 start = 0x20;  // the index starts at U+0020
+            std::uint32_t value = 0;
+            for (UChar32 end; (end = ucpmap_getRange(map, start, UCPMAP_RANGE_NORMAL, 0, nullptr, nullptr, &value)) >= 0;
+                 start = end + 1) {
+                bool match = gc ? (U_MASK(value) & t.value) != 0 : value == t.value;
+                if (match) add_code_points(static_cast<char32_t>(start), static_cast<char32_t>(end));
+            }
+        } else if (t.property == property_kind::emoji && t.value == 1) {
+            const USet* set = u_getBinaryPropertySet(UCHAR_EMOJI, &status);
+            if (U_FAILURE(status)) break;
+            for (int32_t i = 0, n = uset_getItemCount(set); i < n; ++i) {
+                UChar32 start, end;
+                status = U_ZERO_ERROR;
+                if (uset_getItem(set, i, &start, &end, nullptr, 0, &status) == 0)
+                    add_code_points(static_cast<char32_t>(start), static_cast<char32_t>(end));
+            }
+        } else {
+            // age, emoji:no: every entry asked.
+            set_bits(0, static_cast<entry_id>(idx_.size()));
+            for (entry_id e = 0; e < idx_.size(); ++e)
+                if (!property_has(t, idx_.code_point(e))) st_.bits[e / 64] &= ~(std::uint64_t{1} << (e % 64));
+        }
+        break;
+    }
+    case term_kind::phrase: break;  // never a generator: its words are
+    }
+}
+
+void query_run::evaluate() {
+    auto& terms = st_.terms;
+    bool any_positive = std::any_of(terms.begin(), terms.end(), [](const term& t) { return !t.excluded; });
+    if (!any_positive) {
+        if (!terms.empty()) fail("only exclusions: add a word to search for, e.g. arrow -left");
+        return;
+    }
+    std::size_t generator = terms.size();
+    for (std::size_t k = 0; k < terms.size(); ++k) {
+        term& t = terms[k];
+        prepare(t);
+        if (t.excluded) continue;
+        if (t.estimate == 0) {
+            if (t.kind == term_kind::word && st_.unknown_word.empty()) st_.unknown_word = t.text;
+            generator = terms.size() + 1;  // nothing can match
+        } else if (generator <= terms.size() && (generator == terms.size() || t.estimate < terms[generator].estimate)) {
+            generator = k;
+        }
+    }
+    if (generator > terms.size()) return;  // a positive term that has no entries
+    term& g = terms[generator];
+
+    if (terms.size() == 1 && g.kind == term_kind::word && g.aliases.empty()) {
+        st_.entries = g.names;  // straight from the index
+        st_.entry_count = g.names.size();
+        return;
+    }
+    if (g.kind != term_kind::property && g.estimate <= small_answer_limit) {
+        collect_small(generator);
+        st_.entries = st_.small;
+        st_.entry_count = st_.small.size();
+        return;
+    }
+
+    clear_bits();
+    fill(g);
+    if (fill_high_ <= fill_low_) return;
+    st_.in_bitmap = true;
+    st_.bits_first = fill_low_ / 64;
+    st_.bits_last = (fill_high_ + 63) / 64;
+    std::size_t count = 0;
+    for (std::size_t w = st_.bits_first; w < st_.bits_last; ++w) {
+        std::uint64_t word = st_.bits[w];
+        if (terms.size() > 1) {
+            for (std::uint64_t left = word; left != 0; left &= left - 1) {
+                auto e = static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left)));
+                if (!accepted(generator, e)) word &= ~(std::uint64_t{1} << (e % 64));
+            }
+            st_.bits[w] = word;
+        }
+        count += static_cast<std::size_t>(std::popcount(word));
+    }
+    st_.entry_at = st_.bits_first * 64;
+    st_.entry_count = count;
+}
+
+// The vocabulary words nearest the unknown word: sizes within the edit
+// limit, letter classes next (most words fall there), then the edit
+// distance; closest first, then the most common, then alphabetical.
+void query_run::find_hints() {
+    std::string_view word = st_.unknown_word;
+    if (word.empty() || word.size() > longest_hinted_word) return;
+    std::size_t limit = word.size() >= two_edits_from ? 2 : 1;
+    std::uint32_t letters = index::letter_classes_of(word);
+    constexpr std::uint32_t digit_classes = 0x3Fu << 26;
+    bool has_digit = (letters & digit_classes) != 0;
+    struct candidate {
+        std::size_t distance;
+        std::size_t entries;
+        std::string_view text;
+    };
+    std::array<candidate, hint_count> best{};
+    std::size_t count = 0;
+    auto better = [](const candidate& a, const candidate& b) {
+        if (a.distance != b.distance) return a.distance < b.distance;
+        if (a.entries != b.entries) return a.entries > b.entries;
+        return a.text < b.text;
+    };
+    // Every word, the size first: 29,000 sizes side by side take ~20 us.
+    for (index::word_id w = 0; w < idx_.vocabulary_size(); ++w) {
+        {
+            std::size_t size = idx_.word(w).size();
+            if (size + limit < word.size() || size > word.size() + limit) continue;
+            std::uint32_t has = index::letter_classes_of(idx_.word(w));
+            // Hex words ("4E00") and other words with digits only for a query with digits.
+            if (!has_digit && (has & digit_classes)) continue;
+            if (static_cast<std::size_t>(std::popcount(letters & ~has)) > limit ||
+                static_cast<std::size_t>(std::popcount(has & ~letters)) > limit)
+                continue;
+            std::string_view text = idx_.word(w);
+            std::size_t d = edit_distance(word, text, limit);
+            if (d > limit) continue;
+            candidate c{d, idx_.entries_of(w).size(), text};
+            // Into its place among the best so far (kept sorted).
+            std::size_t at = count < hint_count ? count++ : hint_count;
+            while (at > 0 && better(c, best[at - 1])) {
+                if (at < hint_count) best[at] = best[at - 1];
+                --at;
+            }
+            if (at < hint_count) best[at] = c;
+        }
+    }
+    st_.hint_text.clear();
+    for (std::size_t i = 0; i < count; ++i) st_.hint_text += best[i].text;
+    std::size_t at = 0;
+    for (char& c : st_.hint_text)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    for (std::size_t i = 0; i < count; ++i) {
+        st_.hints[i] = std::string_view(st_.hint_text).substr(at, best[i].text.size());
+        at += best[i].text.size();
+    }
+    st_.hint_size = count;
+}
+
+}  // namespace
+
+void engine::run(std::string_view query, mode m, scratch& s) const {
     auto& st = *s.state_;
     st.error.clear();
-    st.cursor = 0;
-    st.matches = index_.search(query, st.words);
+    st.text.clear();
+    // Every term's text is a view into `text`: room for all of it up front
+    // (upper-casing grows UTF-8 at most threefold), so that it never moves.
+    st.text.reserve(3 * query.size() + 16);
+    st.terms.clear();
+    st.identified.clear();
+    st.unknown_word = {};
+    st.in_bitmap = false;
+    st.entries = {};
+    st.entry_count = 0;
+    st.identified_at = 0;
+    st.entry_at = 0;
+    st.hint_size = 0;
+    st.with_aliases = m == mode::full;
+
+    query_run q(index_, st);
+    if (m == mode::classic) {
+        q.parse_classic(query);
+        q.evaluate();
+        return;
+    }
+    q.parse_full(query);
+    if (st.error.empty()) q.evaluate();
+    if (!st.error.empty()) {
+        st.identified.clear();
+        st.entries = {};
+        st.in_bitmap = false;
+        st.entry_count = 0;
+        return;
+    }
+    if (st.identified.empty() && st.entry_count == 0) q.find_hints();
 }
 
 character_info describe(const index& idx, char32_t cp) {
-    (void)idx;
+    // Labels and unusual ages are made here: one buffer per thread, valid
+    // until this thread's next describe().
+    thread_local char label[64];
+    thread_local char age_text[16];
     character_info info;
     info.code_point = cp;
+    auto c = static_cast<UChar32>(cp);
+    index::entry_id e = cp <= 0x10FFFF ? idx.entry_of(cp) : index::no_entry;
+    if (e != index::no_entry) {
+        info.name = idx.name(e);
+    } else if (cp <= 0x10FFFF) {
+        info.name = std::string_view(label, write_label(label, cp));
+    }
+    if (const char* block = u_getPropertyValueName(UCHAR_BLOCK, ublock_getCode(c), U_LONG_PROPERTY_NAME))
+        info.block = block;
+    if (const char* gc = u_getPropertyValueName(UCHAR_GENERAL_CATEGORY, u_charType(c), U_SHORT_PROPERTY_NAME))
+        info.gc = gc;
+    std::uint32_t age = age_of(cp);
+    if (age != 0) {
+        auto known = std::find_if(std::begin(ages), std::end(ages), [&](auto a) { return age_value(a) == age; });
+        if (known != std::end(ages)) {
+            info.age = *known;
+        } else {
+            int n = std::snprintf(age_text, sizeof age_text, "%u.%u", age >> 8, age & 0xFF);
+            info.age = std::string_view(age_text, static_cast<std::size_t>(std::max(n, 0)));
+        }
+    }
+    info.aliases = idx.aliases_of(cp);
+    info.control = u_charType(c) == U_CONTROL_CHAR;
     return info;
 }
 
 void append_identified_line(std::string& out, const index& idx, char32_t cp) {
-    (void)idx;
-    append_answer_line(out, cp, "<stub>");
+    index::entry_id e = cp <= 0x10FFFF ? idx.entry_of(cp) : index::no_entry;
+    if (e != index::no_entry) {
+        out += idx.line(e);
+        return;
+    }
+    char label[32];
+    std::size_t label_size = cp <= 0x10FFFF ? write_label(label, cp) : 0;
+    append_hex(out, cp);
+    out += '\t';
+    // Controls, surrogates (which UTF-8 cannot carry), noncharacters and
+    // unassigned code points are never written raw; private use is.
+    auto type = u_charType(static_cast<UChar32>(cp));
+    bool raw = type != U_CONTROL_CHAR && type != U_SURROGATE && type != U_UNASSIGNED && cp <= 0x10FFFF;
+    char32_t shown = raw ? cp : 0xFFFD;
+    char bytes[4];
+    int32_t size = 0;
+    U8_APPEND_UNSAFE(bytes, size, shown);
+    out.append(bytes, static_cast<std::size_t>(size));
+    out += '\t';
+    out.append(label, label_size);
+    out += "\r\n";
 }
 
 }  // namespace mojifinder::search

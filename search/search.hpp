@@ -9,6 +9,65 @@
 // first) and leaves the answer in the caller's scratch; the caller then reads
 // found() and hints(), and pulls the answer in runs with next(), in as many
 // steps as it likes (a /limit answer stops part-way and /more resumes it).
+//
+// The query language (mode::full). Terms are separated by Unicode white
+// space, ANDed, in any order; case never matters (full case mapping).
+//   cat face            words: every word is a word of the name (or of one of
+//                       the character's formal aliases); '-' inside a term
+//                       separates words (heart-shaped); a '-' alone separates.
+//   smil*               prefix: any word starting with SMIL (hex words of
+//                       algorithmic names included: 4e0*). A bare '*', or a
+//                       '*' that does not end the word, is an error.
+//   arrow -left         exclusion: a '-' at the start of a term excludes it
+//                       (a word, prefix, phrase, code point, range or
+//                       property). In -heart-shaped only HEART is excluded:
+//                       the inner '-' separates as in words. Only
+//                       exclusions: an error.
+//   "black chess"       phrase: these words next to each other, in order, in
+//                       the name or one alias. Unclosed '"': an error.
+//   U+1F600 u+1f600 0x1F600   a code point. Without a name (unassigned,
+//                       private use, a control, a surrogate) it is
+//                       identified, as pasted text is.
+//   U+2190..U+21FF      the named characters in the range (the second U+ or
+//                       0x may be left out). Past U+10FFFF or reversed: an error.
+//   block:arrows script:greek gc:Sm gc:math_symbol gc:S age:15.0 emoji:yes
+//                       properties, names and values matched as ICU matches
+//                       its aliases (case, ' ', '-', '_' ignored). script is
+//                       the Script property (not Script_Extensions); age is
+//                       the version that added the character, exactly. An
+//                       unknown property or value is an error naming the
+//                       closest valid ones. A property alone lists all it has.
+//   →←😀 café :)        pasted text: see below.
+//
+// Pasted text. A term is pasted text when, upper-cased, it has any character
+// other than A-Z, 0-9 and the syntax characters '-' and '*' (after the code
+// point, range and property forms are recognized): no word of any name has
+// one (they are A-Z and 0-9 only; index_test checks it), so it cannot be a
+// word. So "é", "café", "→←", "😀", "一", ":)" are pasted text, while
+// "straße" (STRASSE) and "ſmall" (SMALL) are words. Pasted text is
+// identified instead of searched: one line per code point, in text order,
+// grapheme cluster by grapheme cluster (ICU's character break iterator), so
+// a cluster's code points are always consecutive lines. An excluded pasted
+// term (-→) is an error.
+//
+// A query mixing pasted text and other terms: the identified lines come
+// first, in text order (all pasted terms, left to right), then the answer to
+// the other terms, in code point order, as if the pasted terms were not
+// there; found() counts both. With only pasted terms, only identification.
+// Pasted text with only exclusions beside it is the "only exclusions" error.
+//
+// Aliases: the formal aliases of NameAliases.txt (correction, abbreviation,
+// alternate) count as names in mode::full only; never those of controls (gc
+// Cc), which are never answered. The answer line still shows the name.
+//
+// Did you mean: when nothing is found because a word (of a term or of a
+// phrase) is in no name nor alias, hints() gives up to 3 vocabulary words at
+// most 2 edits away (1 for words under 5 letters; a swap of neighbours is one
+// edit), closest first, then the most common, lower-case. Words with digits
+// are only suggested for a query word with digits.
+//
+// mode::classic is index::search exactly: words only, no aliases, hints,
+// identification or errors (smil* is the word SMIL*, U+1F600 a word).
 #include "index.hpp"
 
 #include <cstddef>
@@ -93,12 +152,18 @@ private:
 };
 
 // Everything JSON output needs about one code point. Views point into the
-// index or into ICU's static data; `line` receives nothing.
+// index or into ICU's static data, except a label (name of an unnamed code
+// point) and an age ICU 72 does not know, which live in a per-thread buffer
+// until this thread's next describe().
 character_info describe(const index& idx, char32_t cp);
 
 // Appends the text line for an identified code point, as PROTOCOL.md
-// defines it: "U+0378\t\uFFFD\t<unassigned-0378>\r\n" (a control's character
-// field is U+FFFD, never the raw byte).
+// defines it: "U+0378\t\uFFFD\t<unassigned-0378>\r\n". A named character
+// gets its index line. Otherwise the name field is its code point label:
+// <control-0085>, <private-use-E000>, <surrogate-D800>, <noncharacter-FFFF>,
+// <unassigned-0378>; and the character field is U+FFFD for controls,
+// surrogates, noncharacters and unassigned code points (never the raw
+// bytes), the character itself for private use.
 void append_identified_line(std::string& out, const index& idx, char32_t cp);
 
 }  // namespace mojifinder::search

@@ -1,21 +1,20 @@
 // mojifinderd's command line: options into a config, then run_server().
 #include "config.hpp"
 #include "run.hpp"
+#include "session_core.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <csignal>
 #include <cstdio>
-#include <unicode/uchar.h>
-#include <unicode/uversion.h>
 
 namespace {
 
 constexpr const char* usage =
     "usage: mojifinderd [--host ADDR] [--port N] [--threads N] [--max-connections N]\n"
     "                   [--max-line BYTES] [--idle-timeout SECONDS] [--send-timeout SECONDS]\n"
-    "                   [--quiet] [--version] [--help]";
+    "                   [--classic] [--quiet] [--version] [--help]";
 
 template <class T>
 CLI::Range range(mojifinder::bounds<T> b) {
@@ -36,9 +35,7 @@ int main(int argc, char** argv) {
 
     CLI::App app("Serves searches for Unicode characters by name over a line protocol.",
                  "mojifinderd");
-    app.set_version_flag("--version", fmt::format("mojifinderd {} (Unicode {}, ICU {})",
-                                                  MOJIFINDER_VERSION, U_UNICODE_VERSION,
-                                                  U_ICU_VERSION));
+    app.set_version_flag("--version", std::string(mojifinder::protocol::version_text()));
     app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
     app.add_option("--port", cfg.port, "TCP port; 0 takes a free one")->capture_default_str();
     app.add_option("--threads", cfg.threads, "threads running the event loop")
@@ -51,6 +48,8 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(range(config::idle_timeout_bounds));
     app.add_option("--send-timeout", send, "seconds a client may take no bytes of an answer")
         ->capture_default_str()->check(range(config::send_timeout_bounds));
+    app.add_flag("--classic", cfg.classic,
+                 "speak version 1 exactly: words of names only, and every line a query");
     app.add_flag("--quiet", cfg.quiet, "log only start, stop and errors");
 
     try {

@@ -71,6 +71,9 @@ struct session_state : std::enable_shared_from_this<session_state>,
     bool idle_expired = false;  // the sweeper ended a wait for a line
     bool cooled = false;        // the sweeper ended a warm wait (config::keep_warm)
     bool send_expired = false;  // the sweeper ended a write nobody reads
+    // What the session's commands set (/limit, /format, /classic): kept here
+    // while the session is cold and its core is gone.
+    protocol::session_settings settings;
     wait_memory cold_wait;
 };
 

@@ -4,10 +4,11 @@
 // the core asks, and after the core's last write lingers briefly so the close
 // is clean. Between lines a session is warm (reads at once, keeping its
 // buffer) for config::keep_warm after a line, then cold (waits for
-// readability holding no buffer and no core). session() keeps the deadline
-// of its current phase (warm, idle while reading, send while writing, linger
-// while closing) in session_state; sweep_deadlines() checks every session's a
-// few times a second and, when one has passed, cancels that socket's pending
+// readability holding no buffer and no core, only the core's settings: a
+// core with an answer left for /more is not quiet, so it stays warm).
+// session() keeps the deadline of its current phase (warm, idle while
+// reading, send while writing, linger while closing) in session_state;
+// sweep_deadlines() checks every session's a few times a second and, when one has passed, cancels that socket's pending
 // operation; session() sees why in session_state.
 #include "server.hpp"
 #include "session_core.hpp"
@@ -61,6 +62,8 @@ std::string_view event_name(protocol::event e) {
     case protocol::event::client_done: return "client closed";
     case protocol::event::shutdown: return "server shutting down";
     case protocol::event::idle_timeout: return "idle timeout";
+    case protocol::event::command: return "command";
+    case protocol::event::quit: return "quit";
     }
     return "";
 }
@@ -69,6 +72,8 @@ void log_step(const server_context& ctx, const session_state& st, const protocol
     if (s.what == protocol::event::none || ctx.log.quiet()) return;
     if (s.what == protocol::event::answered)
         ctx.log.info("{} query {:?}: {} found", st.peer, s.query, s.found);
+    else if (s.what == protocol::event::command || s.what == protocol::event::quit)
+        ctx.log.info("{} command {:?}", st.peer, s.query);
     else
         ctx.log.info("{} {}", st.peer, event_name(s.what));
 }
@@ -201,6 +206,7 @@ std::shared_ptr<session_state> open_session(tcp_socket& sock, server_context& ct
     st->socket = &sock;
     st->idle_deadline = clock::now() + ctx.cfg.idle_timeout;
     st->set_deadline(st->idle_deadline);
+    st->settings = protocol::session_settings::for_server(ctx.cfg.classic);
     if (!ctx.sessions.add(st.get())) st->stopping = true;
     boost::system::error_code ec;
     // write_now() must never block the loop.
@@ -251,7 +257,7 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
         // warm_state and reads at once; a cold one gives it back and waits
         // for bytes first, taking one again when they are there.
         bool keep_warm = false;
-        warm_ptr warm(ctx.warm.acquire(idx, cfg.max_line), warm_release{&ctx.warm});
+        warm_ptr warm(ctx.warm.acquire(idx, cfg.max_line, st.settings), warm_release{&ctx.warm});
         protocol::step s = warm->core.start();
         for (;;) {
             if (!s.out.empty()) {
@@ -279,12 +285,13 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
                 bool between_lines = warm->input.empty() && warm->core.quiet();
                 boost::system::error_code ec;
                 if (between_lines && !keep_warm) {
+                    st.settings = warm->core.settings();
                     warm.reset();
                     st.set_deadline(st.idle_deadline);
                     std::tie(ec) = co_await sock.async_wait(
                         tcp_socket::wait_read,
                         asio::bind_allocator(fixed_allocator<void, wait_memory_size>(st.cold_wait), use_tuple));
-                    warm.reset(ctx.warm.acquire(idx, cfg.max_line));
+                    warm.reset(ctx.warm.acquire(idx, cfg.max_line, st.settings));
                     keep_warm = true;
                 } else {
                     st.set_deadline(between_lines ? std::min(now + config::keep_warm, st.idle_deadline)

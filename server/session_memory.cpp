@@ -18,7 +18,8 @@ warm_pool::~warm_pool() {
     for (void* m : mappings_) munmap(m, chunk_blocks * block_size);
 }
 
-warm_state* warm_pool::acquire(const index& idx, std::size_t max_line) {
+warm_state* warm_pool::acquire(const index& idx, std::size_t max_line,
+                               const protocol::session_settings& settings) {
     void* block = nullptr;
     {
         std::lock_guard lock(mutex_);
@@ -35,7 +36,7 @@ warm_state* warm_pool::acquire(const index& idx, std::size_t max_line) {
         free_.pop_back();
     }
     try {
-        return new (block) warm_state(idx, max_line);
+        return new (block) warm_state(idx, max_line, settings);
     } catch (...) {
         std::lock_guard lock(mutex_);
         free_.push_back(block);

@@ -77,7 +77,9 @@ struct fixed_allocator {
 inline constexpr std::size_t wait_memory_size = 96;
 using wait_memory = fixed_memory<wait_memory_size>;
 
-// What a warm session holds, all in one page.
+// What a warm session holds, all in one page. The core's search scratch and
+// its reply buffer live on the heap (a unique_ptr and a std::string here),
+// reused from query to query while the session is warm.
 struct warm_state {
     // A read_until operation on the session's socket (~250 bytes).
     static constexpr std::size_t read_room = 384;
@@ -87,8 +89,8 @@ struct warm_state {
     using input_allocator = fixed_allocator<char, input_room>;
     using input_buffer = std::vector<char, input_allocator>;
 
-    warm_state(const index& idx, std::size_t max_line)
-        : core(idx, max_line), input(input_allocator(input_memory)) {
+    warm_state(const index& idx, std::size_t max_line, const protocol::session_settings& settings)
+        : core(idx, max_line, settings), input(input_allocator(input_memory)) {
         input.reserve(input_room);  // all the room at once: growing would move it to the heap
     }
 
@@ -124,7 +126,7 @@ public:
     ~warm_pool();
 
     // A warm_state in a fresh or reused block; throws std::bad_alloc.
-    warm_state* acquire(const index& idx, std::size_t max_line);
+    warm_state* acquire(const index& idx, std::size_t max_line, const protocol::session_settings& settings);
     void release(warm_state* w) noexcept;
 
 private:

@@ -1,5 +1,8 @@
 // protocol::answer_reader fed exact server bytes, whole and in chunks of every
 // size down to one byte: the items it yields must not depend on the chunking.
+// Version 1 sessions, then everything version 2 adds: cut answers and /more,
+// hints, identified lines in text order, acknowledgements and help lines,
+// JSON mode; the classic reader still holds a server to version 1.
 #include "answer_reader.hpp"
 #include "process.hpp"
 
@@ -23,25 +26,29 @@ struct record {
     std::string line;
     std::string text;
     std::size_t count = 0;
+    std::size_t shown = 0;
     bool failed = false;
+    bool acknowledged = false;
+    bool json = false;
     bool operator==(const record&) const = default;
 };
 
 std::ostream& operator<<(std::ostream& os, const record& r) {
-    constexpr const char* names[] = {"need_more", "prompt", "match",  "status",   "error",
+    constexpr const char* names[] = {"need_more", "prompt", "match",  "status",   "error", "ok", "help",
                                      "answer_end", "closed", "truncated", "malformed"};
-    return os << fmt::format("{{{} line={:?} text={:?} count={} failed={}}}",
-                             names[static_cast<int>(r.kind)], r.line, r.text, r.count, r.failed);
+    return os << fmt::format("{{{} line={:?} text={:?} count={} shown={} failed={} acknowledged={} json={}}}",
+                             names[static_cast<int>(r.kind)], r.line, r.text, r.count, r.shown, r.failed,
+                             r.acknowledged, r.json);
 }
 
 record prompt() { return {server_item_kind::prompt, "?> ", ""}; }
 record match(std::string line) { return {server_item_kind::match, std::move(line), ""}; }
-record status(std::size_t n) { return {server_item_kind::status, status_line(n), "", n}; }
+record status(std::size_t n) { return {server_item_kind::status, status_line(n), "", n, n}; }
 record error(std::string message) {
     return {server_item_kind::error, "error: " + message + "\r\n", message};
 }
-record end(std::size_t n) { return {server_item_kind::answer_end, "", "", n}; }
-record end_failed() { return {server_item_kind::answer_end, "", "", 0, true}; }
+record end(std::size_t n) { return {server_item_kind::answer_end, "", "", n, n}; }
+record end_failed() { return {server_item_kind::answer_end, "", "", 0, 0, true}; }
 record closed() { return {server_item_kind::closed, "", ""}; }
 record truncated(std::string why) { return {server_item_kind::truncated, "", std::move(why)}; }
 record malformed(std::string why) { return {server_item_kind::malformed, "", std::move(why)}; }
@@ -52,14 +59,15 @@ bool is_final(server_item_kind k) {
 
 // Feeds `bytes` in chunks of `chunk` bytes, taking every item after each
 // feed; then, with `eof`, finishes and takes the rest up to the final item.
-std::vector<record> read_all(std::string_view bytes, std::size_t chunk, bool eof) {
-    answer_reader reader;
+std::vector<record> read_all(std::string_view bytes, std::size_t chunk, bool eof, bool classic = false) {
+    answer_reader reader(answer_reader::default_max_line, classic);
     std::vector<record> items;
     auto drain = [&] {
         for (int guard = 0; guard < 1'000'000; ++guard) {
             server_item item = reader.next();
             if (item.kind == server_item_kind::need_more) return;
-            items.push_back({item.kind, std::string(item.line), std::string(item.text), item.count, item.failed});
+            items.push_back({item.kind, std::string(item.line), std::string(item.text), item.count, item.shown,
+                             item.failed, item.acknowledged, item.json});
             if (is_final(item.kind)) {
                 // Nothing can follow: the same item again, and again.
                 server_item again = reader.next();
@@ -130,8 +138,9 @@ TEST_CASE("answer_reader: well-formed sessions", "[answer_reader]") {
          "?> " + letter_a + status_line(1), false, {prompt(), match(letter_a), status(1)}},
     }));
     auto chunk = GENERATE(as<std::size_t>{}, 1, 2, 3, 5, 64, 100000);
-    INFO(r.what << ", chunks of " << chunk << " bytes");
-    CHECK(read_all(r.bytes, chunk, r.eof) == r.items);
+    bool classic = GENERATE(false, true);  // version 1 sessions read the same either way
+    INFO(r.what << ", chunks of " << chunk << " bytes" << (classic ? ", classic" : ""));
+    CHECK(read_all(r.bytes, chunk, r.eof, classic) == r.items);
 }
 
 TEST_CASE("answer_reader: the server closes too early", "[answer_reader]") {
@@ -183,8 +192,6 @@ TEST_CASE("answer_reader: malformed server output", "[answer_reader]") {
         {"error: \x1B[31mred\r\n", "an error line with control characters", 0},
         {status_line(1), "a status line of 1 found after 0 answer lines", 0},
         {letter_a + status_line(2), "a status line of 2 found after 1 answer lines", 1},
-        {cat_face + letter_a, "answer lines out of code point order", 1},
-        {letter_a + letter_a, "answer lines out of code point order", 1},
         {letter_a + "?> ", "an answer without a status line", 1},
         {letter_a + "error: server shutting down\r\n", "an error line inside an answer", 1},
         {status_line(0) + letter_a, "a line after the end of an answer", 1},
@@ -194,8 +201,9 @@ TEST_CASE("answer_reader: malformed server output", "[answer_reader]") {
         {std::string(5000, 'x') + "\r\n", "a line too long", 0},
     }));
     auto chunk = GENERATE(as<std::size_t>{}, 1, 7, 100000);
-    INFO(fmt::format("{:?}, chunks of {} bytes", r.after_prompt, chunk));
-    std::vector<record> items = read_all("?> " + r.after_prompt, chunk, false);
+    bool classic = GENERATE(false, true);
+    INFO(fmt::format("{:?}, chunks of {} bytes{}", r.after_prompt, chunk, classic ? ", classic" : ""));
+    std::vector<record> items = read_all("?> " + r.after_prompt, chunk, false, classic);
     REQUIRE(items.size() == 1 + r.good_items + 1);
     CHECK(items.front() == prompt());
     CHECK(items.back() == malformed(r.why));
@@ -230,4 +238,167 @@ TEST_CASE("answer_reader: a long answer streams through", "[answer_reader]") {
     CHECK(items[n + 2] == end(n));
     CHECK(items[n + 3] == prompt());
     CHECK(items[n + 4] == closed());
+}
+
+namespace {
+
+std::string cut_line(std::size_t found, std::size_t shown) {
+    return status_line(found).substr(0, status_line(found).size() - 2) + fmt::format(", {} shown\r\n", shown);
+}
+record status_cut(std::size_t found, std::size_t shown) {
+    return {server_item_kind::status, cut_line(found, shown), "", found, shown};
+}
+record end_cut(std::size_t found, std::size_t shown) { return {server_item_kind::answer_end, "", "", found, shown}; }
+record ok(std::string message) { return {server_item_kind::ok, "ok: " + message + "\r\n", message}; }
+record help(std::string text) { return {server_item_kind::help, "# " + text + "\r\n", text}; }
+record end_ok() { return {server_item_kind::answer_end, "", "", 0, 0, false, true}; }
+record json_line(server_item_kind kind, std::string line, std::string text = {}, std::size_t count = 0,
+                 std::size_t shown = 0) {
+    return {kind, std::move(line), std::move(text), count, shown, false, false, true};
+}
+record json_end(std::size_t found, std::size_t shown) {
+    return {server_item_kind::answer_end, "", "", found, shown, false, false, true};
+}
+record json_end_ok() { return {server_item_kind::answer_end, "", "", 0, 0, false, true, true}; }
+record json_end_failed() { return {server_item_kind::answer_end, "", "", 0, 0, true, false, true}; }
+
+const std::string hinted = status_line(0).substr(0, status_line(0).size() - 2) + "; did you mean: cat, car\r\n";
+const std::string unassigned = "U+0378\t\xEF\xBF\xBD\t<unassigned-0378>\r\n";
+const std::string bell_control = "U+0007\t\xEF\xBF\xBD\t<control-0007>\r\n";
+const std::string smiley = "U+1F600\t\U0001F600\tGRINNING FACE\r\n";
+const std::string json_cat =
+    "{\"cp\":\"U+1F431\",\"char\":\"\U0001F431\",\"name\":\"CAT FACE\",\"block\":\"Emoticons\",\"gc\":\"So\","
+    "\"age\":\"6.0\",\"aliases\":[]}\r\n";
+const std::string json_bell =
+    "{\"cp\":\"U+0007\",\"char\":\"\xEF\xBF\xBD\",\"name\":\"<control-0007>\",\"block\":\"Basic Latin\",\"gc\":\"Cc\","
+    "\"age\":\"1.1\",\"aliases\":[\"ALERT\"]}\r\n";
+
+}  // namespace
+
+TEST_CASE("answer_reader: what version 2 sends", "[answer_reader]") {
+    constexpr auto k_status = server_item_kind::status, k_ok = server_item_kind::ok,
+                   k_match = server_item_kind::match, k_error = server_item_kind::error;
+    struct row {
+        const char* what;
+        std::string bytes;
+        bool eof;
+        std::vector<record> items;
+    };
+    auto r = GENERATE_COPY(values<row>({
+        {"a cut answer, then /more to the end",
+         "?> " + letter_a + cut_line(3, 1) + "?> " + cat_face + grinning + status_line(3) + "?> ", false,
+         {prompt(), match(letter_a), status_cut(3, 1), end_cut(3, 1), prompt(), match(cat_face), match(grinning),
+          status(3), end(3), prompt()}},
+        {"/more in two steps",
+         "?> " + letter_a + cut_line(3, 1) + "?> " + cat_face + cut_line(3, 2) + "?> " + grinning +
+             status_line(3) + "?> ",
+         false,
+         {prompt(), match(letter_a), status_cut(3, 1), end_cut(3, 1), prompt(), match(cat_face), status_cut(3, 2),
+          end_cut(3, 2), prompt(), match(grinning), status(3), end(3), prompt()}},
+        {"hints on an empty answer", "?> " + hinted + "?> ", false,
+         {prompt(), {k_status, hinted, "cat, car", 0, 0}, end(0), prompt()}},
+        {"identified lines in text order, controls as U+FFFD, then the ascending rest",
+         "?> " + smiley + bell_control + unassigned + letter_a + cat_face + status_line(5) + "?> ", false,
+         {prompt(), match(smiley), match(bell_control), match(unassigned), match(letter_a), match(cat_face), status(5),
+          end(5), prompt()}},
+        {"acknowledgements", "?> ok: limit 20\r\n?> ok: format text\r\n?> ", false,
+         {prompt(), ok("limit 20"), end_ok(), prompt(), ok("format text"), end_ok(), prompt()}},
+        {"help lines, then their ok line", "?> # cat face   words\r\n# smil*\r\nok: help\r\n?> ", false,
+         {prompt(), help("cat face   words"), help("smil*"), ok("help"), end_ok(), prompt()}},
+        {"errors mid-session, after an ok", "?> ok: limit 3\r\n?> error: nothing more\r\n?> error: unknown command /x; try /help\r\n?> ",
+         false,
+         {prompt(), ok("limit 3"), end_ok(), prompt(), error("nothing more"), end_failed(), prompt(),
+          error("unknown command /x; try /help"), end_failed(), prompt()}},
+        {"/quit: ok, then the close", "?> ok: bye\r\n", true, {prompt(), ok("bye"), end_ok(), closed()}},
+        {"JSON mode: no prompt after a reply",
+         "?> {\"ok\":\"format json\"}\r\n" + json_cat + json_bell + "{\"found\":2,\"shown\":2}\r\n" +
+             "{\"found\":0,\"shown\":0,\"hint\":[\"cat\",\"car\"]}\r\n{\"error\":\"nothing more\"}\r\n",
+         true,
+         {prompt(), json_line(k_ok, "{\"ok\":\"format json\"}\r\n", "format json"), json_end_ok(),
+          json_line(k_match, json_cat), json_line(k_match, json_bell),
+          json_line(k_status, "{\"found\":2,\"shown\":2}\r\n", "", 2, 2), json_end(2, 2),
+          json_line(k_status, "{\"found\":0,\"shown\":0,\"hint\":[\"cat\",\"car\"]}\r\n", "cat, car", 0, 0),
+          json_end(0, 0), json_line(k_error, "{\"error\":\"nothing more\"}\r\n", "nothing more"), json_end_failed(),
+          closed()}},
+        {"JSON mode: a cut answer and /more",
+         "?> " + json_cat + "{\"found\":2,\"shown\":1}\r\n" + json_bell + "{\"found\":2,\"shown\":2}\r\n", true,
+         {prompt(), json_line(k_match, json_cat), json_line(k_status, "{\"found\":2,\"shown\":1}\r\n", "", 2, 1),
+          json_end(2, 1), json_line(k_match, json_bell), json_line(k_status, "{\"found\":2,\"shown\":2}\r\n", "", 2, 2),
+          json_end(2, 2), closed()}},
+        {"back to text: its ok line, then the prompt", "?> {\"ok\":\"format json\"}\r\nok: format text\r\n?> ", false,
+         {prompt(), json_line(k_ok, "{\"ok\":\"format json\"}\r\n", "format json"), json_end_ok(), ok("format text"),
+          end_ok(), prompt()}},
+        {"JSON mode: shutting down after an answer",
+         "?> " + json_cat + "{\"found\":1,\"shown\":1}\r\n{\"error\":\"server shutting down\"}\r\n", true,
+         {prompt(), json_line(k_match, json_cat), json_line(k_status, "{\"found\":1,\"shown\":1}\r\n", "", 1, 1),
+          json_end(1, 1), json_line(k_error, "{\"error\":\"server shutting down\"}\r\n", "server shutting down"),
+          json_end_failed(), closed()}},
+    }));
+    auto chunk = GENERATE(as<std::size_t>{}, 1, 3, 100000);
+    INFO(r.what << ", chunks of " << chunk << " bytes");
+    CHECK(read_all(r.bytes, chunk, r.eof) == r.items);
+}
+
+TEST_CASE("answer_reader: version 2 output that breaks the protocol", "[answer_reader]") {
+    struct row {
+        std::string after_prompt;
+        std::string why;
+        std::size_t good_items;
+    };
+    const std::string unknown = "a line that is neither an answer, a status nor an error";
+    const std::string bad_json = "a JSON line that is not one of the protocol's objects";
+    const std::string rule_10 = status_line(10).substr(0, status_line(10).size() - 2);
+    auto r = GENERATE_COPY(values<row>({
+        {rule_10 + ", 10 shown\r\n", unknown, 0},               // all shown: no ", M shown"
+        {rule_10 + ", 11 shown\r\n", unknown, 0},
+        {rule_10 + ", 01 shown\r\n", unknown, 0},
+        {rule_10 + "; did you mean: cat\r\n", unknown, 0},      // hints only when nothing was found
+        {status_line(0).substr(0, status_line(0).size() - 2) + "; did you mean: \r\n", unknown, 0},
+        {letter_a + rule_10 + ", 2 shown\r\n", "a status line of 2 shown after 1 answer lines", 1},
+        {"U+0041\t\xEF\xBF\xBD\tLATIN CAPITAL LETTER A\r\n", unknown, 0},  // U+FFFD only for controls
+        {"U+0007\t\x07\t<control-0007>\r\n", unknown, 0},
+        {letter_a + "ok: limit 3\r\n", "an acknowledgement inside an answer", 1},
+        {"# help\r\n?> ", "help lines without their ok line", 1},
+        {"ok: limit 3\r\n" + letter_a, "a line after the end of an answer", 1},
+        {"ok: \x1B[2J\r\n", "a line with control characters", 0},
+        {"{\"cp\":\"U+0041\",\"char\":\"B\",\"name\":\"X\"}\r\n", bad_json, 0},
+        {"{\"found\":1,\"shown\":2}\r\n", bad_json, 0},
+        {"{\"found\":1,\"shown\":1,\"hint\":[\"x\"]}\r\n", bad_json, 0},
+        {"{\"what\":1}\r\n", bad_json, 0},
+        {"{not json\r\n", bad_json, 0},
+        {"{\"found\":3,\"shown\":3}\r\n", "a status line of 3 found after 0 answer lines", 0},
+    }));
+    auto chunk = GENERATE(as<std::size_t>{}, 1, 100000);
+    INFO(fmt::format("{:?}, chunks of {} bytes", r.after_prompt, chunk));
+    std::vector<record> items = read_all("?> " + r.after_prompt, chunk, false);
+    REQUIRE(items.size() == 1 + r.good_items + 1);
+    CHECK(items.back() == malformed(r.why));
+}
+
+TEST_CASE("answer_reader: the classic reader holds a server to version 1", "[answer_reader]") {
+    struct row {
+        std::string after_prompt;
+        std::string why;
+        std::size_t good_items;
+    };
+    const std::string unknown = "a line that is neither an answer, a status nor an error";
+    auto r = GENERATE_COPY(values<row>({
+        {cat_face + letter_a, "answer lines out of code point order", 1},
+        {letter_a + letter_a, "answer lines out of code point order", 1},
+        {letter_a + status_line(3).substr(0, status_line(3).size() - 2) + ", 1 shown\r\n", unknown, 1},
+        {hinted, unknown, 0},
+        {"ok: limit 3\r\n", unknown, 0},
+        {"# help\r\n", unknown, 0},
+        {unassigned, unknown, 0},
+        {json_cat, "a JSON line that is not one of the protocol's objects", 0},
+    }));
+    INFO(fmt::format("{:?}", r.after_prompt));
+    std::vector<record> items = read_all("?> " + r.after_prompt, 100000, false, true);
+    REQUIRE(items.size() == 1 + r.good_items + 1);
+    CHECK(items.back() == malformed(r.why));
+    // The version 2 reader takes the same bytes when they are version 2's.
+    if (r.why == "answer lines out of code point order") {
+        std::vector<record> v2 = read_all("?> " + r.after_prompt + status_line(2) + "?> ", 100000, false);
+        CHECK(v2.back() == prompt());
+    }
 }

@@ -1,6 +1,8 @@
 // The built mojifinder client as a child process, its standard input and
 // output on pipes (so batch mode, and the server's bytes unchanged), against
 // the real server, or against a scripted one where the server must misbehave.
+// The version 1 tests run against a --classic server (v1's bytes exactly);
+// version 2's options and session commands against the default one.
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
@@ -30,7 +32,7 @@ const std::string cat_face_output = [] {
     return answer;
 }();
 
-const std::string usage = "usage: mojifinder [--host ADDR] [--port N] [WORD...]\n";
+const std::string usage = "usage: mojifinder [--host ADDR] [--port N] [--limit N] [--json] [--classic] [QUERY...]\n";
 
 struct run_result {
     int status;
@@ -111,7 +113,7 @@ private:
 }  // namespace
 
 TEST_CASE("client one-shot: exact output and exit status", "[server][client]") {
-    server_process server;
+    server_process server({"--classic"});
     struct row {
         std::vector<std::string> words;
         std::string out;
@@ -153,7 +155,7 @@ TEST_CASE("client one-shot: a huge answer is the server's bytes unchanged", "[se
 }
 
 TEST_CASE("client batch: every line a query, answers in order", "[server][client]") {
-    server_process server;
+    server_process server({"--classic"});
     struct row {
         const char* what;
         std::string in;
@@ -259,8 +261,10 @@ TEST_CASE("client: --help and --version", "[client]") {
         run_result help = run_client({"--help"});
         CHECK(help.status == 0);
         CHECK(help.err == "");
-        CHECK(help.out.find("Usage: mojifinder [OPTIONS] [WORD...]\n") != std::string::npos);
-        CHECK(help.out.find("batch: every line is a query (blank lines are skipped)") != std::string::npos);
+        CHECK(help.out.find("Usage: mojifinder [OPTIONS] [QUERY...]\n") != std::string::npos);
+        CHECK(help.out.find("batch: every line is a query or a session command (blank") != std::string::npos);
+        for (std::string_view option : {"--limit", "--json", "--classic", "mojifinder -- arrow -left"})
+            CHECK(help.out.find(option) != std::string::npos);
         CHECK(help.out.find("  2  an error: a bad option, cannot connect, connection lost") != std::string::npos);
     }
     SECTION("--version") {
@@ -278,7 +282,7 @@ TEST_CASE("client interactive: a terminal, driven through script(1)", "[server][
         WARN("no /usr/bin/script: interactive mode not tested");
         return;
     }
-    server_process server;
+    server_process server({"--classic"});
     auto [no_color, cat_face_line] = GENERATE(table<std::string, std::string>({
         {"", "U+1F431\t\x1B[1m\U0001F431\x1B[0m\tCAT FACE\r\n"},
         {"1", "U+1F431\t\U0001F431\tCAT FACE\r\n"},
@@ -321,5 +325,174 @@ TEST_CASE("client interactive: a terminal, driven through script(1)", "[server][
     std::ifstream again(history);
     CHECK(std::string(std::istreambuf_iterator<char>(again), {}) ==
           "_HiStOrY_V2_\ncat\\040face\nxyzzy\ncat\\040face\n");
+    std::filesystem::remove_all(dir);
+}
+
+// ---------------------------------------------------------------------------
+// Version 2: the query language, --limit, --json, --classic, session commands.
+
+namespace {
+
+// What the server itself sends for `line` on a fresh session (after the
+// settings lines), up to the end of the reply, without the prompt.
+std::string server_reply(unsigned short port, const std::vector<std::string>& setup, const std::string& line) {
+    connection c(port);
+    REQUIRE(c.read_exact(3) == "?> ");
+    for (const auto& s : setup) {
+        c.send(s + "\n");
+        c.read_until(s == "/format json" ? "\r\n" : "?> ", 60s);
+    }
+    c.send(line + "\n");
+    std::string reply;
+    if (setup.size() == 1 && setup[0] == "/format json") {
+        // JSON: up to the final object.
+        for (;;) {
+            reply += c.read_until("\r\n", 60s);
+            std::size_t last = reply.rfind('\n', reply.size() - 2);
+            last = last == std::string::npos ? 0 : last + 1;
+            if (!std::string_view(reply).substr(last).starts_with("{\"cp\"")) break;
+        }
+        return reply;
+    }
+    reply = c.read_until("?> ", 60s);
+    reply.resize(reply.size() - 3);
+    return reply;
+}
+
+}  // namespace
+
+TEST_CASE("client one-shot: the query language, the server's bytes unchanged", "[server][client]") {
+    server_process server;
+    struct row {
+        std::vector<std::string> args;
+        std::string line;  // what the server is asked
+    };
+    auto r = GENERATE_COPY(values<row>({
+        {{"U+1F600"}, "U+1F600"},
+        {{"\xF0\x9F\x98\x80"}, "\xF0\x9F\x98\x80"},
+        {{"smil*"}, "smil*"},
+        {{"--", "arrow", "-left"}, "arrow -left"},
+        {{"cat", "face"}, "cat face"},
+    }));
+    INFO(r.line);
+    std::string expected = server_reply(server.port(), {}, r.line);
+    run_result got = run_client(with_port(server.port(), r.args));
+    CHECK(got.out == expected);
+    CHECK(got.err == "");
+    CHECK(got.status == (expected.starts_with("U+") ? 0 : 1));
+}
+
+TEST_CASE("client one-shot: --limit, --json, --classic", "[server][client]") {
+    server_process server;
+    SECTION("--limit N: the first N lines and the cut status line") {
+        run_result got = run_client(with_port(server.port(), {"--limit", "3", "cat", "face"}));
+        CHECK(got.out == server_reply(server.port(), {"/limit 3"}, "cat face"));
+        CHECK(got.out.ends_with(" 10 found, 3 shown\r\n"));
+        CHECK(got.status == 0);
+        CHECK(got.err == "");
+    }
+    SECTION("--json: JSON Lines, the final object last") {
+        run_result got = run_client(with_port(server.port(), {"--json", "cat", "face"}));
+        CHECK(got.out == server_reply(server.port(), {"/format json"}, "cat face"));
+        CHECK(got.out.ends_with("{\"found\":10,\"shown\":10}\r\n"));
+        CHECK(got.status == 0);
+        run_result none = run_client(with_port(server.port(), {"--json", "cat", "snowman"}));
+        CHECK(none.out == "{\"found\":0,\"shown\":0}\r\n");
+        CHECK(none.status == 1);
+    }
+    SECTION("--json: an error is a JSON line too, and exit 2") {
+        run_result got = run_client(with_port(server.port(), {"--json", "caf\xE9"}));
+        CHECK(got.out == "{\"error\":\"query is not valid UTF-8\"}\r\n");
+        CHECK(got.err == "mojifinder: server error: query is not valid UTF-8\n");
+        CHECK(got.status == 2);
+    }
+    SECTION("--classic: version 1's answer, no hints") {
+        run_result got = run_client(with_port(server.port(), {"--classic", "xyzzy"}));
+        CHECK(got.out == status_line(0));
+        CHECK(got.status == 1);
+        run_result cat = run_client(with_port(server.port(), {"--classic", "cat", "face"}));
+        CHECK(cat.out == cat_face_output);
+        CHECK(cat.status == 0);
+    }
+    SECTION("--classic excludes --json and --limit") {
+        for (const auto& option : std::vector<std::vector<std::string>>{{"--json"}, {"--limit", "3"}}) {
+            std::vector<std::string> args{"--classic"};
+            args.insert(args.end(), option.begin(), option.end());
+            args.push_back("cat");
+            run_result got = run_client(args);
+            CHECK(got.status == 2);
+            CHECK(got.out == "");
+            CHECK(got.err.find("excludes") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("client: options against a --classic server", "[server][client]") {
+    server_process server({"--classic"});
+    SECTION("--classic: already so") {
+        run_result got = run_client(with_port(server.port(), {"--classic", "cat", "face"}));
+        CHECK(got.out == cat_face_output);
+        CHECK(got.status == 0);
+    }
+    SECTION("--limit: the server cannot, which is an error") {
+        run_result got = run_client(with_port(server.port(), {"--limit", "3", "cat"}));
+        CHECK(got.status == 2);
+        CHECK(got.out == "");
+        CHECK(got.err == "mojifinder: /limit 3: the server takes no session commands (version 1, or --classic)\n");
+    }
+}
+
+TEST_CASE("client batch: session commands", "[server][client]") {
+    server_process server;
+    const auto cat = [] {
+        std::vector<std::string> lines;
+        std::string all = cat_face_output;
+        for (std::size_t at = 0; at < all.size();) {
+            std::size_t lf = all.find('\n', at);
+            lines.push_back(all.substr(at, lf + 1 - at));
+            at = lf + 1;
+        }
+        return lines;
+    }();
+    auto rule = status_line(10).substr(0, status_line(10).size() - 2);
+    SECTION("/limit, /more, errors, /help") {
+        run_result got = run_client(with_port(server.port(), {}), "/limit 4\ncat face\n/more\n/bogus\n");
+        CHECK(got.out == "ok: limit 4\r\n" + cat[0] + cat[1] + cat[2] + cat[3] + rule + ", 4 shown\r\n" + cat[4] +
+                             cat[5] + cat[6] + cat[7] + rule + ", 8 shown\r\n");
+        CHECK(got.err == "mojifinder: server error: unknown command /bogus; try /help\n");
+        CHECK(got.status == 2);
+    }
+    SECTION("/quit ends the batch") {
+        run_result got = run_client(with_port(server.port(), {}), "cat face\n/quit\ncat face\n");
+        CHECK(got.out == cat_face_output + "ok: bye\r\n");
+        CHECK(got.status == 0);
+    }
+    SECTION("/format json in the middle") {
+        run_result got = run_client(with_port(server.port(), {}), "/format json\ncat face\n/format text\nsnowman\n");
+        CHECK(got.out.starts_with("{\"ok\":\"format json\"}\r\n{\"cp\":\"U+1F431\","));
+        CHECK(got.out.find("{\"found\":10,\"shown\":10}\r\nok: format text\r\nU+2603\t") != std::string::npos);
+        CHECK(got.status == 0);
+    }
+}
+
+TEST_CASE("client interactive: a screenful, then /more", "[server][client]") {
+    if (!std::filesystem::exists("/usr/bin/script")) {
+        WARN("no /usr/bin/script: interactive mode not tested");
+        return;
+    }
+    server_process server;
+    auto dir = std::filesystem::temp_directory_path() / fmt::format("mojifinder-client-more-{}", ::getpid());
+    child_process client({"/usr/bin/env", "XDG_STATE_HOME=" + dir.string(), "NO_COLOR=1", "/usr/bin/script", "-qec",
+                          fmt::format("stty rows 12 cols 100; '{}' --port {}", client_path(), server.port()),
+                          "/dev/null"},
+                         "CJK\n/more\n/quit\n");
+    std::optional<int> status = client.wait(30s);
+    REQUIRE(status);
+    CHECK(*status == 0);
+    const std::string& out = client.out();
+    // 12 rows: 9 answer lines, the status line, the client's note, the prompt.
+    CHECK(out.find(" 98263 found, 9 shown\r\n(9 of 98263 shown: /more for the next)\r\n") != std::string::npos);
+    CHECK(out.find(" 98263 found, 18 shown\r\n") != std::string::npos);
+    CHECK(out.find("ok: bye") != std::string::npos);
     std::filesystem::remove_all(dir);
 }

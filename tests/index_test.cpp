@@ -396,3 +396,86 @@ TEST_CASE("search: one scratch serves query after query", "[index]") {
     CHECK(code_points(idx.search("LANGUAGE TAG", b)) == std::vector<char32_t>{0xE0001});
     CHECK(code_points(idx.search("cat-face", a)) == cat_faces());
 }
+
+TEST_CASE("code point -> entry: entry_of and first_entry_from", "[index]") {
+    const mojifinder::index& idx = the_index();
+    SECTION("every named code point, and the unnamed between them") {
+        std::size_t wrong = 0;
+        char32_t previous = 0x1F;
+        for (entry_id e = 0; e < idx.size(); ++e) {
+            char32_t cp = idx.code_point(e);
+            if (idx.entry_of(cp) != e || idx.first_entry_from(cp) != e) ++wrong;
+            if (cp > previous + 1 && (idx.entry_of(cp - 1) != mojifinder::index::no_entry ||
+                                      idx.first_entry_from(previous + 1) != e))
+                ++wrong;
+            previous = cp;
+        }
+        CHECK(wrong == 0);
+    }
+    auto [cp, first] = GENERATE(table<char32_t, entry_id>({
+        {0x0, 0}, {0x20, 0}, {0x21, 1}, {0x7E, 94}, {0x7F, 95}, {0xA0, 95}, {0x10FFFF, 149186}, {0xE01F0, 149186},
+    }));
+    INFO(fmt::format("U+{:04X}", static_cast<std::uint32_t>(cp)));
+    CHECK(idx.first_entry_from(cp) == first);
+}
+
+TEST_CASE("the vocabulary: by prefix, letter classes", "[index]") {
+    const mojifinder::index& idx = the_index();
+    SECTION("words are upper-case ASCII letters and digits only") {
+        // What makes any other character in a query term pasted text.
+        std::size_t odd = 0;
+        for (mojifinder::index::word_id w = 0; w < idx.vocabulary_size(); ++w) {
+            auto text = idx.word(w);
+            odd += static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+                return !((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+            }));
+        }
+        CHECK(odd == 0);
+    }
+    SECTION("for_each_word_with_prefix against a scan") {
+        auto [prefix, count] = GENERATE(table<std::string_view, std::size_t>({
+            {"SMIL", 2}, {"SMILE", 1},  // SMILE, SMILING {"ZZZZ", 0}, {"CAT", 0}, {"LEFTWARDS", 1}, {"A", 0}, {"Z", 0}, {"", 0},
+            {"4E", 0}, {"_", 0}, {"Q", 0},
+        }));
+        INFO(prefix);
+        std::vector<mojifinder::index::word_id> want, got;
+        for (mojifinder::index::word_id w = 0; w < idx.vocabulary_size(); ++w)
+            if (idx.word(w).starts_with(prefix)) want.push_back(w);
+        idx.for_each_word_with_prefix(prefix, [&](mojifinder::index::word_id w) { got.push_back(w); });
+        std::sort(got.begin(), got.end());  // a one-character prefix: group by group
+        CHECK(got == want);
+        if (count > 0) CHECK(got.size() == count);
+        CHECK(idx.words_sharing_start("").size() == idx.vocabulary_size());
+    }
+    SECTION("letter_classes") {
+        CHECK(mojifinder::index::letter_classes_of("ABZ") == ((1u << 0) | (1u << 1) | (1u << 25)));
+        CHECK(mojifinder::index::letter_classes_of("06") == (1u << 26));
+    }
+    SECTION("self_named_with_prefix: algorithmic names' hex words") {
+        auto [prefix, count] = GENERATE(table<std::string_view, std::size_t>({
+            // 4E00..4E0F less 4E00 and 4E09, whose hex words are also words of
+            // SQUARED CJK UNIFIED IDEOGRAPH-4E00/-4E09 and so in the word table.
+            {"4E0", 14}, {"4E00", 0}, {"4E01", 1}, {"4E", 251}, {"2A6D", 16}, {"G", 0}, {"", 0}, {"1234567", 0},
+        }));
+        INFO(prefix);
+        std::size_t got = 0;
+        for (auto run : idx.self_named_with_prefix(prefix).runs) got += run.size();
+        CHECK(got == count);
+    }
+}
+
+TEST_CASE("formal aliases: their own posting lists, controls left out", "[index]") {
+    const mojifinder::index& idx = the_index();
+    auto [word, cps] = GENERATE(table<std::string_view, std::vector<char32_t>>({
+        {"ZWJ", {0x200D}}, {"NBSP", {0xA0}}, {"BOM", {0xFEFF}}, {"BYTE", {0xFEFF}}, {"ZWSP", {0x200B}},
+        {"NUL", {}}, {"NEL", {}}, {"CAT", {}}, {"GHA", {0x1A2, 0x1A3}},
+    }));
+    INFO(word);
+    CHECK(code_points(idx.alias_entries_with(word)) == cps);
+    // The names' lists know nothing of aliases.
+    CHECK(idx.entries_with("ZWJ").size() == 1);  // PAHAWH HMONG SIGN ZWJ THAJ
+    CHECK(idx.entries_with("NBSP").empty());
+    CHECK(idx.aliases_of(0xFEFF).size() == 3);
+    CHECK(idx.aliases_of(0x0).size() == 1);  // NUL: kept for describe()
+    CHECK(idx.alias_words().size() > 300);
+}

@@ -1,6 +1,9 @@
 // Integration tests: the built mojifinderd on --port 0, driven over real
 // sockets (and once through the real nc), checked against PROTOCOL.md byte for
 // byte. Every wait has a generous deadline; nothing asserts on speed.
+// The version 1 suite runs against a --classic server and, where version 2
+// answers the same bytes, against the default one too; then version 2's
+// session commands through the real server.
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
@@ -40,6 +43,12 @@ const std::string zero_found = status_line(0) + prompt;
 // Characters named with the word CJK (ICU 72, Unicode 15.0), counted from
 // the server's own answer when this test was written.
 constexpr std::size_t cjk_count = 98263;
+
+// The server's arguments for a mode: --classic, or the default full mode.
+std::vector<std::string> with_mode(bool classic, std::vector<std::string> args = {}) {
+    if (classic) args.push_back("--classic");
+    return args;
+}
 
 // A connection whose prompt has been read, and checked.
 connection open_session(const server_process& server) {
@@ -154,7 +163,9 @@ const std::string a_with_ring_answer =
 }  // namespace
 
 TEST_CASE("on accept the server writes the prompt and nothing else", "[server]") {
-    server_process server;
+    bool classic = GENERATE(true, false);
+    CAPTURE(classic);
+    server_process server(with_mode(classic));
     connection c(server.port());
     SECTION("the first three bytes are the prompt") {
         CHECK(c.read_exact(3, patience) == "?> ");
@@ -169,7 +180,8 @@ TEST_CASE("what a line gets: blank lines get the prompt again", "[server]") {
     auto line = GENERATE(as<std::string>{}, "\n", "\r\n", " \n", "\t\n", "  \t \r\n", "\v\f\n",
                          "\xC2\xA0\n", "\xE3\x80\x80 \n");
     CAPTURE(line);
-    server_process server;
+    // Version 2 hints at xyzzy ("did you mean"): classic only.
+    server_process server(with_mode(true));
     connection c = open_session(server);
     // The no-match query after it proves the prompt was all the blank line got.
     c.send(line + "xyzzy\n");
@@ -183,7 +195,9 @@ TEST_CASE("what a line gets: a control byte or telnet IAC first closes the sessi
                          "\x1b", "\x1b[A\n", "\x1f", "\x03 cat face\n", "\xff\xf4\xff\xfd\x06",
                          "\xff\xf4\xff\xfd\x06\n", "\xff\n");
     CAPTURE(line);
-    server_process server;
+    bool classic = GENERATE(true, false);
+    CAPTURE(classic);
+    server_process server(with_mode(classic));
     connection c = open_session(server);
     SECTION("as the first line") {
         c.send(line);
@@ -209,7 +223,9 @@ TEST_CASE("what a line gets: invalid UTF-8 is an error and the session goes on",
                          "\xf4\x90\x80\x80\n",  // past U+10FFFF
                          "cat \xff\n");         // 0xFF, but not first
     CAPTURE(line);
-    server_process server;
+    bool classic = GENERATE(true, false);
+    CAPTURE(classic);
+    server_process server(with_mode(classic));
     connection c = open_session(server);
     CHECK(ask(c, line) == "error: query is not valid UTF-8\r\n?> ");
     CHECK(ask(c, "cat face\n") == cat_face_answer());
@@ -221,7 +237,9 @@ TEST_CASE("what a line gets: the line limit", "[server]") {
         {100, {"--max-line", "100"}},
     }));
     CAPTURE(limit);
-    server_process server(args);
+    bool classic = GENERATE(true, false);
+    CAPTURE(classic);
+    server_process server(with_mode(classic, args));
     connection c = open_session(server);
     const std::string too_long = fmt::format("error: line too long (limit {} bytes)\r\n?> ", limit);
     const std::string padded_cat_face = "cat face" + std::string(limit - 8, ' ');
@@ -248,7 +266,8 @@ TEST_CASE("what a line gets: the answer", "[server]") {
     // Spelled out here rather than taken from status_line(), which it checks.
     std::string rule;
     for (int i = 0; i < 66; ++i) rule += "\xE2\x94\x80";  // U+2500
-    server_process server;
+    // Version 2 hints at xyzzy ("did you mean"): classic only.
+    server_process server(with_mode(true));
     connection c = open_session(server);
     SECTION("cat face, byte for byte") {
         CHECK(ask(c, "cat face\n") ==
@@ -280,14 +299,18 @@ TEST_CASE("line ends, hyphens, case and spacing do not change the answer", "[ser
                          "CAT FACE\r\n", "Cat Face\n", "cAt-FaCe\r\n", "face cat\n",
                          "  cat \t face  \r\n", "-cat--face-\n", "cat face cat\n");
     CAPTURE(line);
-    server_process server;
+    // Version 2 reads a leading '-' as an exclusion: "-cat--face-" is classic only.
+    bool classic = line.starts_with('-') ? true : GENERATE(true, false);
+    CAPTURE(classic);
+    server_process server(with_mode(classic));
     connection c = open_session(server);
     CHECK(ask(c, line) == cat_face_answer());
 }
 
 TEST_CASE("the client half-closes: everything sent is answered, then the server closes",
           "[server]") {
-    server_process server;
+    // Version 2 hints at xyzzy ("did you mean"): classic only.
+    server_process server(with_mode(true));
     connection c(server.port());
     SECTION("several queries in one write") {
         c.send("cat face\nxyzzy\n\n  \r\ncaf\xe9\nsnowman\r\nCAT-FACE\n");
@@ -315,7 +338,7 @@ TEST_CASE("200 clients at once each get exactly their own answers", "[server][th
     // --quiet: nobody drains the server's standard error while the clients run.
     auto threads = GENERATE(as<std::string>{}, "1", "4");
     CAPTURE(threads);
-    server_process server({"--quiet", "--threads", threads});
+    server_process server(with_mode(true, {"--quiet", "--threads", threads}));
 
     // The one larger answer is checked against what a lone client gets.
     std::string radicals;
@@ -379,7 +402,9 @@ TEST_CASE("200 clients at once each get exactly their own answers", "[server][th
 }
 
 TEST_CASE("CJK: every line well-formed, ascending, as many as the status line says", "[server]") {
-    server_process server({"--quiet"});
+    bool classic = GENERATE(true, false);
+    CAPTURE(classic);
+    server_process server(with_mode(classic, {"--quiet"}));
     connection c = open_session(server);
     std::string answer = ask(c, "CJK\n");
     REQUIRE(answer.ends_with(status_line(cjk_count) + prompt));
@@ -403,7 +428,8 @@ TEST_CASE("CJK: every line well-formed, ascending, as many as the status line sa
 }
 
 TEST_CASE("a session through the real nc", "[server]") {
-    server_process server;
+    // Version 2 hints at xyzzy: classic only.
+    server_process server(with_mode(true));
     auto [input, output] = GENERATE(table<std::string, std::string>({
         {"cat face\n", prompt + cat_face_answer()},
         {"cat face\r\nxyzzy\n", prompt + cat_face_answer() + zero_found},
@@ -519,7 +545,7 @@ TEST_CASE("SIGINT and SIGTERM end the server with exit status 0", "[server]") {
         CHECK(server.process().wait(patience).value_or(still_running) == 0);
     }
     SECTION("an idle session is told, then closed") {
-        server_process server;
+        server_process server({"--classic"});  // xyzzy: version 2 would hint
         connection c = open_session(server);
         CHECK(ask(c, "xyzzy\n") == zero_found);  // the session is surely registered
         server.process().signal(signo);
@@ -551,4 +577,119 @@ TEST_CASE("SIGINT and SIGTERM end the server with exit status 0", "[server]") {
         CHECK(c.read_to_close(patience) == "error: server shutting down\r\n");
         CHECK(server.process().wait(patience).value_or(still_running) == 0);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Version 2 through the real server.
+
+namespace {
+
+std::string cut_status(std::size_t found, std::size_t shown) {
+    std::string line = status_line(found);
+    return line.substr(0, line.size() - 2) + fmt::format(", {} shown\r\n", shown);
+}
+
+// The lines of cat face's answer, each with its CR LF.
+std::vector<std::string> cat_face_lines() {
+    std::vector<std::string> lines;
+    const std::string answer = cat_face_answer();
+    for (std::string_view line : split_lines(answer))
+        if (line.starts_with("U+")) lines.emplace_back(line);
+    return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) out += lines[i];
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a --classic server takes every line for a query, as the v1 server did", "[server]") {
+    server_process server({"--classic"});
+    connection c = open_session(server);
+    for (std::string_view line : {"/help\n", "/classic off\n", "/limit 3\n", "/format json\n", "/quit\n"}) {
+        CAPTURE(line);
+        CHECK(ask(c, line) == zero_found);
+    }
+    CHECK(ask(c, "cat face\n") == cat_face_answer());
+}
+
+TEST_CASE("/classic on and off in a session of the default server", "[server]") {
+    server_process server;
+    connection c = open_session(server);
+    CHECK(ask(c, "/classic on\n") == "ok: classic on\r\n" + prompt);
+    CHECK(ask(c, "/help\n") == zero_found);  // a query again, as in v1
+    CHECK(ask(c, "xyzzy\n") == zero_found);  // no hints
+    CHECK(ask(c, "cat face\n") == cat_face_answer());
+    CHECK(ask(c, "/classic off\n") == "ok: classic off\r\n" + prompt);
+    CHECK(ask(c, "/help\n").ends_with("ok: help\r\n" + prompt));
+}
+
+TEST_CASE("/limit and /more through the server", "[server]") {
+    server_process server;
+    connection c = open_session(server);
+    const auto cat = cat_face_lines();
+    REQUIRE(cat.size() == 10);
+    CHECK(ask(c, "/limit 4\n") == "ok: limit 4\r\n" + prompt);
+    CHECK(ask(c, "cat face\n") == joined(cat, 0, 4) + cut_status(10, 4) + prompt);
+    CHECK(ask(c, "/more\n") == joined(cat, 4, 8) + cut_status(10, 8) + prompt);
+    SECTION("the rest, after a pause longer than the warm time") {
+        // A session with an answer left for /more stays warm; its settings
+        // outlive a cooled core either way.
+        std::this_thread::sleep_for(1500ms);
+        CHECK(ask(c, "/more\n") == joined(cat, 8, 10) + status_line(10) + prompt);
+        CHECK(ask(c, "/more\n") == "error: nothing more\r\n" + prompt);
+        std::this_thread::sleep_for(1500ms);
+        CHECK(ask(c, "cat face\n") == joined(cat, 0, 4) + cut_status(10, 4) + prompt);
+    }
+    SECTION("/limit 0: no limit") {
+        CHECK(ask(c, "/limit 0\n") == "ok: limit 0\r\n" + prompt);
+        CHECK(ask(c, "cat face\n") == cat_face_answer());
+    }
+    SECTION("a huge answer, cut") {
+        CHECK(ask(c, "/limit 2\n") == "ok: limit 2\r\n" + prompt);
+        std::string got = ask(c, "CJK\n");
+        CHECK(split_lines(got).size() == 2 + 2);
+        CHECK(got.starts_with("U+2E80\t\u2E80\tCJK RADICAL REPEAT\r\n"));
+        CHECK(has(got, ", 2 shown\r\n"));
+    }
+}
+
+TEST_CASE("/format json through the server", "[server]") {
+    server_process server;
+    connection c = open_session(server);
+    c.send("/format json\n");
+    CHECK(c.read_until("\r\n", patience) == "{\"ok\":\"format json\"}\r\n");
+    c.send("cat face\n");
+    std::string got = c.read_until("{\"found\":10,\"shown\":10}\r\n", patience);
+    std::vector<std::string_view> lines = split_lines(got);
+    REQUIRE(lines.size() == 11);
+    const auto cat = cat_face_lines();
+    for (std::size_t i = 0; i < 10; ++i) {
+        std::string_view cp = std::string_view(cat[i]).substr(0, cat[i].find('\t'));
+        CAPTURE(lines[i]);
+        CHECK(lines[i].starts_with(fmt::format("{{\"cp\":\"{}\",", cp)));
+        CHECK(lines[i].ends_with("}\r\n"));
+    }
+    // No prompt in JSON mode: an error is the next line, and nothing else.
+    c.send("/bogus\n");
+    CHECK(c.read_until("\r\n", patience) == "{\"error\":\"unknown command /bogus; try /help\"}\r\n");
+    c.send("/format text\n");
+    CHECK(c.read_until(prompt, patience) == "ok: format text\r\n" + prompt);
+}
+
+TEST_CASE("/quit closes the session cleanly", "[server]") {
+    server_process server;
+    connection c = open_session(server);
+    CHECK(ask(c, "cat face\n") == cat_face_answer());
+    c.send("/quit\ncat face\n");
+    CHECK(c.read_to_close(patience) == "ok: bye\r\n");
+}
+
+TEST_CASE("the server's --help names --classic", "[server]") {
+    child_process p({server_path(), "--help"});
+    CHECK(p.wait(patience).value_or(still_running) == 0);
+    CHECK(has(p.out(), "--classic"));
 }

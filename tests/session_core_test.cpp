@@ -1,5 +1,9 @@
 // The sans-I/O session, driven as the server drives it, checked by the exact
-// bytes of whole transcripts, with the input split every which way.
+// bytes of whole transcripts, with the input split every which way: the whole
+// version 1 suite in classic mode (--classic, and /classic on) and, where v2
+// changes nothing, in full mode; then the session commands, the status
+// line's variants, JSON mode and the query language's examples of
+// docs/PROTOCOL.md.
 // Flow: run() is the loop of server/session.cpp's serve(): it writes each
 // step's `out`; on a read step it takes the next read into the buffer, never
 // beyond input_limit() (the server's buffer stops there too), or, with the
@@ -7,22 +11,67 @@
 #include "session_core.hpp"
 
 #include "process.hpp"
+#include "search.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <new>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 using mojifinder::config;
+using mojifinder::protocol::session_settings;
+namespace search = mojifinder::search;
+namespace json = boost::json;
 using mojifinder::testing::cat_face_answer;
 using mojifinder::testing::status_line;
 namespace protocol = mojifinder::protocol;
+
+// Every heap allocation of the test binary goes through here and is counted,
+// so that a test can prove a warm session answers without allocating. Not
+// under AddressSanitizer or ThreadSanitizer, whose own operator new (and
+// their checks of it) must stay.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define MOJIFINDER_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MOJIFINDER_SANITIZED 1
+#endif
+
+namespace {
+thread_local std::size_t heap_allocations = 0;
+#ifdef MOJIFINDER_SANITIZED
+constexpr bool counting_allocations = false;
+#else
+constexpr bool counting_allocations = true;
+#endif
+}  // namespace
+
+#ifndef MOJIFINDER_SANITIZED
+// GCC pairs the inlined malloc with the delete's free and warns of a
+// mismatch that is not there: both sides are these replacements.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void* operator new(std::size_t size) {
+    ++heap_allocations;
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 namespace {
 
@@ -82,8 +131,8 @@ struct transcript {
 
 // The transcript of a session that receives `input`, then eof if `eof`.
 transcript run(std::string_view input, bool eof, std::size_t max_line = default_max_line,
-               const read_plan& plan = {}) {
-    protocol::session_core core(the_index(), max_line);
+               const read_plan& plan = {}, session_settings settings = {}) {
+    protocol::session_core core(the_index(), max_line, settings);
     transcript t;
     std::string buffer;
     std::size_t sent = 0;
@@ -135,6 +184,9 @@ struct row {
     std::size_t max_line;
     std::string expected;
     bool closed;
+    // The full mode answers it differently on purpose (docs/PROTOCOL.md,
+    // "Changes from version 1"): checked in classic mode only.
+    bool v1_only = false;
 };
 
 const std::vector<row>& rows() {
@@ -153,14 +205,15 @@ const std::vector<row>& rows() {
             {"a last line without LF, then eof", "cat face", true, default_max_line, p + cat, true},
             {"a last line without LF, no eof yet", "cat face", false, default_max_line, p, false},
             {"blank lines", "\n\r\n \t \r\n\xc2\xa0\xe3\x80\x80\n", false, default_max_line, p + p + p + p + p, false},
-            {"an unknown word", "xyzzy\r\n", false, default_max_line, p + zero + p, false},
+            {"an unknown word", "xyzzy\r\n", false, default_max_line, p + zero + p, false, true},  // hints
             {"queries with no words", "-\n- \xc2\xa0 -\t\xe3\x80\x80\r\n", false, default_max_line, p + p + p, false},
-            {"a control byte after text", "cat face\x03\n", false, default_max_line, p + zero + p, false},
+            // Full mode: "face\x03" is pasted text, each character identified.
+            {"a control byte after text", "cat face\x03\n", false, default_max_line, p + zero + p, false, true},
             {"5-digit code points", "LANGUAGE TAG\n", false, default_max_line, p + language_tag_answer + p, false},
             {"4- and 5-digit code points", "dollar sign\n", false, default_max_line, p + dollar_sign_answer + p, false},
             {"an algorithmic name", "hangul syllable-ga\n", false, default_max_line, p + hangul_ga_answer + p, false},
             {"several lines in one feed", "cat face\nxyzzy\n\nCAT-FACE\r\n\xc3\x28\nLANGUAGE TAG", true,
-             default_max_line, p + cat + zero + p + p + cat + utf8_error + p + language_tag_answer + p, true},
+             default_max_line, p + cat + zero + p + p + cat + utf8_error + p + language_tag_answer + p, true, true},
             {"a huge answer, then more", "CJK\ncat face\n", false, default_max_line,
              p + answer_of("CJK") + p + cat, false},
             {"a huge answer of many runs", "letter\r\n", false, default_max_line, p + answer_of("LETTER") + p, false},
@@ -226,24 +279,40 @@ std::string describe(const read_plan& plan) {
 
 }  // namespace
 
+// How a session comes to speak a mode: the version 1 suite runs in each.
+enum class how { classic_server, classic_command, full };
+
 TEST_CASE("session transcripts are exact, however the input is split into reads", "[session_core]") {
     auto which = GENERATE(range(std::size_t{0}, read_plans().size()));
+    auto mode = GENERATE(how::classic_server, how::classic_command, how::full);
     const read_plan& plan = read_plans()[which];
     INFO(describe(plan));
+    INFO("mode " << static_cast<int>(mode));
     for (const row& r : rows()) {
+        if (mode == how::full && r.v1_only) continue;
         INFO(r.name);
-        transcript t = run(r.input, r.eof, r.max_line, plan);
-        CHECK(first_difference(t.bytes, r.expected) == "");
+        std::string input = r.input;
+        std::string expected = r.expected;
+        session_settings settings;
+        if (mode == how::classic_server) settings = session_settings::for_server(true);
+        if (mode == how::classic_command) {
+            // "/classic on" first: its acknowledgement, then the same bytes as v1.
+            input = "/classic on\n" + input;
+            expected = prompt + "ok: classic on\r\n" + expected;
+        }
+        transcript t = run(input, r.eof, r.max_line, plan, settings);
+        CHECK(first_difference(t.bytes, expected) == "");
         CHECK(t.closed == r.closed);
     }
 }
 
 TEST_CASE("a huge answer streams in steps of at most write_chunk bytes", "[session_core]") {
     std::string_view word = GENERATE(as<std::string_view>{}, "CJK", "LETTER");
-    INFO(word);
+    bool classic = GENERATE(true, false);
+    INFO(word << (classic ? ", classic" : ", full"));
     std::string expected = answer_of(word);
     REQUIRE(expected.size() > 4 * config::write_chunk);
-    transcript t = run(fmt::format("{}\n", word), false);
+    transcript t = run(fmt::format("{}\n", word), false, default_max_line, {}, session_settings::for_server(classic));
     CHECK(first_difference(t.bytes, prompt + expected + prompt) == "");
     CHECK_FALSE(t.closed);
 
@@ -263,7 +332,9 @@ TEST_CASE("a huge answer streams in steps of at most write_chunk bytes", "[sessi
 }
 
 TEST_CASE("shutting down ends the session after the answer being written", "[session_core]") {
-    protocol::session_core core(the_index(), default_max_line);
+    bool classic = GENERATE(true, false);
+    INFO((classic ? "classic" : "full"));
+    protocol::session_core core(the_index(), default_max_line, session_settings::for_server(classic));
     std::string out;
     append_out(out, core.start());
 
@@ -303,7 +374,9 @@ TEST_CASE("shutting down ends the session after the answer being written", "[ses
 }
 
 TEST_CASE("the idle timeout closes with its error line", "[session_core]") {
-    protocol::session_core core(the_index(), default_max_line);
+    bool classic = GENERATE(true, false);
+    INFO((classic ? "classic" : "full"));
+    protocol::session_core core(the_index(), default_max_line, session_settings::for_server(classic));
     std::string out;
     append_out(out, core.start());
     std::string expected = prompt;
@@ -338,8 +411,9 @@ TEST_CASE("each step says what happened, for the log", "[session_core]") {
             {std::string(5000, 'x') + "\n", false, protocol::event::too_long, "", 0},
             {"", true, protocol::event::client_done, "", 0},
         }));
-    INFO(input.substr(0, 20));
-    protocol::session_core core(the_index(), default_max_line);
+    bool classic = GENERATE(true, false);
+    INFO(input.substr(0, 20) << (classic ? ", classic" : ", full"));
+    protocol::session_core core(the_index(), default_max_line, session_settings::for_server(classic));
     core.start();
     auto s = core.next(input, eof, false);
     CHECK(static_cast<int>(s.what) == static_cast<int>(what));
@@ -352,15 +426,30 @@ TEST_CASE("the status line", "[session_core]") {
     for (int i = 0; i < 66; ++i) rule += "\u2500";
     CHECK(protocol::status_rule() == rule);
 
-    auto [count, text] = GENERATE(table<std::size_t, std::string_view>({
-        {0, " 0 found\r\n"},
-        {10, " 10 found\r\n"},
-        {98263, " 98263 found\r\n"},
-        {std::size_t(-1), " 18446744073709551615 found\r\n"},
-    }));
-    std::array<char, 32> buffer{};
-    CHECK(protocol::format_count(count, buffer) == text);
-    CHECK(std::string(protocol::status_rule()) + std::string(text) == status_line(count));
+    SECTION("an answer sent whole") {
+        auto [count, text] = GENERATE(table<std::size_t, std::string_view>({
+            {0, " 0 found\r\n"},
+            {10, " 10 found\r\n"},
+            {98263, " 98263 found\r\n"},
+            {std::size_t(-1), " 18446744073709551615 found\r\n"},
+        }));
+        std::array<char, 32> buffer{};
+        CHECK(protocol::format_count(count, buffer) == text);
+        CHECK(std::string(protocol::status_rule()) + std::string(text) == status_line(count));
+        std::array<char, 64> counts{};
+        CHECK(std::string(protocol::format_counts(count, count, counts)) + "\r\n" == text);
+    }
+    SECTION("the counts: M shown only when fewer than N lines were sent") {
+        auto [found, shown, text] = GENERATE(table<std::size_t, std::size_t, std::string_view>({
+            {564, 564, " 564 found"},
+            {564, 20, " 564 found, 20 shown"},
+            {564, 563, " 564 found, 563 shown"},
+            {1, 0, " 1 found, 0 shown"},
+            {std::size_t(-1), std::size_t(-2), " 18446744073709551615 found, 18446744073709551614 shown"},
+        }));
+        std::array<char, 64> counts{};
+        CHECK(protocol::format_counts(found, shown, counts) == text);
+    }
 }
 
 TEST_CASE("the too-long message names the limit", "[session_core]") {
@@ -375,4 +464,498 @@ TEST_CASE("the too-long message names the limit", "[session_core]") {
     std::string out;
     append_out(out, core.next(std::string(max_line + 1, 'x') + "\n", false, false));
     CHECK(out == fmt::format("error: line too long (limit {} bytes)\r\n?> ", max_line));
+}
+
+// ---------------------------------------------------------------------------
+// Version 2: session commands, /limit and /more, JSON mode.
+
+namespace {
+
+std::vector<std::string> lines_of(std::string_view text) {
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t lf = text.find('\n', start);
+        std::size_t end = lf == std::string_view::npos ? text.size() : lf + 1;
+        lines.emplace_back(text.substr(start, end - start));
+        start = end;
+    }
+    return lines;
+}
+
+std::string status_of(std::size_t found, std::size_t shown) {
+    std::array<char, 64> counts{};
+    return std::string(protocol::status_rule()) + std::string(protocol::format_counts(found, shown, counts)) + "\r\n";
+}
+
+std::string help_reply() {
+    std::string out;
+    for (std::string_view line : protocol::help_lines()) out += fmt::format("# {}\r\n", line);
+    return out + "ok: help\r\n";
+}
+
+const std::string limit_error = "error: /limit takes a number from 0 to 100000\r\n";
+
+// What a full-mode session writes after its first prompt.
+std::string reply(std::string_view input, bool* closed = nullptr, session_settings settings = {}) {
+    transcript t = run(input, false, default_max_line, {}, settings);
+    if (closed != nullptr) *closed = t.closed;
+    REQUIRE(t.bytes.starts_with(prompt));
+    return t.bytes.substr(prompt.size());
+}
+
+// A reply's lines with the prompts taken out ("?> " starts the line after one).
+std::vector<std::string> lines_without_prompts(std::string_view text) {
+    std::vector<std::string> lines;
+    for (std::string line : lines_of(text)) {
+        while (line.starts_with(prompt)) line.erase(0, prompt.size());
+        if (!line.empty()) lines.push_back(line);
+    }
+    return lines;
+}
+
+// The answer lines of a reply, without its status line and prompt.
+std::vector<std::string> answer_lines(std::string_view text) {
+    std::vector<std::string> lines = lines_without_prompts(text);
+    std::vector<std::string> answer;
+    for (const auto& line : lines)
+        if (line.starts_with("U+")) answer.push_back(line);
+    return answer;
+}
+
+}  // namespace
+
+TEST_CASE("session commands: exact bytes of each reply", "[session_core]") {
+    const std::string& p = prompt;
+    const std::string zero = status_line(0);
+    auto [input, expected, closes] = GENERATE_COPY(table<std::string, std::string, bool>({
+        {"/help\n", help_reply() + p, false},
+        {"/HELP\n", help_reply() + p, false},
+        {"  /help \t\r\n", help_reply() + p, false},
+        {"/help me\n", "error: /help takes no argument\r\n" + p, false},
+        {"/limit 20\n", "ok: limit 20\r\n" + p, false},
+        {"/limit  7 \n", "ok: limit 7\r\n" + p, false},
+        {"/limit 0\n", "ok: limit 0\r\n" + p, false},
+        {"/limit 100000\n", "ok: limit 100000\r\n" + p, false},
+        {"/limit 100001\n", limit_error + p, false},
+        {"/limit\n", limit_error + p, false},
+        {"/limit -1\n", limit_error + p, false},
+        {"/limit 2x\n", limit_error + p, false},
+        {"/limit 1 2\n", limit_error + p, false},
+        {"/limit 99999999999999999999\n", limit_error + p, false},
+        {"/more\n", "error: nothing more\r\n" + p, false},
+        {"/more 5\n", "error: /more takes no argument\r\n" + p, false},
+        {"/format json\n", "{\"ok\":\"format json\"}\r\n", false},
+        {"/format text\n", "ok: format text\r\n" + p, false},
+        {"/format xml\n", "error: /format takes json or text\r\n" + p, false},
+        {"/format\n", "error: /format takes json or text\r\n" + p, false},
+        {"/version\n", fmt::format("ok: {}\r\n", protocol::version_text()) + p, false},
+        {"/classic on\n", "ok: classic on\r\n" + p, false},
+        {"/classic off\n", "ok: classic off\r\n" + p, false},
+        {"/classic\n", "error: /classic takes on or off\r\n" + p, false},
+        {"/foo\n", "error: unknown command /foo; try /help\r\n" + p, false},
+        {"/foo bar\n", "error: unknown command /foo; try /help\r\n" + p, false},
+        {"/\n", "error: unknown command /; try /help\r\n" + p, false},
+        {"/caf\xC3\xA9\n", "error: unknown command; try /help\r\n" + p, false},
+        {"/" + std::string(40, 'x') + "\n", "error: unknown command; try /help\r\n" + p, false},
+        {"/quit\n", "ok: bye\r\n", true},
+        {"/quit\ncat face\n", "ok: bye\r\n", true},
+        {"/quit", "", false},  // no LF, no eof yet: nothing happens
+        // Classic: every line is a query, but for the way back.
+        {"/classic on\n/help\n/limit 3\n//x\n/classic off\n/help\n",
+         "ok: classic on\r\n" + p + zero + p + zero + p + zero + p + "ok: classic off\r\n" + p + help_reply() + p,
+         false},
+        // /classic starts afresh: text, no limit.
+        {"/limit 3\n/format json\n/classic on\n/classic off\ncat face\n",
+         "ok: limit 3\r\n" + p + "{\"ok\":\"format json\"}\r\n" + "ok: classic on\r\n" + p + "ok: classic off\r\n" +
+             p + cat_face_answer(),
+         false},
+        // JSON mode: one final object per non-blank line, no prompt.
+        {"/format json\n\n \r\n", "{\"ok\":\"format json\"}\r\n", false},
+        {"/format json\n\xC3\x28\n", "{\"ok\":\"format json\"}\r\n{\"error\":\"query is not valid UTF-8\"}\r\n", false},
+        {"/format json\n/bogus\n", "{\"ok\":\"format json\"}\r\n{\"error\":\"unknown command /bogus; try /help\"}\r\n",
+         false},
+        {"/format json\n/more\n", "{\"ok\":\"format json\"}\r\n{\"error\":\"nothing more\"}\r\n", false},
+        {"/format json\n/limit 5\n", "{\"ok\":\"format json\"}\r\n{\"ok\":\"limit 5\"}\r\n", false},
+        {"/format json\n/quit\n", "{\"ok\":\"format json\"}\r\n{\"ok\":\"bye\"}\r\n", true},
+        {"/format json\n/format text\n", "{\"ok\":\"format json\"}\r\nok: format text\r\n" + p, false},
+        {"/format json\n" + std::string(5000, 'x') + "\n",
+         "{\"ok\":\"format json\"}\r\n{\"error\":\"line too long (limit 4096 bytes)\"}\r\n", false},
+        {"/format json\n" + std::string(config::flood_limit, 'x'),
+         "{\"ok\":\"format json\"}\r\n{\"error\":\"line too long\"}\r\n", true},
+        {"/format json\n\x03", "{\"ok\":\"format json\"}\r\n", true},
+    }));
+    INFO(fmt::format("{:?}", input.substr(0, 80)));
+    bool closed = false;
+    std::string got = reply(input, &closed);
+    CHECK(first_difference(got, expected) == "");
+    CHECK(closed == closes);
+}
+
+TEST_CASE("session commands: --classic takes every line for a query, as v1 did", "[session_core]") {
+    auto line = GENERATE(as<std::string>{}, "/help", "/classic off", "/quit", "/limit 3", "/format json", "/more",
+                         "//x", "/");
+    INFO(line);
+    const auto classic = session_settings::for_server(true);
+    bool closed = false;
+    CHECK(reply(line + "\n", &closed, classic) == status_line(0) + prompt);
+    CHECK_FALSE(closed);
+}
+
+TEST_CASE("session commands: /help is the language in at most 24 lines", "[session_core]") {
+    CHECK(protocol::help_lines().size() + 1 <= 24);  // and "ok: help"
+    for (std::string_view line : protocol::help_lines()) {
+        INFO(line);
+        CHECK(line.size() <= 80);
+        CHECK(protocol::is_valid_utf8(line));
+        CHECK(line.find_first_of("\r\n\t") == std::string_view::npos);
+    }
+}
+
+TEST_CASE("/limit and /more: exact bytes for cat face", "[session_core]") {
+    const std::string& p = prompt;
+    std::vector<std::string> cat = answer_lines(cat_face_answer());
+    REQUIRE(cat.size() == 10);
+    auto slice = [&](std::size_t from, std::size_t to) {
+        std::string out;
+        for (std::size_t i = from; i < to; ++i) out += cat[i];
+        return out;
+    };
+    SECTION("in steps of 3, then nothing more") {
+        CHECK(first_difference(reply("/limit 3\ncat face\n/more\n/more\n/more\n/more\n"),
+                               "ok: limit 3\r\n" + p + slice(0, 3) + status_of(10, 3) + p + slice(3, 6) +
+                                   status_of(10, 6) + p + slice(6, 9) + status_of(10, 9) + p + slice(9, 10) +
+                                   status_line(10) + p + "error: nothing more\r\n" + p) == "");
+    }
+    SECTION("a limit above the count: the whole answer, as without one") {
+        CHECK(reply("/limit 10\ncat face\n/more\n") ==
+              "ok: limit 10\r\n" + p + cat_face_answer() + "error: nothing more\r\n" + p);
+    }
+    SECTION("/limit 0 before /more: all the rest") {
+        CHECK(reply("/limit 4\ncat face\n/limit 0\n/more\n") == "ok: limit 4\r\n" + p + slice(0, 4) +
+                                                                  status_of(10, 4) + p + "ok: limit 0\r\n" + p +
+                                                                  slice(4, 10) + status_line(10) + p);
+    }
+    SECTION("a new query drops the rest of the last answer") {
+        CHECK(reply("/limit 2\ncat face\nxyzzy\n/more\n").ends_with("error: nothing more\r\n" + p));
+    }
+    SECTION("a command between keeps it") {
+        CHECK(reply("/limit 2\ncat face\n/version\n/help\n/more\n").ends_with(slice(2, 4) + status_of(10, 4) + p));
+    }
+    SECTION("the status line always begins <rule> N found") {
+        for (const auto& line : lines_without_prompts(reply("/limit 1\ncat face\n/more\n/limit 5\n/more\n/more\n")))
+            if (!line.starts_with("U+") && !line.starts_with("ok: ") && !line.starts_with("error: "))
+                CHECK(line.starts_with(std::string(protocol::status_rule()) + " 10 found"));
+    }
+}
+
+TEST_CASE("/limit and /more: the pieces add up to the whole answer", "[session_core]") {
+    // Whatever the engine answers: cut into pieces, then put together, it is
+    // the same answer, and each status line counts what has been sent.
+    auto query = GENERATE(as<std::string>{}, "cat face", "arrow", "CJK", "xyzzy", "U+1F600", "\xF0\x9F\x98\x80",
+                          "smil*", "arrow -left");
+    auto limit = GENERATE(as<std::size_t>{}, 1, 3, 64, 1000);
+    INFO(query << ", /limit " << limit);
+    std::string whole = reply(query + "\n");
+    std::vector<std::string> expected = answer_lines(whole);
+    std::size_t found = expected.size();
+    const std::string whole_status = lines_without_prompts(whole).back();
+    if (!whole_status.starts_with(protocol::status_rule())) {
+        // An error: the same error with a limit.
+        CHECK(reply(fmt::format("/limit {}\n{}\n", limit, query)).ends_with(whole));
+        return;
+    }
+    std::string input = fmt::format("/limit {}\n{}\n", limit, query);
+    std::size_t replies = found == 0 ? 1 : (found + limit - 1) / limit;
+    for (std::size_t i = 1; i < replies; ++i) input += "/more\n";
+    input += "/more\n";
+    std::string got = reply(input);
+    std::vector<std::string> got_lines = lines_without_prompts(got);
+    std::vector<std::string> answer;
+    std::size_t statuses = 0;
+    for (const auto& line : got_lines) {
+        if (line.starts_with("U+")) {
+            answer.push_back(line);
+        } else if (line.starts_with(protocol::status_rule())) {
+            ++statuses;
+            std::string want = status_of(found, std::min(found, statuses * limit));
+            if (found == 0) want = whole_status;
+            CHECK(line == want);
+        }
+    }
+    CHECK(statuses == replies);
+    CHECK(answer == expected);
+    CHECK(got.ends_with("error: nothing more\r\n" + prompt));
+}
+
+TEST_CASE("a session's settings outlive its core", "[session_core]") {
+    protocol::session_core first(the_index(), default_max_line);
+    first.start();
+    std::string input = "/limit 3\n/format json\n";
+    for (int i = 0; i < 2; ++i) {
+        first.next(input, false, false);
+        input.erase(0, first.consumed());
+    }
+    CHECK(first.settings() == session_settings{search::mode::full, protocol::output_format::json, false, 3});
+    CHECK(first.quiet());
+
+    // The server hands them to the next core when the session warms up again.
+    transcript t = run("cat face\n", false, default_max_line, {}, first.settings());
+    std::vector<std::string> lines = lines_of(t.bytes.substr(prompt.size()));
+    REQUIRE(lines.size() == 4);
+    CHECK(lines.back() == "{\"found\":10,\"shown\":3}\r\n");
+
+    SECTION("an answer left for /more is not quiet") {
+        protocol::session_core core(the_index(), default_max_line, first.settings());
+        core.start();
+        std::string in = "cat face\n/more\n/more\n/more\n";
+        std::vector<bool> quiet;
+        while (!in.empty()) {
+            auto s = core.next(in, false, false);
+            in.erase(0, core.consumed());
+            if (!core.answering()) quiet.push_back(core.quiet());
+            (void)s;
+        }
+        CHECK(quiet == std::vector<bool>{false, false, false, true});
+    }
+}
+
+TEST_CASE("hints: the status line of an empty answer says did you mean", "[session_core]") {
+    auto query = GENERATE(as<std::string>{}, "xyzzy", "catt face", "snowmann", "cat xyzzy", "zzzzzzzzzz");
+    INFO(query);
+    search::engine engine(the_index());
+    search::scratch scratch;
+    engine.run(query, search::mode::full, scratch);
+    REQUIRE(scratch.error().empty());
+    std::string expected;
+    if (scratch.found() == 0) {
+        std::string hints;
+        for (std::string_view h : scratch.hints()) hints += fmt::format("{}{}", hints.empty() ? "" : ", ", h);
+        expected = std::string(protocol::status_rule()) + " 0 found" +
+                   (hints.empty() ? "" : "; did you mean: " + hints) + "\r\n" + prompt;
+        CHECK(reply(query + "\n") == expected);
+    }
+    // Classic: never a hint.
+    CHECK(reply(query + "\n", nullptr, session_settings::for_server(true)).find("did you mean") == std::string::npos);
+}
+
+TEST_CASE("JSON mode: one object per answer line, then exactly one final object", "[session_core]") {
+    auto query = GENERATE(as<std::string>{}, "cat face", "arrow", "U+1F600", "\xF0\x9F\x98\x80", "xyzzy",
+                          "\xF0\x9F\x98\x80 cat face");
+    INFO(query);
+    std::string text = reply(query + "\n");
+    std::string got = reply("/format json\n" + query + "\n");
+    std::vector<std::string> lines = lines_of(got);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines.front() == "{\"ok\":\"format json\"}\r\n");
+    lines.erase(lines.begin());
+    std::vector<std::string> text_lines = answer_lines(text);
+    if (text.starts_with("error: ")) {
+        REQUIRE(lines.size() == 1);
+        json::value v = json::parse(lines[0]);
+        CHECK(v.as_object().size() == 1);
+        CHECK(std::string(v.at("error").as_string()) + "\r\n" + prompt == text.substr(7));
+        return;
+    }
+    REQUIRE(lines.size() == text_lines.size() + 1);
+    for (std::size_t i = 0; i < text_lines.size(); ++i) {
+        INFO(text_lines[i]);
+        CHECK(lines[i].ends_with("\r\n"));
+        json::value v = json::parse(lines[i]);
+        const json::object& o = v.as_object();
+        CHECK(o.size() == 7);
+        // cp: the text line's first field; char: its second (U+FFFD for a control).
+        std::vector<std::string_view> fields;
+        std::string_view line(text_lines[i]);
+        line.remove_suffix(2);
+        for (std::size_t at = 0;;) {
+            std::size_t tab = line.find('\t', at);
+            fields.push_back(line.substr(at, tab - at));
+            if (tab == std::string_view::npos) break;
+            at = tab + 1;
+        }
+        REQUIRE(fields.size() == 3);
+        CHECK(std::string_view(o.at("cp").as_string()) == fields[0]);
+        CHECK(std::string_view(o.at("char").as_string()) == fields[1]);
+        char32_t cp = static_cast<char32_t>(std::stoul(std::string(fields[0].substr(2)), nullptr, 16));
+        search::character_info info = search::describe(the_index(), cp);
+        CHECK(std::string_view(o.at("name").as_string()) == info.name);
+        CHECK(std::string_view(o.at("block").as_string()) == info.block);
+        CHECK(std::string_view(o.at("gc").as_string()) == info.gc);
+        CHECK(std::string_view(o.at("age").as_string()) == info.age);
+        const json::array& aliases = o.at("aliases").as_array();
+        REQUIRE(aliases.size() == info.aliases.size());
+        for (std::size_t k = 0; k < aliases.size(); ++k)
+            CHECK(std::string_view(aliases[k].as_string()) == info.aliases[k]);
+    }
+    json::value last = json::parse(lines.back());
+    const json::object& status = last.as_object();
+    CHECK(status.at("found").to_number<std::size_t>() == text_lines.size());
+    CHECK(status.at("shown").to_number<std::size_t>() == text_lines.size());
+    const std::string status_text = lines_without_prompts(text).back();
+    std::size_t hint_at = status_text.find(protocol::hint_prefix);
+    if (hint_at == std::string_view::npos) {
+        CHECK(status.size() == 2);
+        CHECK(lines.back() == fmt::format("{{\"found\":{0},\"shown\":{0}}}\r\n", text_lines.size()));
+    } else {
+        std::string joined;
+        for (const auto& h : status.at("hint").as_array())
+            joined += fmt::format("{}{}", joined.empty() ? "" : ", ", std::string_view(h.as_string()));
+        std::string hints = status_text.substr(hint_at + protocol::hint_prefix.size());
+        hints.resize(hints.size() - 2);
+        CHECK(joined == hints);
+    }
+}
+
+TEST_CASE("JSON mode: /limit, /more, the end of a session", "[session_core]") {
+    SECTION("/limit and /more: found and shown") {
+        std::vector<std::string> lines = lines_of(reply("/format json\n/limit 4\ncat face\n/more\n/more\n"));
+        std::vector<std::string> finals;
+        for (const auto& line : lines)
+            if (!line.starts_with("{\"cp\"")) finals.push_back(line);
+        CHECK(finals == std::vector<std::string>{"{\"ok\":\"format json\"}\r\n", "{\"ok\":\"limit 4\"}\r\n",
+                                                 "{\"found\":10,\"shown\":4}\r\n", "{\"found\":10,\"shown\":8}\r\n",
+                                                 "{\"found\":10,\"shown\":10}\r\n"});
+        CHECK(lines.size() == finals.size() + 10);
+    }
+    SECTION("/help: the text in the ok object") {
+        std::vector<std::string> lines = lines_of(reply("/format json\n/help\n"));
+        REQUIRE(lines.size() == 2);
+        json::value v = json::parse(lines[1]);
+        CHECK(v.at("ok").as_string() == "help");
+        const json::array& text = v.at("text").as_array();
+        REQUIRE(text.size() == protocol::help_lines().size());
+        for (std::size_t i = 0; i < text.size(); ++i)
+            CHECK(std::string_view(text[i].as_string()) == protocol::help_lines()[i]);
+    }
+    SECTION("shutting down in the middle of a huge answer") {
+        protocol::session_core core(the_index(), default_max_line);
+        core.start();
+        std::string input = "/format json\nCJK\n";
+        std::string out;
+        protocol::step s;
+        for (std::size_t steps = 0; steps < 100000; ++steps) {
+            s = core.next(input, false, steps > 3);
+            append_out(out, s);
+            input.erase(0, core.consumed());
+            if (s.kind != protocol::step_kind::write) break;
+        }
+        CHECK(s.kind == protocol::step_kind::close);
+        CHECK(out.ends_with("}\r\n{\"error\":\"server shutting down\"}\r\n"));
+        std::vector<std::string> lines = lines_of(out);
+        REQUIRE(lines.size() >= 3);
+        json::value status = json::parse(lines[lines.size() - 2]);
+        CHECK(status.at("found") == status.at("shown"));
+        CHECK(lines.size() == 1 + status.at("found").to_number<std::size_t>() + 2);
+    }
+    SECTION("the idle timeout") {
+        protocol::session_core core(the_index(), default_max_line);
+        core.start();
+        core.next("/format json\n", false, false);
+        std::string out;
+        append_out(out, core.idle_timeout());
+        CHECK(out == "{\"error\":\"idle timeout\"}\r\n");
+    }
+}
+
+TEST_CASE("docs/PROTOCOL.md's examples of the query language", "[session_core]") {
+    // Each row is a row of the table in "Version 2: the query language":
+    // the query, the first and last answer lines (or the error line), how
+    // many lines, and the status line after its rule.
+    auto [query, first, last, found, status] =
+        GENERATE(table<std::string, std::string, std::string, std::size_t, std::string>({
+            {"cat face", "U+1F431\t\U0001F431\tCAT FACE", "U+1F640\t\U0001F640\tWEARY CAT FACE", 10, " 10 found"},
+            {"smil* cat", "U+1F638\t\U0001F638\tGRINNING CAT FACE WITH SMILING EYES",
+             "U+1F63C\t\U0001F63C\tCAT FACE WITH WRY SMILE", 4, " 4 found"},
+            {"snowman -black", "U+2603\t\u2603\tSNOWMAN", "U+26C4\t\u26C4\tSNOWMAN WITHOUT SNOW", 2, " 2 found"},
+            {"arrow -left", "U+034E\t\u034E\tCOMBINING UPWARDS ARROW BELOW",
+             "U+1FBB8\t\U0001FBB8\tUPWARDS ARROW AND RIGHT ONE EIGHTH BLOCK", 523, " 523 found"},
+            {"\"black chess\" king", "U+265A\t\u265A\tBLACK CHESS KING",
+             "U+1FA39\t\U0001FA39\tBLACK CHESS KING ROTATED TWO HUNDRED SEVENTY DEGREES", 4, " 4 found"},
+            {"U+1F600", "U+1F600\t\U0001F600\tGRINNING FACE", "U+1F600\t\U0001F600\tGRINNING FACE", 1, " 1 found"},
+            {"U+2190..U+2193", "U+2190\t\u2190\tLEFTWARDS ARROW", "U+2193\t\u2193\tDOWNWARDS ARROW", 4, " 4 found"},
+            {"U+0378", "U+0378\t\uFFFD\t<unassigned-0378>", "U+0378\t\uFFFD\t<unassigned-0378>", 1, " 1 found"},
+            {"\U0001F600", "U+1F600\t\U0001F600\tGRINNING FACE", "U+1F600\t\U0001F600\tGRINNING FACE", 1, " 1 found"},
+            {"caf\u00E9", "U+0063\tc\tLATIN SMALL LETTER C", "U+00E9\t\u00E9\tLATIN SMALL LETTER E WITH ACUTE", 4,
+             " 4 found"},
+            {"\U0001F600 snowman", "U+1F600\t\U0001F600\tGRINNING FACE", "U+26C7\t\u26C7\tBLACK SNOWMAN", 4,
+             " 4 found"},
+            {"block:emoticons cat", "U+1F638\t\U0001F638\tGRINNING CAT FACE WITH SMILING EYES",
+             "U+1F640\t\U0001F640\tWEARY CAT FACE", 9, " 9 found"},
+            {"script:greek omega small", "U+03C9\t\u03C9\tGREEK SMALL LETTER OMEGA",
+             "U+AB65\t\uAB65\tGREEK LETTER SMALL CAPITAL OMEGA", 26, " 26 found"},
+            {"gc:Sm arrow double", "U+21CE\t\u21CE\tLEFT RIGHT DOUBLE ARROW WITH STROKE",
+             "U+2B3D\t\u2B3D\tLEFTWARDS TWO-HEADED ARROW WITH TAIL WITH DOUBLE VERTICAL STROKE", 28, " 28 found"},
+            {"age:15.0 face", "U+1FAE8\t\U0001FAE8\tSHAKING FACE", "U+1FAE8\t\U0001FAE8\tSHAKING FACE", 1, " 1 found"},
+            {"emoji:yes cat", "U+1F408\t\U0001F408\tCAT", "U+1F640\t\U0001F640\tWEARY CAT FACE", 11, " 11 found"},
+            {"gha", "U+01A2\t\u01A2\tLATIN CAPITAL LETTER OI", "U+16F28\t\U00016F28\tMIAO LETTER GHA", 50, " 50 found"},
+            {"xyzzy", "", "", 0, " 0 found; did you mean: dizzy, zzy"},
+            {"U+ZZZZ", "error: 'U+ZZZZ' is not a code point: write U+ and hex digits, e.g. U+1F600 or U+2190..U+21FF",
+             "", 0, ""},
+            {"-cat", "error: only exclusions: add a word to search for, e.g. arrow -left", "", 0, ""},
+            {"\"black chess", "error: unclosed '\"' in the query: close the phrase, e.g. \"black chess\"", "", 0, ""},
+        }));
+    INFO(query);
+    std::vector<std::string> lines = lines_without_prompts(reply(query + "\n"));
+    for (auto& line : lines) line.resize(line.size() - 2);  // CR LF
+    if (first.starts_with("error: ")) {
+        CHECK(lines == std::vector<std::string>{first});
+        return;
+    }
+    REQUIRE(lines.size() == found + 1);
+    if (found > 0) {
+        CHECK(lines.front() == first);
+        CHECK(lines[found - 1] == last);
+    }
+    CHECK(lines.back() == std::string(protocol::status_rule()) + status);
+}
+
+TEST_CASE("a warm session answers text queries without allocating", "[session_core]") {
+    if (!counting_allocations) {
+        WARN("a sanitizer build: allocations are not counted");
+        return;
+    }
+    auto query = GENERATE(as<std::string_view>{}, "cat face\n", "arrow left\n", "CJK\n", "smil* cat\n",
+                          "snowman -black\n", "U+1F600\n", "U+2190..U+21FF\n", "\xF0\x9F\x98\x80 snowman\n",
+                          "block:emoticons cat\n");
+    INFO(query);
+    auto settings = GENERATE(session_settings{}, session_settings::for_server(true),
+                             session_settings{search::mode::full, protocol::output_format::text, false, 3});
+    protocol::session_core core(the_index(), default_max_line, settings);
+    core.start();
+    // Asks `query`, and /more when an answer is cut; returns the bytes handed out.
+    auto ask = [&](std::string_view input) {
+        std::size_t bytes = 0;
+        for (std::size_t steps = 0; steps < 100000; ++steps) {
+            protocol::step s = core.next(input, false, false);
+            input.remove_prefix(core.consumed());
+            for (std::string_view piece : s.out) bytes += piece.size();
+            if (s.kind != protocol::step_kind::write) break;
+        }
+        return bytes;
+    };
+    std::size_t first = ask(query);
+    if (settings.limit != 0) first += ask("/more\n");
+    std::size_t before = heap_allocations;
+    std::size_t second = ask(query);
+    if (settings.limit != 0) second += ask("/more\n");
+    CHECK(heap_allocations - before == 0);
+    CHECK(second == first);
+}
+
+TEST_CASE("each command's step says so, for the log", "[session_core]") {
+    auto [input, what, query, closes] = GENERATE(table<std::string, protocol::event, std::string, bool>({
+        {"/limit 3\n", protocol::event::command, "/limit 3", false},
+        {"  /bogus x \r\n", protocol::event::command, "/bogus x", false},
+        {"/more\n", protocol::event::command, "/more", false},
+        {"/format json\n", protocol::event::command, "/format json", false},
+        {"/quit\n", protocol::event::quit, "/quit", true},
+        {"//x\n", protocol::event::answered, "/x", false},
+    }));
+    INFO(input);
+    protocol::session_core core(the_index(), default_max_line);
+    core.start();
+    auto s = core.next(input, false, false);
+    CHECK(static_cast<int>(s.what) == static_cast<int>(what));
+    CHECK(s.query == query);
+    CHECK((s.kind == protocol::step_kind::close) == closes);
 }

@@ -1,6 +1,9 @@
 // Flow: the input is cut into chunks (each chunk's length comes from one byte
 // of the input) that are fed to a session_core exactly as the server feeds
 // it: next() until it asks to read, then the next chunk, then end of input.
+// The first byte also picks a --classic server; the seeds in
+// corpus/fuzz_session/ drive the session commands (/limit, /more, /format
+// json, /classic, /quit) and the query language.
 // Sanitizers catch memory errors; the checks below catch broken invariants.
 #include "index.hpp"
 #include "session_core.hpp"
@@ -26,11 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using namespace mojifinder;
     if (size < 2) return 0;
     const bool stop_midway = data[0] & 1;
+    const bool classic_server = data[0] & 2;
     const std::size_t max_line = config::max_line_bounds.min + data[1] % 64;
     data += 2;
     size -= 2;
 
-    protocol::session_core core(shared_index(), max_line);
+    protocol::session_core core(shared_index(), max_line, protocol::session_settings::for_server(classic_server));
     std::string input;
     std::size_t fed = 0;
     std::size_t steps = 0;
@@ -58,6 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         bool stopping = stop_midway && fed * 2 >= size;
         s = core.next(input, eof, stopping);
         require(core.consumed() <= input.size());
+        // --classic never leaves version 1.
+        require(!classic_server || core.settings() == protocol::session_settings::for_server(true));
         input.erase(0, core.consumed());
     }
     return 0;

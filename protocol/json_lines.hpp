@@ -1,0 +1,39 @@
+#pragma once
+// JSON mode's lines (docs/PROTOCOL.md, "JSON mode"), written here and only
+// here, with Boost.JSON: one object per answer line, then exactly one final
+// object per client line ({"found":N,"shown":M[,"hint":[...]]}, {"error":...}
+// or {"ok":...}). Each line ends with CR LF like every server line.
+#include "index.hpp"
+#include "search.hpp"
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace mojifinder::protocol::json_lines {
+
+// The keys, for the writer here and the reader (answer_reader.cpp).
+namespace key {
+inline constexpr std::string_view cp = "cp", character = "char", name = "name", block = "block", gc = "gc",
+                                  age = "age", aliases = "aliases";
+inline constexpr std::string_view found = "found", shown = "shown", hint = "hint";
+inline constexpr std::string_view error = "error", ok = "ok", text = "text";
+}  // namespace key
+
+// {"cp":"U+1F600","char":"😀","name":"GRINNING FACE","block":"Emoticons",
+//  "gc":"So","age":"6.1","aliases":[]}: `cp` is a text line's first field;
+// a control's `char` is U+FFFD.
+void append_character(std::string& out, const index& idx, char32_t cp);
+
+// {"found":N,"shown":M} with "hint":[...] when there are hints.
+void append_status(std::string& out, std::size_t found, std::size_t shown,
+                   std::span<const std::string_view> hints);
+
+// {"error":"..."}
+void append_error(std::string& out, std::string_view message);
+
+// {"ok":"..."}; with `text` lines, {"ok":"...","text":[...]} (/help).
+void append_ok(std::string& out, std::string_view message, std::span<const std::string_view> text = {});
+
+}  // namespace mojifinder::protocol::json_lines

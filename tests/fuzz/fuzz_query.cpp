@@ -1,0 +1,84 @@
+// The query language end to end: any line, in either mode, is an answer or
+// an error, never a crash or a hang. The whole answer is pulled through
+// next(): identified code points first, then entry runs, non-empty, strictly
+// ascending and inside the index, adding up to found(); an error leaves
+// nothing to pull; hints only come with an empty answer.
+// Flow: the input is read as one query line (mode from its first byte), the
+// way session_core would pass it: trimmed, and valid UTF-8 only.
+#include "search.hpp"
+#include "words.hpp"
+
+#include <unicode/utf8.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace {
+
+void require(bool ok) {
+    if (!ok) std::abort();
+}
+
+bool valid_utf8(std::string_view text) {
+    for (int32_t i = 0, n = static_cast<int32_t>(text.size()); i < n;) {
+        UChar32 c;
+        U8_NEXT(text.data(), i, n, c);
+        if (c < 0) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace mojifinder;
+    static const index idx = index::build();
+    static search::scratch scratch;
+    static std::string line;
+    std::string_view input(reinterpret_cast<const char*>(data), size);
+    auto m = search::mode::full;
+    if (!input.empty() && input.front() == '\x01') {  // a first byte of 0x01: classic mode
+        m = search::mode::classic;
+        input.remove_prefix(1);
+    }
+    std::string_view query = trim_ascii_space(input);
+    if (query.empty() || !valid_utf8(query)) return 0;
+
+    search::engine engine(idx);
+    engine.run(query, m, scratch);
+    search::run r;
+    if (!scratch.error().empty()) {
+        require(m == search::mode::full);
+        require(scratch.found() == 0 && !scratch.next(r));
+        require(scratch.error().find('\n') == std::string_view::npos);
+        return 0;
+    }
+    std::size_t lines = 0;
+    bool entries_started = false;
+    index::entry_id after = 0;
+    while (scratch.next(r)) {
+        if (r.identified()) {
+            require(!entries_started && m == search::mode::full);
+            line.clear();
+            search::append_identified_line(line, idx, r.code_point);
+            require(line.size() > 4 && line.ends_with("\r\n"));
+        } else {
+            require(r.first < r.last && r.last <= idx.size());
+            require(!entries_started || r.first > after);
+            entries_started = true;
+            after = r.last;
+            require(!idx.lines(r.first, r.last).empty());
+        }
+        lines += r.identified() ? 1 : r.last - r.first;
+    }
+    require(lines == scratch.found());
+    require(scratch.hints().size() <= 3);
+    require(scratch.hints().empty() || (scratch.found() == 0 && m == search::mode::full));
+    if (m == search::mode::classic) {
+        static search_scratch v1;
+        require(idx.search(query, v1).size() == scratch.found());
+    }
+    return 0;
+}
