@@ -46,7 +46,7 @@ using asio::as_tuple;
 using asio::use_awaitable;
 
 constexpr const char* usage =
-    "usage: mojifinder-bench [--host ADDR] [--port N] [--connections N] [--idle N]\n"
+    "usage: mojifinder-bench [--host HOST] [--port N] [--connections N] [--idle N]\n"
     "                        [--duration SECONDS] [--warmup SECONDS] [--file FILE]\n"
     "                        [--terminator STRING] [--no-prompt] [--json] [QUERY...]";
 
@@ -440,7 +440,8 @@ void report(const load_run& run) {
     double p50 = micros(h.percentile(50)), p90 = micros(h.percentile(90)), p99 = micros(h.percentile(99)),
            p999 = micros(h.percentile(99.9)), max = micros(h.max());
     if (opt.json) {
-        // Every string here is an IP address: nothing to escape.
+        // Every string here is an IP address (the one --host resolved to):
+        // nothing to escape.
         fmt::print(
             "{{\"host\":\"{}\",\"port\":{},\"connections\":{},\"idle\":{},\"source_addresses\":{},"
             "\"queries\":{},\"warmup_s\":{},\"duration_s\":{:.3f},\"requests\":{},"
@@ -519,10 +520,11 @@ int run_main(const options& opt) {
             return 2;
         }
     }
-    boost::system::error_code ec;
-    auto address = asio::ip::make_address(opt.host, ec);
-    if (ec) {
-        complain(fmt::format("--host: not an IP address: {}", opt.host));
+    tcp::endpoint server;
+    try {
+        server = resolve_server(opt.host, opt.port);
+    } catch (const std::invalid_argument& e) {
+        complain(fmt::format("--host: {}", e.what()));
         return 2;
     }
     // A few descriptors stay free for the process itself.
@@ -535,7 +537,7 @@ int run_main(const options& opt) {
     }
 
     asio::io_context io(1);
-    load_run run(io, opt, std::move(*lines), terminator, tcp::endpoint(address, opt.port));
+    load_run run(io, opt, std::move(*lines), terminator, server);
     run.openers = std::min(parallel_opens, run.sockets.size());
     for (std::size_t i = 0; i < run.openers; ++i) asio::co_spawn(io, opener(run), asio::detached);
     asio::co_spawn(io, guard_setup(run), asio::detached);
@@ -560,7 +562,7 @@ int main(int argc, char** argv) {
     CLI::App app("A closed-loop load generator for mojifinderd and other line-protocol servers.",
                  "mojifinder-bench");
     app.footer(mojifinder::bench::details);
-    app.add_option("--host", opt.host, "server address (numeric)")->capture_default_str();
+    app.add_option("--host", opt.host, "server name or address")->capture_default_str();
     app.add_option("--port", opt.port, "server port")->capture_default_str();
     app.add_option("-c,--connections", opt.connections, "active connections")
         ->capture_default_str()

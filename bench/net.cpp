@@ -1,5 +1,6 @@
 #include "net.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -8,6 +9,21 @@
 #include <stdexcept>
 
 namespace mojifinder::bench {
+
+tcp::endpoint resolve_server(const std::string& host, std::uint16_t port) {
+    asio::io_context io(1);
+    tcp::resolver resolver(io);
+    boost::system::error_code ec;
+    auto results = resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service, ec);
+    if (ec) throw std::invalid_argument(fmt::format("cannot resolve {}: {}", host, ec.message()));
+    if (results.size() == 1) return results.begin()->endpoint();
+    for (const auto& entry : results) {
+        tcp::socket probe(io);
+        probe.connect(entry.endpoint(), ec);
+        if (!ec) return entry.endpoint();
+    }
+    return results.begin()->endpoint();
+}
 
 std::size_t raise_descriptor_limit() {
     rlimit lim{};

@@ -1,10 +1,11 @@
 #pragma once
-// What the load generator and the soak share: many loopback connections
-// (descriptors, source addresses), escapes in command-line strings, and the
-// server's resident size.
+// What the load generator and the soak share: the server's address, many
+// loopback connections (descriptors, source addresses), escapes in
+// command-line strings, and the server's resident size.
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,14 @@ namespace mojifinder::bench {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+// The server's endpoint: `host` (a name such as localhost, or a numeric
+// address) resolved as the server and client resolve it. When it has several
+// addresses (localhost: 127.0.0.1 and ::1), each is tried in turn with one
+// connection, closed at once, and the first that accepts is the one; when none
+// does, the first, so that the run reports why it cannot connect. Throws
+// std::invalid_argument when the name does not resolve.
+tcp::endpoint resolve_server(const std::string& host, std::uint16_t port);
 
 // Raises the soft RLIMIT_NOFILE to the hard limit; returns the soft limit
 // now in force.

@@ -35,6 +35,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,7 +49,7 @@ using asio::as_tuple;
 using asio::use_awaitable;
 
 constexpr const char* usage =
-    "usage: mojifinder-soak --port N [--host ADDR] [--pid PID] [--duration SECONDS]\n"
+    "usage: mojifinder-soak --port N [--host HOST] [--pid PID] [--duration SECONDS]\n"
     "                       [--clients N] [--bad-percent P] [--max-line BYTES]\n"
     "                       [--idle-timeout SECONDS] [--send-timeout SECONDS]\n"
     "                       [--think-ms MS] [--answer-timeout SECONDS] [--seed N]";
@@ -900,10 +901,11 @@ int print_report(const soak_run& run, double drained) {
 }
 
 int run_main(options opt) {
-    boost::system::error_code ec;
-    auto address = asio::ip::make_address(opt.host, ec);
-    if (ec) {
-        fmt::print(stderr, "mojifinder-soak: --host: not an IP address: {}\n{}\n", opt.host, usage);
+    tcp::endpoint server;
+    try {
+        server = resolve_server(opt.host, opt.port);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "mojifinder-soak: --host: {}\n{}\n", e.what(), usage);
         return 2;
     }
     std::size_t limit = raise_descriptor_limit();
@@ -915,7 +917,7 @@ int run_main(options opt) {
     if (opt.seed == 0) opt.seed = std::random_device{}();
     const index idx = index::build();
     asio::io_context io(1);
-    soak_run run(io, opt, idx, make_catalogue(idx, opt.max_line), tcp::endpoint(address, opt.port));
+    soak_run run(io, opt, idx, make_catalogue(idx, opt.max_line), server);
     sample_rss(run);
     run.start = clock::now();
     run.end =
@@ -938,7 +940,7 @@ int main(int argc, char** argv) {
     CLI::App app("Soaks a running mojifinderd with good and bad clients, checking every answer.",
                  "mojifinder-soak");
     app.footer(mojifinder::bench::details);
-    app.add_option("--host", opt.host, "server address (numeric)")->capture_default_str();
+    app.add_option("--host", opt.host, "server name or address")->capture_default_str();
     app.add_option("--port", opt.port, "server port")->required();
     app.add_option("--pid", opt.pid, "the server's process id, to sample its RSS");
     app.add_option("-d,--duration", opt.duration, "seconds of load")

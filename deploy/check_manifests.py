@@ -27,8 +27,10 @@ SERVER = "/usr/local/bin/mojifinderd"
 # The server's drain after SIGTERM takes at most about 7 s (docs/OPERATIONS.md:
 # grace 5 s, linger 1 s, margin).
 DRAIN_SECONDS = 7
-# Resident memory measured at the default --max-connections (docs/DEPLOY.md).
-RSS_AT_MAX_CONNECTIONS_MI = 38
+# Resident memory measured at the default --max-connections: the most
+# docs/BENCHMARKS.md's run saw with 10000 sessions, 34,956 KiB (34.1 MiB,
+# after they closed; docs/DEPLOY.md's sizing), rounded up.
+RSS_AT_MAX_CONNECTIONS_MI = 35
 
 # The API fields of the types these manifests use (a subset of each type, as
 # named in the Kubernetes API reference). A dict is an object; [t] a list of

@@ -1,24 +1,36 @@
 # Shared by the scripts in this folder: the Debian packages the project needs,
-# and one way to configure and build a tree. Source it; do not run it.
+# one way to configure and build a tree, and the stages of scripts/test.
+# Source it; do not run it.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Everything the build, the tests and the fuzzers need, from Debian 12.
-packages=(
+# What building and serving need, from Debian 12 (scripts/serve installs only
+# these): the compiler, CMake, the libraries, Unicode's data files (the build
+# reads /usr/share/unicode/NameAliases.txt), and nc for the README's sessions.
+build_packages=(
   g++ cmake make pkg-config
-  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev catch2
+  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev unicode-data
+  netcat-openbsd
+)
+# What only the tests, the fuzzers and the benchmarks add: Catch2, clang and
+# its sanitizer runtimes, the tools the tests run, python3-yaml for
+# deploy/check_manifests.py, Google Benchmark.
+test_packages=(
+  catch2
   clang-14 libclang-rt-14-dev
-  netcat-openbsd util-linux procps
+  util-linux procps
   python3-yaml
   libbenchmark-dev
-  unicode-data
 )
+packages=("${build_packages[@]}" "${test_packages[@]}")
 
-# Installs what is missing when we are root; otherwise says the one line to run.
+# ensure_packages [PACKAGE...]: installs those missing (default: all of
+# "${packages[@]}") when we are root; otherwise says the one line to run.
 ensure_packages() {
-  local missing=()
-  for p in "${packages[@]}"; do
+  local missing=() p
+  [ $# -gt 0 ] || set -- "${packages[@]}"
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -44,4 +56,44 @@ build_tree() {
   targets=("$@")
   cmake -S "$repo" -B "$repo/$dir" "${options[@]}" >/dev/null
   cmake --build "$repo/$dir" -j "$(nproc)" ${targets[@]+--target "${targets[@]}"}
+}
+
+# Stages, for scripts/test: `stage NAME COMMAND...` prints "== NAME" and runs
+# COMMAND in a subshell with errexit on, so a function of several commands
+# fails at its first failing one. A stage that fails ends the script at once:
+# "$stages_label: N passed, 1 failed" (N: the stages before it), exit 1.
+# `stages_done` prints "$stages_label: N passed, 0 failed" after the last.
+stages_label=${stages_label:-scripts/${0##*/}}
+stages_passed=0
+stage() {
+  local name=$1 status
+  shift
+  echo "== $name"
+  set +e
+  (set -e; "$@")
+  status=$?
+  set -e
+  if [ "$status" -ne 0 ]; then
+    echo "$stages_label: $stages_passed passed, 1 failed"
+    exit 1
+  fi
+  stages_passed=$((stages_passed + 1))
+}
+stages_done() {
+  echo "$stages_label: $stages_passed passed, 0 failed"
+}
+
+# apt_source_uri SUITE [DIR]: the URI (without its last /) of the first
+# `deb` source apt has for SUITE (e.g. bookworm, bookworm-security), as apt
+# itself reads DIR/sources.list and DIR/sources.list.d/ (one-line and deb822
+# files, comments, options, Enabled: no): the archive this machine's apt uses.
+# DIR defaults to /etc/apt. Fails, printing nothing, when there is none.
+apt_source_uri() {
+  local suite=$1 dir=${2:-/etc/apt} uri
+  uri=$(apt-get indextargets -o Dir::Etc::SourceList="$dir/sources.list" \
+      -o Dir::Etc::SourceParts="$dir/sources.list.d" --no-release-info \
+      --format '$(RELEASE) $(REPO_URI)' 'Identifier: Packages' 2>/dev/null |
+    awk -v suite="$suite" '$1 == suite { print $2; exit }')
+  [ -n "$uri" ] || return 1
+  echo "${uri%/}"
 }

@@ -2,7 +2,8 @@
 // "listening on" line, then run --threads event loops, one per thread. The
 // first SIGINT/SIGTERM closes the acceptor and tells every session; the loop
 // runs out of work when the last session has closed, or is stopped after the
-// grace period or by a second signal.
+// grace period or by a second signal; then the loops are destroyed, with any
+// session frames still on them, before what those frames point into.
 #include "run.hpp"
 
 #include "server.hpp"
@@ -82,7 +83,65 @@ awaitable<> handle_signals(server_context& ctx, signal_set& signals, tcp_accepto
     }
 }
 
+// Binds, prints the ready line, and runs every event loop until all have
+// stopped: the last session gone after the first signal, or a second signal,
+// or the grace period. The acceptor and the signal set live on the first
+// loop, so they are destroyed on return, before the loops are. 1 when it
+// cannot listen.
+int serve(server_context& ctx) {
+    const config& cfg = ctx.cfg;
+    asio::io_context& io = *ctx.loops.front();
+    tcp_acceptor acceptor(io);
+    try {
+        tcp::resolver resolver(io);
+        auto results = resolver.resolve(cfg.host, std::to_string(cfg.port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service);
+        tcp::endpoint ep = results.begin()->endpoint();
+        acceptor.open(ep.protocol());
+        acceptor.set_option(tcp::acceptor::reuse_address(true));
+        acceptor.bind(ep);
+        acceptor.listen(asio::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& e) {
+        ctx.log.always("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.code().message());
+        return 1;
+    }
+    // Caught before the ready line goes out: a supervisor may signal as soon
+    // as it reads that line, and asio keeps the signal until the wait starts.
+    signal_set signals(io, SIGINT, SIGTERM);
+    std::string where = fmt::format("{}", acceptor.local_endpoint());
+    std::printf("listening on %s\n", where.c_str());
+    std::fflush(stdout);
+    ctx.log.always("listening on {} ({} thread{}, up to {} connections)", where, cfg.threads,
+                   cfg.threads == 1 ? "" : "s", cfg.max_connections);
+
+    asio::co_spawn(io, handle_signals(ctx, signals, acceptor), asio::detached);
+    asio::co_spawn(io, accept_loop(acceptor, ctx), asio::detached);
+    // The sweeper lives until the last session on any loop has ended, so the
+    // first loop runs out of work last.
+    asio::co_spawn(io, sweep_deadlines(ctx), asio::detached);
+
+    std::vector<asio::executor_work_guard<executor>> keep_running;
+    std::vector<std::jthread> helpers;
+    for (std::size_t i = 1; i < ctx.loops.size(); ++i) {
+        keep_running.push_back(asio::make_work_guard(*ctx.loops[i]));
+        helpers.emplace_back([loop = ctx.loops[i].get()] { loop->run(); });
+    }
+    io.run();
+    keep_running.clear();
+    stop_loops(ctx);
+    helpers.clear();
+    return 0;
+}
+
 }  // namespace
+
+// One event loop per thread, each with its own sessions: a session's
+// handlers then never run at once without strands, and every I/O object
+// names the loop's plain executor type.
+server_context::server_context(const index& i, const config& c, logger l)
+    : idx(i), cfg(c), log(std::move(l)) {
+    for (unsigned n = 0; n < cfg.threads; ++n) loops.push_back(std::make_unique<asio::io_context>(1));
+}
 
 int run_server(const config& cfg) {
     logger log(cfg.quiet);
@@ -99,54 +158,15 @@ int run_server(const config& cfg) {
                std::chrono::duration<double, std::milli>(built - started).count(),
                U_UNICODE_VERSION, U_ICU_VERSION);
 
-    // One event loop per thread, each with its own sessions: a session's
-    // handlers then never run at once without strands, and every I/O object
-    // names the loop's plain executor type.
-    std::vector<std::unique_ptr<asio::io_context>> loops;
-    for (unsigned i = 0; i < cfg.threads; ++i) loops.push_back(std::make_unique<asio::io_context>(1));
-    asio::io_context& io = *loops.front();
-    tcp_acceptor acceptor(io);
-    try {
-        tcp::resolver resolver(io);
-        auto results = resolver.resolve(cfg.host, std::to_string(cfg.port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service);
-        tcp::endpoint ep = results.begin()->endpoint();
-        acceptor.open(ep.protocol());
-        acceptor.set_option(tcp::acceptor::reuse_address(true));
-        acceptor.bind(ep);
-        acceptor.listen(asio::socket_base::max_listen_connections);
-    } catch (const boost::system::system_error& e) {
-        log.always("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.code().message());
-        return 1;
-    }
-    // Caught before the ready line goes out: a supervisor may signal as soon
-    // as it reads that line, and asio keeps the signal until the wait starts.
-    signal_set signals(io, SIGINT, SIGTERM);
-    std::string where = fmt::format("{}", acceptor.local_endpoint());
-    std::printf("listening on %s\n", where.c_str());
-    std::fflush(stdout);
-    log.always("listening on {} ({} thread{}, up to {} connections)", where, cfg.threads,
-               cfg.threads == 1 ? "" : "s", cfg.max_connections);
-
-    server_context ctx{idx, cfg, log, loops};
-    asio::co_spawn(io, handle_signals(ctx, signals, acceptor), asio::detached);
-    asio::co_spawn(io, accept_loop(acceptor, ctx), asio::detached);
-    // The sweeper lives until the last session on any loop has ended, so the
-    // first loop runs out of work last.
-    asio::co_spawn(io, sweep_deadlines(ctx), asio::detached);
-
-    std::vector<asio::executor_work_guard<executor>> keep_running;
-    std::vector<std::jthread> helpers;
-    for (std::size_t i = 1; i < loops.size(); ++i) {
-        keep_running.push_back(asio::make_work_guard(*loops[i]));
-        helpers.emplace_back([loop = loops[i].get()] { loop->run(); });
-    }
-    io.run();
-    keep_running.clear();
-    stop_loops(ctx);
-    helpers.clear();
-    log.always("stopped");
-    return 0;
+    server_context ctx(idx, cfg, log);
+    int status = serve(ctx);
+    // Sessions that a second signal or the grace period cut off are still
+    // suspended on their loops: destroying the loops destroys their frames,
+    // each closing its socket and logging it, while the pool, the registry
+    // and the log they point into are still there.
+    ctx.loops.clear();
+    if (status == 0) log.always("stopped");
+    return status;
 }
 
 }  // namespace mojifinder

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace mojifinder {
 
@@ -95,15 +96,23 @@ private:
     bool stopped_ = false;
 };
 
+// Everything the server's coroutines share, and the event loops they run on.
 struct server_context {
+    server_context(const index& i, const config& c, logger l);
+
     const index& idx;
     const config& cfg;
     logger log;
-    std::span<const std::unique_ptr<asio::io_context>> loops;  // one per thread; sessions are dealt in turn
     warm_pool warm;
     session_registry sessions;
     std::atomic<std::size_t> active{0};
     std::atomic<bool> stopping{false};
+    // One per thread; sessions are dealt to them in turn. Declared last, so
+    // destroyed first: a loop's destructor destroys the coroutine frames
+    // still suspended on it (after a second signal or the grace period, every
+    // session's), and those frames give their memory back to `warm`, leave
+    // `sessions` and log, all of which must still be there.
+    std::vector<std::unique_ptr<asio::io_context>> loops;
 };
 
 // Runs on the session's executor: finish the answer being written, then say

@@ -38,6 +38,9 @@ TEST_CASE("mojifinder-bench drives the server and reports one JSON object", "[se
          {"--no-prompt", "--terminator", "\\r\\n?\\x3E ", "arrow left"},
          false},
         {"error answers", {"caf\xC3"}, true},
+        // Resolved as the client resolves it: localhost may also have ::1
+        // (Debian's default /etc/hosts), where the server does not listen.
+        {"a host name", {"--host", "localhost", "cat face"}, false},
     }));
     SECTION(r.what) {
         server_process server({"--quiet"});
@@ -56,7 +59,7 @@ TEST_CASE("mojifinder-bench drives the server and reports one JSON object", "[se
         REQUIRE(bench.wait(60s) == 0);
         INFO(bench.err());
         const std::string& out = bench.out();
-        REQUIRE(out.starts_with("{"));
+        REQUIRE(out.starts_with("{\"host\":\"127.0.0.1\","));  // the address connected to
         REQUIRE(out.ends_with("}\n"));
         CHECK(out.find('\n') == out.size() - 1);
         CHECK(field(out, "connections") == 4);
@@ -84,6 +87,13 @@ TEST_CASE("mojifinder-bench holds idle connections and counts none as dropped", 
     CHECK(field(out, "errors") == 0);
     CHECK(field(out, "dropped") == 0);
     CHECK(field(out, "connect_errors") == 0);
+}
+
+TEST_CASE("mojifinder-bench refuses a host name that does not resolve", "[bench]") {
+    child_process bench({MOJIFINDER_BENCH_PATH, "--host", "no-such-host.invalid", "--port", "1", "cat"});
+    CHECK(bench.wait(60s) == 2);
+    CHECK(bench.out().empty());
+    CHECK(bench.err().starts_with("mojifinder-bench: --host: cannot resolve no-such-host.invalid: "));
 }
 
 TEST_CASE("mojifinder-bench refuses a blank query and a bad escape", "[bench]") {

@@ -206,3 +206,73 @@ TEST_CASE("on 4 threads 100 concurrent clients are answered exactly and the serv
     for (connection& c : conns) CHECK(c.read_to_close() == shutting_down);
     CHECK(server.process().wait(config::shutdown_grace + 10s) == 0);
 }
+
+namespace {
+
+// A session in each state a second signal can find it in, on `threads` event
+// loops; the first signal starts the drain, the second must end the process
+// at once and cleanly: exit 0, within a second, whatever the sessions were
+// doing (under ASan too, which turns a use after free into a non-zero exit).
+void second_signal_exits_at_once(const std::string& threads) {
+    const int first = GENERATE(SIGTERM, SIGINT);
+    const int second = GENERATE(SIGTERM, SIGINT);
+    INFO(signal_name(first) << " then " << signal_name(second) << " on " << threads << " threads");
+    server_process server({"--threads", threads});
+
+    // Cold: waiting for bytes since the prompt, holding no warm page.
+    std::vector<connection> cold;
+    for (int i = 0; i < 4; ++i) {
+        cold.emplace_back(server.port());
+        REQUIRE(cold.back().read_exact(3) == prompt);
+    }
+    // Warm: answered a moment ago, reading at once with its page.
+    std::vector<connection> warm;
+    for (int i = 0; i < 4; ++i) {
+        warm.emplace_back(server.port());
+        REQUIRE(warm.back().read_exact(3) == prompt);
+        warm.back().send("cat face\n");
+        REQUIRE(warm.back().read_until(prompt) == cat_face_answer());
+    }
+    // Half a line: the session holds a partial line in its buffer.
+    connection partial(server.port());
+    REQUIRE(partial.read_exact(3) == prompt);
+    partial.send("cat fa");
+    // Writing: a 4 MB answer to a client that reads nothing, so its session
+    // is suspended in a write when the signals come.
+    std::vector<connection> writers;
+    for (int i = 0; i < 2; ++i) {
+        writers.emplace_back(server.port(), 4096);
+        writers.back().send("CJK\n");
+    }
+    // Lingering: it hung up, and the session reads what it still sends for
+    // config::linger before closing.
+    connection lingering(server.port());
+    REQUIRE(lingering.read_exact(3) == prompt);
+    lingering.send("\x03");
+    REQUIRE(server.process().wait_for_err("hang-up byte"));
+    REQUIRE(server.process().wait_for_err("query \"cat face\""));
+
+    server.process().signal(first);
+    REQUIRE(server.process().wait_for_err(signal_name(first) + ": stopping"s));
+    // The idle ones have been told and are gone; the writers hold the drain.
+    for (connection& c : cold) CHECK(c.read_to_close() == shutting_down);
+    auto signalled = std::chrono::steady_clock::now();
+    server.process().signal(second);
+    const auto status = server.process().wait(1s);
+    INFO(server.process().err());
+    CHECK(status == 0);
+    CHECK(std::chrono::steady_clock::now() - signalled < 1s);
+    CHECK(server.process().err().find("second signal: stopping now") != std::string::npos);
+    CHECK(server.process().err().ends_with(" stopped\n"));
+}
+
+}  // namespace
+
+TEST_CASE("a second signal with sessions open exits 0 at once", "[server]") {
+    second_signal_exits_at_once("1");
+}
+
+TEST_CASE("a second signal with sessions open on 4 event loops exits 0 at once",
+          "[server][threads]") {
+    second_signal_exits_at_once("4");
+}
