@@ -18,7 +18,7 @@
 // cache: this adds ~0.15 ms to a ~9 ms build.
 #include "index.hpp"
 
-#include "name_aliases.hpp"
+#include "ucd_tables.hpp"
 #include "words.hpp"
 
 #include <unicode/uchar.h>
@@ -662,6 +662,14 @@ std::span<const std::string_view> index::aliases_of(char32_t cp) const noexcept 
     auto [first, last] = std::equal_range(alias_code_points_.begin(), alias_code_points_.end(), cp);
     return {alias_names_.data() + (first - alias_code_points_.begin()),
             static_cast<std::size_t>(last - first)};
+}
+
+std::string_view index::block_name(char32_t cp) noexcept {
+    const detail::unicode_block* end = detail::unicode_blocks + detail::unicode_block_count;
+    const detail::unicode_block* b = std::upper_bound(
+        detail::unicode_blocks, end, cp, [](char32_t c, const detail::unicode_block& block) { return c < block.first; });
+    if (b == detail::unicode_blocks || cp > (b - 1)->last) return "No_Block";
+    return (b - 1)->name;
 }
 
 std::size_t index::memory_bytes() const noexcept {

@@ -117,6 +117,10 @@ public:
     // The aliases of a code point, in NameAliases.txt order (controls' too).
     std::span<const std::string_view> aliases_of(char32_t cp) const noexcept;
 
+    // The name of the block holding `cp` as Unicode writes it (Blocks.txt:
+    // "Greek and Coptic"), or "No_Block" outside every block.
+    static std::string_view block_name(char32_t cp) noexcept;
+
     // Bytes held by the index's own arrays (not counting the allocator's slack).
     std::size_t memory_bytes() const noexcept;
 

@@ -38,7 +38,7 @@ void append_character(std::string& out, const index& idx, char32_t cp) {
     auto end = fmt::format_to_n(hex.data(), hex.size(), "U+{:04X}", static_cast<std::uint32_t>(cp)).out;
     char utf8[U8_MAX_LENGTH];
     std::int32_t length = 0;
-    U8_APPEND_UNSAFE(utf8, length, info.control ? 0xFFFD : static_cast<UChar32>(cp));
+    U8_APPEND_UNSAFE(utf8, length, info.written_raw ? static_cast<UChar32>(cp) : 0xFFFD);
     o.emplace(view(key::cp), view({hex.data(), static_cast<std::size_t>(end - hex.data())}));
     o.emplace(view(key::character), view({utf8, static_cast<std::size_t>(length)}));
     o.emplace(view(key::name), view(info.name));

@@ -191,28 +191,29 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-// The (up to) three candidates closest to `wanted`, closest first, as
-// "did you mean: a, b, c".
+// Edits a hint may be away from the word it stands for: two for words of
+// two_edits_from letters or more, one for shorter ones.
+std::size_t hint_edits(std::size_t size) noexcept { return size >= two_edits_from ? 2 : 1; }
+
+// The (up to) three candidates closest to `wanted`, closest first (ties in
+// the candidates' order), as "did you mean: a, b, c": those within
+// hint_edits() of it, or, when none is, the three closest all the same.
 std::string closest(std::string_view wanted, const std::vector<std::string>& candidates) {
     std::string key = loose(wanted);
-    std::vector<std::pair<std::size_t, std::string>> scored;
-    for (const auto& c : candidates) {
-        std::size_t d = edit_distance(key, loose(c), 1000);
+    std::vector<std::pair<std::size_t, std::string_view>> scored;
+    for (const auto& c : candidates)
         if (std::none_of(scored.begin(), scored.end(), [&](const auto& s) { return s.second == c; }))
-            scored.emplace_back(d, c);
-    }
-    // Ties keep the candidates' order. (Not std::stable_sort: its nothrow
-    // temporary buffer trips ASan under a test binary that replaces only
-    // the plain operator new, as tests/session_core_test.cpp does.)
-    std::vector<std::size_t> order(scored.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return scored[a].first != scored[b].first ? scored[a].first < scored[b].first : a < b;
-    });
+            scored.emplace_back(edit_distance(key, loose(c), 1000), c);
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t shown = std::min<std::size_t>(3, scored.size());
+    auto near = std::find_if(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(shown),
+                             [&](const auto& s) { return s.first > hint_edits(key.size()); });
+    if (near != scored.begin()) shown = static_cast<std::size_t>(near - scored.begin());
     std::string out = "did you mean: ";
-    for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i) {
+    for (std::size_t i = 0; i < shown; ++i) {
         if (i > 0) out.append(", ");
-        out.append(scored[order[i]].second);
+        out.append(scored[i].second);
     }
     return out;
 }
@@ -1018,7 +1019,7 @@ void query_run::evaluate() {
 void query_run::find_hints() {
     std::string_view word = st_.unknown_word;
     if (word.empty() || word.size() > longest_hinted_word) return;
-    std::size_t limit = word.size() >= two_edits_from ? 2 : 1;
+    std::size_t limit = hint_edits(word.size());
     std::uint32_t letters = index::letter_classes_of(word);
     constexpr std::uint32_t digit_classes = 0x3Fu << 26;
     bool has_digit = (letters & digit_classes) != 0;
@@ -1108,6 +1109,14 @@ void engine::run(std::string_view query, mode m, scratch& s) const {
     if (st.identified.empty() && st.entry_count == 0) q.find_hints();
 }
 
+bool written_raw(char32_t cp) noexcept {
+    // Controls, surrogates (which UTF-8 cannot carry), noncharacters and
+    // unassigned code points are never written raw; private use is.
+    if (cp > 0x10FFFF) return false;
+    auto type = u_charType(static_cast<UChar32>(cp));
+    return type != U_CONTROL_CHAR && type != U_SURROGATE && type != U_UNASSIGNED;
+}
+
 character_info describe(const index& idx, char32_t cp) {
     // Labels and unusual ages are made here: one buffer per thread, valid
     // until this thread's next describe().
@@ -1122,8 +1131,7 @@ character_info describe(const index& idx, char32_t cp) {
     } else if (cp <= 0x10FFFF) {
         info.name = std::string_view(label, write_label(label, cp));
     }
-    if (const char* block = u_getPropertyValueName(UCHAR_BLOCK, ublock_getCode(c), U_LONG_PROPERTY_NAME))
-        info.block = block;
+    info.block = index::block_name(cp);
     if (const char* gc = u_getPropertyValueName(UCHAR_GENERAL_CATEGORY, u_charType(c), U_SHORT_PROPERTY_NAME))
         info.gc = gc;
     std::uint32_t age = age_of(cp);
@@ -1137,7 +1145,7 @@ character_info describe(const index& idx, char32_t cp) {
         }
     }
     info.aliases = idx.aliases_of(cp);
-    info.control = u_charType(c) == U_CONTROL_CHAR;
+    info.written_raw = written_raw(cp);
     return info;
 }
 
@@ -1151,11 +1159,7 @@ void append_identified_line(std::string& out, const index& idx, char32_t cp) {
     std::size_t label_size = cp <= 0x10FFFF ? write_label(label, cp) : 0;
     append_hex(out, cp);
     out += '\t';
-    // Controls, surrogates (which UTF-8 cannot carry), noncharacters and
-    // unassigned code points are never written raw; private use is.
-    auto type = u_charType(static_cast<UChar32>(cp));
-    bool raw = type != U_CONTROL_CHAR && type != U_SURROGATE && type != U_UNASSIGNED && cp <= 0x10FFFF;
-    char32_t shown = raw ? cp : 0xFFFD;
+    char32_t shown = written_raw(cp) ? cp : 0xFFFD;
     char bytes[4];
     int32_t size = 0;
     U8_APPEND_UNSAFE(bytes, size, shown);

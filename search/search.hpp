@@ -104,7 +104,7 @@ struct character_info {
     std::string_view gc;     // short general category: "So"
     std::string_view age;    // "6.1"; "" when unassigned
     std::span<const std::string_view> aliases;  // formal aliases (NameAliases.txt), upper-case
-    bool control = false;    // never written raw: its character field is U+FFFD
+    bool written_raw = true;  // false: the character field is U+FFFD (see written_raw())
 };
 
 class engine;
@@ -150,6 +150,11 @@ public:
 private:
     const index& index_;
 };
+
+// Whether an answer may carry `cp` itself in its character field: not for
+// controls, surrogates, noncharacters and unassigned code points (U+FFFD
+// stands there instead), nor past U+10FFFF; private use is written raw.
+bool written_raw(char32_t cp) noexcept;
 
 // Everything JSON output needs about one code point. Views point into the
 // index or into ICU's static data, except a label (name of an unnamed code
