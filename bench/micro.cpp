@@ -83,6 +83,22 @@ constexpr const char* huge_queries[] = {"a*", "gc:Lo", "U+0000..U+10FFFF"};
 
 namespace search_layer = mojifinder::search;
 
+// The counters of a latency benchmark: p50_ns ... max_ns of the samples
+// (sorted here) and the largest answer seen.
+void set_percentiles(benchmark::State& state, std::vector<std::uint32_t>& samples, std::size_t largest) {
+    std::sort(samples.begin(), samples.end());
+    auto at = [&](double fraction) {
+        std::size_t i = std::min(samples.size() - 1, static_cast<std::size_t>(fraction * static_cast<double>(samples.size())));
+        return static_cast<double>(samples[i]);
+    };
+    state.counters["p50_ns"] = at(0.50);
+    state.counters["p90_ns"] = at(0.90);
+    state.counters["p99_ns"] = at(0.99);
+    state.counters["p999_ns"] = at(0.999);
+    state.counters["max_ns"] = static_cast<double>(samples.back());
+    state.counters["largest_answer"] = static_cast<double>(largest);
+}
+
 // run() and every run of the answer, as a session would pull it.
 std::size_t run_query(const search_layer::engine& engine, std::string_view q, search_layer::mode m, search_layer::scratch& s) {
     engine.run(q, m, s);
@@ -112,18 +128,8 @@ void query_latency(benchmark::State& state, std::vector<std::string_view> querie
                 std::min<std::int64_t>(std::chrono::nanoseconds(t1 - t0).count(), UINT32_MAX));
         }
     }
-    std::sort(samples.begin(), samples.end());
-    auto at = [&](double fraction) {
-        std::size_t i = std::min(n - 1, static_cast<std::size_t>(fraction * static_cast<double>(n)));
-        return static_cast<double>(samples[i]);
-    };
-    state.counters["queries"] = static_cast<double>(n);
-    state.counters["p50_ns"] = at(0.50);
-    state.counters["p90_ns"] = at(0.90);
-    state.counters["p99_ns"] = at(0.99);
-    state.counters["p999_ns"] = at(0.999);
-    state.counters["max_ns"] = static_cast<double>(samples.back());
-    state.counters["largest_answer"] = static_cast<double>(largest);
+    state.counters["queries"] = static_cast<double>(samples.size());
+    set_percentiles(state, samples, largest);
 }
 
 void stream(benchmark::State& state, std::string_view query) {
@@ -239,19 +245,9 @@ void search_latency(benchmark::State& state, std::vector<std::string_view> queri
     for (std::size_t i = 1; i < reads.size(); ++i) gaps.push_back(reads[i] - reads[i - 1]);
     std::sort(gaps.begin(), gaps.end());
 
-    std::sort(samples.begin(), samples.end());
-    auto at = [&](double fraction) {
-        std::size_t i = std::min(n - 1, static_cast<std::size_t>(fraction * static_cast<double>(n)));
-        return static_cast<double>(samples[i]);
-    };
-    state.counters["searches"] = static_cast<double>(n);
-    state.counters["p50_ns"] = at(0.50);
-    state.counters["p90_ns"] = at(0.90);
-    state.counters["p99_ns"] = at(0.99);
-    state.counters["p999_ns"] = at(0.999);
-    state.counters["max_ns"] = static_cast<double>(samples.back());
+    state.counters["searches"] = static_cast<double>(samples.size());
     state.counters["clock_ns"] = static_cast<double>(gaps[gaps.size() / 2]);
-    state.counters["largest_answer"] = static_cast<double>(largest);
+    set_percentiles(state, samples, largest);
 }
 
 }  // namespace
