@@ -7,6 +7,7 @@
 #include "config.hpp"
 #include "connection.hpp"
 #include "line.hpp"
+#include "mojifinder_version.hpp"
 #include "terminal.hpp"
 #include "words.hpp"
 
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
     options opt;
     CLI::App app("Finds Unicode characters by the words of their names, asking mojifinderd.",
                  "mojifinder");
-    app.set_version_flag("--version", fmt::format("mojifinder {}", MOJIFINDER_VERSION));
+    app.set_version_flag("--version", fmt::format("mojifinder {}", mojifinder::version));
     app.add_option("--host", opt.host, "address of mojifinderd")->capture_default_str();
     app.add_option("--port", opt.port, "its TCP port")->capture_default_str()->check(CLI::Range(1, 65535));
     auto* limit = app.add_option("--limit", opt.limit, "at most N answer lines (/limit N; 0: no limit)")

@@ -11,6 +11,7 @@
 #include "session_core.hpp"
 
 #include "json_lines.hpp"
+#include "mojifinder_version.hpp"
 #include "words.hpp"
 
 #include <fmt/format.h>
@@ -19,10 +20,6 @@
 
 #include <algorithm>
 #include <charconv>
-
-#ifndef MOJIFINDER_VERSION
-#define MOJIFINDER_VERSION "unknown"
-#endif
 
 namespace mojifinder::protocol {
 namespace {
@@ -106,7 +103,7 @@ bool echoable(std::string_view name) noexcept {
 
 std::string_view version_text() noexcept {
     static const std::string text =
-        fmt::format("mojifinderd {} (Unicode {}, ICU {})", MOJIFINDER_VERSION, U_UNICODE_VERSION, U_ICU_VERSION);
+        fmt::format("mojifinderd {} (Unicode {}, ICU {})", mojifinder::version, U_UNICODE_VERSION, U_ICU_VERSION);
     return text;
 }
 

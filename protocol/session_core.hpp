@@ -36,7 +36,7 @@ inline constexpr std::string_view error_busy = "error: server busy, try again la
 inline constexpr std::string_view hint_prefix = "; did you mean: ";
 inline constexpr std::string_view hint_separator = ", ";
 
-// "mojifinderd 1.0.0 (Unicode 15.0, ICU 72.1)": --version and /version.
+// "mojifinderd 1.1.0 (Unicode 15.0, ICU 72.1)": --version and /version.
 std::string_view version_text() noexcept;
 
 // The status line's rule: 66 times U+2500 (format_count() starts with the space).

@@ -6,6 +6,8 @@
 // session frames still on them, before what those frames point into.
 #include "run.hpp"
 
+#include "mojifinder_version.hpp"
+
 #include "server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -154,7 +156,7 @@ int run_server(const config& cfg) {
     // back so the resident size is the index and little else.
     malloc_trim(0);
     log.always("mojifinderd {}: {} characters, {} words indexed in {:.1f} ms (Unicode {}, ICU {})",
-               MOJIFINDER_VERSION, idx.size(), idx.word_count(),
+               version, idx.size(), idx.word_count(),
                std::chrono::duration<double, std::milli>(built - started).count(),
                U_UNICODE_VERSION, U_ICU_VERSION);
 
