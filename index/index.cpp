@@ -563,12 +563,21 @@ std::span<const index::entry_id> index::search(std::string_view query,
         if (list.empty()) return {};
         s.lists.push_back(list);
     }
+    return intersect(s);
+}
+
+std::span<const index::entry_id> index::intersect(search_scratch& s) const {
+    if (s.lists.empty()) return {};
     std::sort(s.lists.begin(), s.lists.end(),
               [](auto a, auto b) { return a.size() < b.size(); });
 
     // Smallest lists first: each step can only shrink the candidates. The
     // smallest list is read where it is, not copied.
     std::span<const entry_id> found = s.lists.front();
+    // No answer is longer than the smallest list: with room for that in
+    // both buffers, the steps (which swap them) allocate nothing once warm.
+    s.result.reserve(found.size());
+    s.spare.reserve(found.size());
     for (std::size_t k = 1; k < s.lists.size() && !found.empty(); ++k) {
         if (s.lists[k].data() == s.lists[k - 1].data()) continue;  // a repeated word
         common_entries(found, s.lists[k], s.spare);

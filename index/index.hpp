@@ -65,6 +65,13 @@ public:
     // with the same scratch.
     std::span<const entry_id> search(std::string_view query, search_scratch& scratch) const;
 
+    // The entries in every list of scratch.lists (ascending lists, each
+    // non-empty), ascending: the smallest list first, each step galloping.
+    // The span points into one of the lists or into `scratch`. search() is
+    // this after looking its words up; the search layer calls it for a query
+    // of plain words.
+    std::span<const entry_id> intersect(search_scratch& scratch) const;
+
     // --- Code points ---------------------------------------------------------
     // The first entry whose code point is `cp` or above (size() if none).
     entry_id first_entry_from(char32_t cp) const noexcept;

@@ -40,7 +40,7 @@ void normalize(std::string_view text, std::string& scratch) {
     icu::UnicodeString spaced;
     for (int32_t i = 0; i < upper.length(); i = upper.moveIndex32(i, 1)) {
         UChar32 c = upper.char32At(i);
-        spaced.append(c == '-' || u_isUWhiteSpace(c) ? UChar32{' '} : c);
+        spaced.append(c == '-' || is_white_space(static_cast<char32_t>(c)) ? UChar32{' '} : c);
     }
     spaced.toUTF8String(scratch);
 }

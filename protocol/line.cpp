@@ -18,7 +18,7 @@ bool only_separators(std::string_view text) noexcept {
     for (std::int32_t i = 0; i < length;) {
         UChar32 c;
         U8_NEXT_UNSAFE(s, i, c);
-        if (c != '-' && !u_isUWhiteSpace(c)) return false;
+        if (c != '-' && !is_white_space(static_cast<char32_t>(c))) return false;
     }
     return true;
 }

@@ -184,7 +184,7 @@ private:
     search::run run_{};            // what is left of the run being sent
     std::size_t run_offset_ = 0;   // bytes of that run's text already handed out
 
-    search::scratch scratch_;
+    search::scratch_lease scratch_;  // held from a query to the end of its answer (or /more)
     // Identified lines, JSON Lines and command replies of the current step.
     std::string buffer_;
     std::array<char, 64> counts_{};

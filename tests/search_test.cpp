@@ -433,6 +433,16 @@ TEST_CASE("search: words, exclusions and phrases equal brute force (with aliases
         {"space", {"SPACE"}, {}, {}},
         {"letter", {"LETTER"}, {}, {}},
         {"zero width", {"ZERO", "WIDTH"}, {}, {}},
+        // Plain words, some matching through aliases only or through both.
+        {"byte order mark", {"BYTE", "ORDER", "MARK"}, {}, {}},
+        {"latin capital letter gha", {"LATIN", "CAPITAL", "LETTER", "GHA"}, {}, {}},
+        {"zero width no break space", {"ZERO", "WIDTH", "NO", "BREAK", "SPACE"}, {}, {}},
+        {"bom", {"BOM"}, {}, {}},
+        {"arrow left", {"ARROW", "LEFT"}, {}, {}},
+        {"chess black", {"CHESS", "BLACK"}, {}, {}},
+        {"mark", {"MARK"}, {}, {}},
+        {"left right mark", {"LEFT", "RIGHT", "MARK"}, {}, {}},
+        {"syllable gha", {"SYLLABLE", "GHA"}, {}, {}},
     }));
     INFO(c.query);
     const mojifinder::index& idx = the_index();
