@@ -1156,6 +1156,18 @@ void query_run::find_hints() {
 
 }  // namespace
 
+namespace {
+
+// A word "0x..." is a code point in the full language, not a word.
+bool starts_with_0x_word(std::string_view query) noexcept {
+    for (std::size_t i = 0; i + 1 < query.size(); ++i)
+        if ((i == 0 || query[i - 1] == ' ') && query[i] == '0' && (query[i + 1] == 'x' || query[i + 1] == 'X'))
+            return true;
+    return false;
+}
+
+}  // namespace
+
 void engine::run(std::string_view query, mode m, scratch& s) const {
     auto& st = *s.state_;
     st.error.clear();
@@ -1180,7 +1192,16 @@ void engine::run(std::string_view query, mode m, scratch& s) const {
         q.evaluate();
         return;
     }
-    q.parse_full(query);
+    // Letters, digits and spaces only: the full language's terms are the
+    // classic split's words (no '-', '*', quote, colon, code point or pasted
+    // text), and the split costs less than the tokenizer.
+    bool plain_words = std::all_of(query.begin(), query.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
+    }) && !starts_with_0x_word(query);
+    if (plain_words)
+        q.parse_classic(query);
+    else
+        q.parse_full(query);
     if (st.error.empty()) q.evaluate();
     if (!st.error.empty()) {
         st.identified.clear();
