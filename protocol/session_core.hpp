@@ -155,6 +155,7 @@ private:
     step start_reply(bool stopping);
     step continue_answer(bool stopping);
     step continue_text(bool stopping);
+    step copy_text(bool stopping);
     step continue_json(bool stopping);
     step finish_answer(std::size_t n, bool stopping);
     // One error line (text) or {"error":...} (JSON), then the prompt.
@@ -182,6 +183,7 @@ private:
     std::size_t shown_ = 0;        // answer lines sent so far, /more included
     std::size_t stop_at_ = 0;      // this reply ends when shown_ reaches it
     search::run run_{};            // what is left of the run being sent
+    bool copy_lines_ = false;       // this answer is scattered: copy_text() from now on
     std::size_t run_offset_ = 0;   // bytes of that run's text already handed out
 
     search::scratch_lease scratch_;  // held from a query to the end of its answer (or /more)

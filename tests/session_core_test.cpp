@@ -983,3 +983,46 @@ TEST_CASE("each command's step says so, for the log", "[session_core]") {
     CHECK(s.query == query);
     CHECK((s.kind == protocol::step_kind::close) == closes);
 }
+
+TEST_CASE("a scattered answer is streamed whole: every line once, in order, under /limit and /more too",
+          "[session_core]") {
+    // Thousands of short runs: after its first write the core copies the
+    // lines into one buffer per step (copy_text) instead of a piece per run.
+    auto query = GENERATE(as<std::string>{}, "a*", "gc:Sm", "letter -small", "\xF0\x9F\x98\x80 a*", "arrow");
+    INFO(query);
+    search::engine engine(the_index());
+    search::scratch s;
+    engine.run(query, search::mode::full, s);
+    REQUIRE(s.error().empty());
+    std::string lines;
+    for (search::run r; s.next(r);) {
+        if (r.identified())
+            search::append_identified_line(lines, the_index(), r.code_point);
+        else
+            lines += the_index().lines(r.first, r.last);
+    }
+    const std::size_t found = s.found();
+    CHECK(reply(query + "\n") == lines + status_line(found) + prompt);
+
+    // The same lines in pages of 700 (each page several steps), then the rest.
+    std::string paged = reply("/limit 700\n" + query + "\n/more\n/more\n/limit 0\n/more\n");
+    std::string expected = "ok: limit 700\r\n" + std::string(prompt);
+    std::size_t at = 0, shown = 0;
+    for (std::size_t page : {std::size_t{700}, std::size_t{700}, std::size_t{700}, found}) {
+        std::size_t take = std::min(page, found - shown);
+        if (page == found) expected += "ok: limit 0\r\n" + std::string(prompt);
+        if (take == 0) {
+            expected += "error: nothing more\r\n" + std::string(prompt);
+            continue;
+        }
+        std::size_t end = at;
+        for (std::size_t k = 0; k < take; ++k) end = lines.find("\r\n", end) + 2;
+        shown += take;
+        expected += lines.substr(at, end - at) + std::string(protocol::status_rule()) +
+                    (shown == found ? fmt::format(" {} found\r\n", found)
+                                    : fmt::format(" {} found, {} shown\r\n", found, shown)) +
+                    std::string(prompt);
+        at = end;
+    }
+    CHECK(paged == expected);
+}
