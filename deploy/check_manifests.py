@@ -28,7 +28,7 @@ SERVER = "/usr/local/bin/mojifinderd"
 # grace 5 s, linger 1 s, margin).
 DRAIN_SECONDS = 7
 # Resident memory measured at the default --max-connections: the most
-# docs/BENCHMARKS.md's run saw with 10000 sessions, 34,956 KiB (34.1 MiB,
+# docs/BENCHMARKS.md's run saw with 10000 sessions, 35,456 KiB (34.6 MiB,
 # after they closed; docs/DEPLOY.md's sizing), rounded up.
 RSS_AT_MAX_CONNECTIONS_MI = 35
 
