@@ -329,6 +329,36 @@ step session_core::continue_answer(bool stopping) {
     return copy_lines_ ? copy_text(stopping) : continue_text(stopping);
 }
 
+// The run being sent, or the engine's next one; false (and the answer cut
+// to what was sent) when the engine ends before the count it gave.
+bool session_core::pull_run() {
+    if (have_run_) return true;
+    if (!scratch_->next(run_)) {
+        stop_at_ = found_ = shown_;
+        return false;
+    }
+    have_run_ = true;
+    run_offset_ = 0;
+    return true;
+}
+
+// Up to `budget` bytes more of the current run of entries' lines (never past
+// stop_at_), straight from the index; counts the lines once all are taken.
+std::string_view session_core::take_lines(std::size_t budget) {
+    index::entry_id last = run_.last;
+    if (stop_at_ - shown_ < last - run_.first) last = static_cast<index::entry_id>(run_.first + (stop_at_ - shown_));
+    std::string_view lines = index_.lines(run_.first, last);
+    std::string_view piece = lines.substr(run_offset_, budget);
+    run_offset_ += piece.size();
+    if (run_offset_ == lines.size()) {
+        shown_ += last - run_.first;
+        run_.first = last;
+        run_offset_ = 0;
+        have_run_ = run_.first != run_.last;
+    }
+    return piece;
+}
+
 step session_core::continue_text(bool stopping) {
     std::size_t n = 0;
     std::size_t budget = config::write_chunk;
@@ -343,14 +373,7 @@ step session_core::continue_text(bool stopping) {
         identified_done = true;
     };
     while (shown_ < stop_at_ && n + tail_pieces < out_.size() && budget > 0) {
-        if (!have_run_) {
-            if (!scratch_->next(run_)) {
-                stop_at_ = found_ = shown_;  // the engine ended early: say what was sent
-                break;
-            }
-            have_run_ = true;
-            run_offset_ = 0;
-        }
+        if (!pull_run()) break;
         if (run_.identified()) {
             if (identified_done) break;
             identified_open = true;
@@ -362,19 +385,9 @@ step session_core::continue_text(bool stopping) {
             continue;
         }
         if (identified_open) close_identified();
-        index::entry_id last = run_.last;
-        if (stop_at_ - shown_ < last - run_.first) last = static_cast<index::entry_id>(run_.first + (stop_at_ - shown_));
-        std::string_view lines = index_.lines(run_.first, last);
-        std::string_view piece = lines.substr(run_offset_, budget);
+        std::string_view piece = take_lines(budget);
         out_[n++] = piece;
         budget -= piece.size();
-        run_offset_ += piece.size();
-        if (run_offset_ == lines.size()) {
-            shown_ += last - run_.first;
-            run_.first = last;
-            run_offset_ = 0;
-            have_run_ = run_.first != run_.last;
-        }
     }
     close_identified();
     // Out of pieces with bytes to spare: a scattered answer. Its next steps copy.
@@ -392,32 +405,14 @@ step session_core::continue_text(bool stopping) {
 step session_core::copy_text(bool stopping) {
     buffer_.clear();
     while (shown_ < stop_at_ && buffer_.size() < config::write_chunk) {
-        if (!have_run_) {
-            if (!scratch_->next(run_)) {
-                stop_at_ = found_ = shown_;  // the engine ended early: say what was sent
-                break;
-            }
-            have_run_ = true;
-            run_offset_ = 0;
-        }
+        if (!pull_run()) break;
         if (run_.identified()) {
             search::append_identified_line(buffer_, index_, run_.code_point);
             ++shown_;
             have_run_ = false;
             continue;
         }
-        index::entry_id last = run_.last;
-        if (stop_at_ - shown_ < last - run_.first) last = static_cast<index::entry_id>(run_.first + (stop_at_ - shown_));
-        std::string_view lines = index_.lines(run_.first, last);
-        std::string_view piece = lines.substr(run_offset_, config::write_chunk - buffer_.size());
-        buffer_.append(piece);
-        run_offset_ += piece.size();
-        if (run_offset_ == lines.size()) {
-            shown_ += last - run_.first;
-            run_.first = last;
-            run_offset_ = 0;
-            have_run_ = run_.first != run_.last;
-        }
+        buffer_.append(take_lines(config::write_chunk - buffer_.size()));
     }
     std::size_t n = 0;
     if (!buffer_.empty()) out_[n++] = buffer_;
@@ -428,13 +423,7 @@ step session_core::copy_text(bool stopping) {
 step session_core::continue_json(bool stopping) {
     buffer_.clear();
     while (shown_ < stop_at_ && buffer_.size() < config::write_chunk) {
-        if (!have_run_) {
-            if (!scratch_->next(run_)) {
-                stop_at_ = found_ = shown_;
-                break;
-            }
-            have_run_ = true;
-        }
+        if (!pull_run()) break;
         if (run_.identified()) {
             json_lines::append_character(buffer_, index_, run_.code_point);
             have_run_ = false;

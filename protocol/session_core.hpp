@@ -156,6 +156,8 @@ private:
     step continue_answer(bool stopping);
     step continue_text(bool stopping);
     step copy_text(bool stopping);
+    bool pull_run();
+    std::string_view take_lines(std::size_t budget);
     step continue_json(bool stopping);
     step finish_answer(std::size_t n, bool stopping);
     // One error line (text) or {"error":...} (JSON), then the prompt.
