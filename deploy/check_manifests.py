@@ -28,9 +28,9 @@ SERVER = "/usr/local/bin/mojifinderd"
 # grace 5 s, linger 1 s, margin).
 DRAIN_SECONDS = 7
 # Resident memory measured at the default --max-connections: the most
-# docs/BENCHMARKS.md's run saw with 10000 sessions, 35,456 KiB (34.6 MiB,
+# docs/BENCHMARKS.md's run saw with 10000 sessions, 34,396 KiB (33.6 MiB,
 # after they closed; docs/DEPLOY.md's sizing), rounded up.
-RSS_AT_MAX_CONNECTIONS_MI = 35
+RSS_AT_MAX_CONNECTIONS_MI = 34
 
 # The API fields of the types these manifests use (a subset of each type, as
 # named in the Kubernetes API reference). A dict is an object; [t] a list of
