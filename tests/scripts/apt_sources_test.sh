@@ -30,42 +30,42 @@ cat >"$apt/sources.list.d/b.sources" <<'SRC'
 # a comment
 Types: deb deb-src
 URIs:
- http://archive.example/debian
- http://other.example/debian
+ file:/srv/archive/debian
+ file:/srv/other/debian
 Suites: bookworm
   bookworm-updates
 Components: main
 
 Types: deb
-URIs: http://disabled.example/debian-security
+URIs: file:/srv/disabled/debian-security
 Suites: bookworm-security
 Components: main
 Enabled: no
 
 Types: deb
-URIs: http://archive.example/debian-security
+URIs: file:/srv/archive/debian-security
 Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
 cat >"$apt/sources.list.d/c.list" <<'SRC'
-deb http://late.example/debian bookworm main
-deb [arch=amd64 signed-by=/k.gpg] http://late.example/extra trixie main
+deb file:/srv/late/debian bookworm main
+deb [arch=amd64 signed-by=/k.gpg] file:/srv/late/extra trixie main
 SRC
-expect bookworm http://archive.example/debian
-expect bookworm-updates http://archive.example/debian
-expect bookworm-security http://archive.example/debian-security
-expect trixie http://late.example/extra
+expect bookworm file:/srv/archive/debian
+expect bookworm-updates file:/srv/archive/debian
+expect bookworm-security file:/srv/archive/debian-security
+expect trixie file:/srv/late/extra
 expect sid ""
 cat >"$apt/sources.list.d/a.list" <<'SRC'
-# deb http://commented.example/debian bookworm main
-deb-src http://src.example/debian bookworm main
-deb http://first.example/debian bookworm main # a comment
+# deb file:/srv/commented/debian bookworm main
+deb-src file:/srv/src/debian bookworm main
+deb file:/srv/first/debian bookworm main # a comment
 SRC
-echo 'deb http://main-list.example/debian bookworm-security main' >"$apt/sources.list"
-expect bookworm http://first.example/debian
-expect bookworm-security http://main-list.example/debian
+echo 'deb file:/srv/main-list/debian bookworm-security main' >"$apt/sources.list"
+expect bookworm file:/srv/first/debian
+expect bookworm-security file:/srv/main-list/debian
 touch "$apt/sources.list.d/0.sources.disabled"
-expect bookworm http://first.example/debian
+expect bookworm file:/srv/first/debian
 
 [ "$failures" -eq 0 ]
