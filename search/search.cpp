@@ -487,6 +487,19 @@ private:
 
     void prepare(term& t);
     bool contains(term& t, entry_id e);
+    // Calls f with each list of entries a prefix covers: the words of names
+    // that start with it, the hex words of algorithmic names, and (full mode)
+    // the words of aliases. The lists may overlap.
+    template <class F>
+    void for_each_prefix_list(std::string_view prefix, F&& f) const {
+        idx_.for_each_word_with_prefix(prefix, [&](index::word_id w) { f(idx_.entries_of(w)); });
+        for (auto run : idx_.self_named_with_prefix(prefix).runs) f(run);
+        if (!st_.with_aliases) return;
+        auto words = idx_.alias_words();
+        for (auto it = std::lower_bound(words.begin(), words.end(), prefix); it != words.end() && it->starts_with(prefix);
+             ++it)
+            f(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
+    }
     void intersect_words();
     entry_id seek(term& t, entry_id e);
     void collect_small(std::size_t generator);
@@ -787,14 +800,7 @@ void query_run::prepare(term& t) {
         break;
     case term_kind::prefix: {
         std::size_t sum = 0;
-        idx_.for_each_word_with_prefix(t.text, [&](index::word_id w) { sum += idx_.entries_of(w).size(); });
-        for (auto run : idx_.self_named_with_prefix(t.text).runs) sum += run.size();
-        if (st_.with_aliases) {
-            auto words = idx_.alias_words();
-            for (auto it = std::lower_bound(words.begin(), words.end(), t.text);
-                 it != words.end() && it->starts_with(t.text); ++it)
-                sum += idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())).size();
-        }
+        for_each_prefix_list(t.text, [&](std::span<const entry_id> list) { sum += list.size(); });
         t.estimate = sum;
         break;
     }
@@ -869,14 +875,7 @@ void query_run::collect_small(std::size_t generator) {
     g.verified = true;
     if (g.kind == term_kind::prefix) {
         auto add = [&](std::span<const entry_id> list) { out.insert(out.end(), list.begin(), list.end()); };
-        idx_.for_each_word_with_prefix(g.text, [&](index::word_id w) { add(idx_.entries_of(w)); });
-        for (auto run : idx_.self_named_with_prefix(g.text).runs) add(run);
-        if (st_.with_aliases) {
-            auto words = idx_.alias_words();
-            for (auto it = std::lower_bound(words.begin(), words.end(), g.text);
-                 it != words.end() && it->starts_with(g.text); ++it)
-                add(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
-        }
+        for_each_prefix_list(g.text, add);
         std::sort(out.begin(), out.end());
         out.erase(std::unique(out.begin(), out.end()), out.end());
         out.erase(std::remove_if(out.begin(), out.end(), [&](entry_id e) { return !accepted(generator, e); }),
@@ -955,14 +954,7 @@ void query_run::fill(term& t) {
         add_list(t.aliases);
         break;
     case term_kind::prefix:
-        idx_.for_each_word_with_prefix(t.text, [&](index::word_id w) { add_list(idx_.entries_of(w)); });
-        for (auto run : idx_.self_named_with_prefix(t.text).runs) add_list(run);
-        if (st_.with_aliases) {
-            auto words = idx_.alias_words();
-            for (auto it = std::lower_bound(words.begin(), words.end(), t.text);
-                 it != words.end() && it->starts_with(t.text); ++it)
-                add_list(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
-        }
+        for_each_prefix_list(t.text, add_list);
         break;
     case term_kind::entries: set_bits(t.first, t.last); break;
     case term_kind::property: {
