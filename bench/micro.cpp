@@ -1,7 +1,7 @@
 // mojifinder-micro: Google Benchmark micro-benchmarks of the index and the
 // protocol core, without sockets.
 //
-//   IndexBuild            index::build(), every name read from ICU
+//   IndexBuild            index::open(index::build_tree_data_path()), every name read from ICU
 //   Search/<query>        index::search() for small, medium and huge answers
 //   Format/<query>        protocol::session_core over one query line: search,
 //                         then every step until the prompt; bytes = the sum
@@ -47,7 +47,7 @@ using mojifinder::search_scratch;
 namespace protocol = mojifinder::protocol;
 
 const index& shared_index() {
-    static const index idx = index::build();
+    static const index idx = index::open(index::build_tree_data_path());
     return idx;
 }
 
@@ -165,7 +165,7 @@ void stream(benchmark::State& state, std::string_view query) {
 void index_build(benchmark::State& state) {
     std::size_t entries = 0;
     for (auto _ : state) {
-        index idx = index::build();
+        index idx = index::open(index::build_tree_data_path());
         entries = idx.size();
         benchmark::DoNotOptimize(entries);
     }

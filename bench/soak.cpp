@@ -915,7 +915,7 @@ int run_main(options opt) {
         return 2;
     }
     if (opt.seed == 0) opt.seed = std::random_device{}();
-    const index idx = index::build();
+    const index idx = index::open(index::build_tree_data_path());
     asio::io_context io(1);
     soak_run run(io, opt, idx, make_catalogue(idx, opt.max_line), server);
     sample_rss(run);

@@ -18,6 +18,8 @@
 // cache: this adds ~0.15 ms to a ~9 ms build.
 #include "index.hpp"
 
+#include "data_file.hpp"
+
 #include "ucd_tables.hpp"
 #include "words.hpp"
 
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <utility>
 #include <cstring>
@@ -36,15 +39,6 @@
 
 namespace mojifinder {
 namespace {
-
-// FNV-1a over the bytes, then Fibonacci hashing: the table's slot comes from
-// the product's high bits, which every input byte reaches (FNV's own low bits
-// cluster badly on the many hex words like 4E00, 4E01, ...).
-std::size_t slot_of(std::string_view word, std::size_t table_size) noexcept {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char c : word) h = (h ^ c) * 0x100000001b3ull;
-    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(table_size)));
-}
 
 // The first element of [from, end) not below `e`, in steps that double from
 // `from`: one look when it is near (lists of similar size), logarithmic when
@@ -178,9 +172,35 @@ void append_answer_line(std::string& out, char32_t cp, std::string_view name) {
     out.resize(at + write_answer_line(out.data() + at, cp, name));
 }
 
+// The names' arrays as the builder makes them: index::open() points its
+// spans at a file's copy of them (or, until the data file is wired, at these).
+struct names_tables {
+    std::unique_ptr<char[]> text_;
+    std::size_t text_capacity_ = 0;
+    std::vector<std::uint32_t> line_start_;
+    std::vector<index::entry_id> self_named_;
+    std::vector<std::uint32_t> word_text_;
+    std::vector<std::uint8_t> word_size_;
+    std::vector<std::uint32_t> posting_start_;
+    std::vector<index::entry_id> postings_;
+    std::vector<std::uint32_t> slots_;
+    std::vector<index::word_id> words_by_start_;
+    std::vector<std::uint32_t> start_group_;
+    std::vector<std::string_view> alias_words_;
+    std::vector<std::uint32_t> alias_posting_start_;
+    std::vector<index::entry_id> alias_postings_;
+    std::vector<char32_t> alias_code_points_;
+    std::vector<std::string_view> alias_names_;
+    std::vector<index::entry_id> sequences_, toned_;
+    // One language, English, with no keywords yet.
+    std::vector<std::uint32_t> zero{0};
+    // The names' word table, for self_named_with() during the build.
+    index view() const;
+};
+
 class index_builder {
 public:
-    index build() {
+    names_tables build() {
         // Room for Unicode 15 and then some: ~5.8 MB of lines, 149,186 names,
         // ~98,000 self-named, ~29,000 words, ~490,000 word occurrences. Arrays
         // reserved once are never copied, and the pages they leave untouched
@@ -295,7 +315,7 @@ private:
     std::uint32_t find_or_add(std::string_view word, std::size_t offset) {
         auto& slots = idx_.slots_;
         std::size_t mask = slots.size() - 1;
-        for (std::size_t i = slot_of(word, slots.size());; i = (i + 1) & mask) {
+        for (std::size_t i = data_file::slot_of(word, slots.size());; i = (i + 1) & mask) {
             std::uint32_t slot = slots[i];
             if (slot == 0) {
                 auto id = static_cast<std::uint32_t>(idx_.word_text_.size());
@@ -336,14 +356,14 @@ private:
         // with ~0.5 MB more allocated late, glibc trimmed and regrew its heap
         // on every build, ~1,000 page faults and +4 ms a build.)
         idx_.words_by_start_.reserve(words);
-        idx_.start_group_.reserve(index::start_codes * index::start_codes + 1);
+        idx_.start_group_.reserve(data_file::start_codes * data_file::start_codes + 1);
     }
 
     void grow() {
         std::vector<std::uint32_t> slots(idx_.slots_.size() * 2, 0);
         std::size_t mask = slots.size() - 1;
         for (std::uint32_t id = 0; id < idx_.word_text_.size(); ++id) {
-            std::size_t i = slot_of(word_at(id), slots.size());
+            std::size_t i = data_file::slot_of(word_at(id), slots.size());
             while (slots[i] != 0) i = (i + 1) & mask;
             slots[i] = id + 1;
         }
@@ -356,8 +376,9 @@ private:
     // The table's few hex-looking words are what gets checked, against the
     // ~98,000 self-named entries by code point.
     void take_back_shared_hex_words() {
+        const index names = idx_.view();
         for (std::uint32_t id : hex_words_) {
-            auto self = idx_.self_named_with(word_at(id));
+            auto self = names.self_named_with(word_at(id));
             if (self.empty()) continue;
             shared_hex_.push_back({self.front(), id});
             ++count_[id];
@@ -404,8 +425,7 @@ private:
     // reading the 29,000 words back from all over the 6 MB of lines
     // afterwards costs ~0.3 ms of cache misses.
     void note_new_word(std::string_view word) {
-        std::size_t group = index::start_code(word.empty() ? '\0' : word[0]) * index::start_codes +
-                            index::start_code(word.size() < 2 ? '\0' : word[1]);
+        std::size_t group = data_file::start_group(word);
         word_groups_.push_back(static_cast<std::uint16_t>(group));
     }
 
@@ -426,7 +446,7 @@ private:
     void lay_out_vocabulary() {
         const std::size_t n = idx_.word_text_.size();
         auto& group_start = idx_.start_group_;
-        group_start.assign(index::start_codes * index::start_codes + 1, 0);
+        group_start.assign(data_file::start_codes * data_file::start_codes + 1, 0);
         for (auto g : word_groups_) ++group_start[g + 1u];
         for (std::size_t g = 1; g < group_start.size(); ++g) group_start[g] += group_start[g - 1];
         idx_.words_by_start_.resize(n);
@@ -485,7 +505,7 @@ private:
         idx_.alias_posting_start_.push_back(static_cast<std::uint32_t>(idx_.alias_postings_.size()));
     }
 
-    index idx_;
+    names_tables idx_;
     std::size_t text_size_ = 0;        // bytes of idx_.text_ written
     std::size_t text_prefaulted_ = 0;  // bytes of idx_.text_ prefault() has mapped
     std::vector<std::uint32_t> count_;
@@ -512,11 +532,72 @@ private:
     std::vector<name_word> words_;
 };
 
-index index::build() { return index_builder{}.build(); }
+index names_tables::view() const {
+    index idx;
+    idx.text_ = {text_.get(), text_capacity_};
+    idx.line_start_ = line_start_;
+    idx.self_named_ = self_named_;
+    idx.word_text_ = word_text_;
+    idx.word_size_ = word_size_;
+    idx.posting_start_ = posting_start_;
+    idx.postings_ = postings_;
+    idx.slots_ = slots_;
+    idx.words_by_start_ = words_by_start_;
+    idx.start_group_ = start_group_;
+    idx.alias_words_ = alias_words_;
+    idx.alias_posting_start_ = alias_posting_start_;
+    idx.alias_postings_ = alias_postings_;
+    idx.alias_code_points_ = alias_code_points_;
+    idx.alias_names_ = alias_names_;
+    idx.sequences_ = sequences_;
+    idx.toned_ = toned_;
+    index::language en;
+    en.tag = "en";
+    en.name = "English";
+    en.folds_accents = true;
+    en.word_start = zero;
+    en.posting_start = zero;
+    en.keyword_start = zero;
+    idx.languages_.push_back(en);
+    return idx;
+}
+
+// Until the data file is wired: built in-process, owned by the mapping.
+index index::open(const std::string&) {
+    auto tables = std::make_shared<names_tables>(index_builder{}.build());
+    index idx = tables->view();
+    idx.mapping_ = tables;
+    idx.versions_ = {U_UNICODE_VERSION, "41", U_ICU_VERSION};
+    return idx;
+}
+
+std::string index::build_tree_data_path() { return MOJIFINDER_BUILD_TREE_DATA; }
+
+index::data_versions index::versions() const noexcept { return versions_; }
 
 std::string_view index::hex_of(entry_id e) const noexcept {
-    const char* hex = text_.get() + line_start_[e] + 2;  // after "U+"
-    return {hex, static_cast<std::size_t>(std::find(hex, hex + 6, '\t') - hex)};
+    const char* hex = text_.data() + line_start_[e] + 2;  // after "U+"
+    std::size_t n = 0;
+    while (n < 6 && hex[n] != '\t' && hex[n] != ' ') ++n;
+    return {hex, n};
+}
+
+bool index::is_sequence(entry_id e) const noexcept {
+    std::string_view h = hex_of(e);
+    return h.data()[h.size()] == ' ';
+}
+
+std::size_t index::code_points(entry_id e, std::span<char32_t, max_sequence> out) const noexcept {
+    std::string_view l = line(e);
+    std::size_t n = 0, i = 0;
+    while (n < max_sequence && i + 2 < l.size() && l[i] == 'U' && l[i + 1] == '+') {
+        std::size_t end = i + 2;
+        while (end < l.size() && l[end] != ' ' && l[end] != '\t') ++end;
+        out[n++] = *hex_value(l.substr(i + 2, end - i - 2));
+        if (end >= l.size() || l[end] == '\t') break;
+        i = end + 1;
+    }
+    return n;
 }
 
 char32_t index::code_point(entry_id e) const noexcept { return *hex_value(hex_of(e)); }
@@ -539,10 +620,10 @@ std::string_view index::name(entry_id e) const noexcept {
 
 std::uint32_t index::find_word(std::string_view word) const noexcept {
     std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = slot_of(word, slots_.size());; i = (i + 1) & mask) {
+    for (std::size_t i = data_file::slot_of(word, slots_.size());; i = (i + 1) & mask) {
         std::uint32_t slot = slots_[i];
         if (slot == 0) return no_word;
-        if (same_text(std::string_view(text_.get() + word_text_[slot - 1], word_size_[slot - 1]), word))
+        if (same_text(std::string_view(text_.data() + word_text_[slot - 1], word_size_[slot - 1]), word))
             return slot - 1;
     }
 }
@@ -601,16 +682,27 @@ index::entry_id index::first_entry_from(char32_t cp) const noexcept {
 
 index::entry_id index::entry_of(char32_t cp) const noexcept {
     entry_id e = first_entry_from(cp);
-    return e < size() && code_point(e) == cp ? e : no_entry;
+    return e < size() && code_point(e) == cp && !is_sequence(e) ? e : no_entry;
 }
 
-std::size_t index::start_code(char c) noexcept {
-    // 0: none (or a character no ICU 72 name has); 1..10: digits; 11..36: letters.
-    return c >= '0' && c <= '9' ? static_cast<std::size_t>(c - '0') + 1
-         : c >= 'A' && c <= 'Z' ? static_cast<std::size_t>(c - 'A') + 11 : 0;
+index::entry_id index::entry_of(std::u32string_view cps) const noexcept {
+    if (cps.empty()) return no_entry;
+    if (cps.size() == 1) return entry_of(cps[0]);
+    // Sequences follow their first code point's entry, in sequence order.
+    std::array<char32_t, max_sequence> buffer;
+    auto it = std::lower_bound(sequences_.begin(), sequences_.end(), cps, [&](entry_id e, std::u32string_view v) {
+        std::u32string_view have(buffer.data(), code_points(e, buffer));
+        return have < v;
+    });
+    if (it == sequences_.end()) return no_entry;
+    std::u32string_view have(buffer.data(), code_points(*it, buffer));
+    return have == cps ? *it : no_entry;
 }
+
 
 std::span<const index::word_id> index::words_sharing_start(std::string_view prefix) const noexcept {
+    using data_file::start_code;
+    using data_file::start_codes;
     std::size_t first = 0, last = start_codes * start_codes;
     if (prefix.size() == 1) {
         first = start_code(prefix[0]) * start_codes;
@@ -682,12 +774,108 @@ std::string_view index::block_name(char32_t cp) noexcept {
 }
 
 std::size_t index::memory_bytes() const noexcept {
-    return text_capacity_ + line_start_.capacity() * 4 + self_named_.capacity() * 4 +
-           word_text_.capacity() * 4 + word_size_.capacity() + posting_start_.capacity() * 4 +
-           postings_.capacity() * 4 + slots_.capacity() * 4 + words_by_start_.capacity() * 4 + start_group_.capacity() * 4 +
-           alias_words_.capacity() * sizeof(std::string_view) + alias_posting_start_.capacity() * 4 +
-           alias_postings_.capacity() * 4 + alias_code_points_.capacity() * 4 +
-           alias_names_.capacity() * sizeof(std::string_view);
+    std::size_t bytes = text_.size_bytes() + line_start_.size_bytes() + self_named_.size_bytes() +
+                        word_text_.size_bytes() + word_size_.size_bytes() + posting_start_.size_bytes() +
+                        postings_.size_bytes() + slots_.size_bytes() + words_by_start_.size_bytes() +
+                        start_group_.size_bytes() + alias_posting_start_.size_bytes() +
+                        alias_postings_.size_bytes() + alias_code_points_.size_bytes() +
+                        sequences_.size_bytes() + toned_.size_bytes();
+    for (const language& k : languages_)
+        bytes += k.word_text.size_bytes() + k.word_start.size_bytes() + k.posting_start.size_bytes() +
+                 k.postings.size_bytes() + k.annotated.size_bytes() + k.short_at.size_bytes() +
+                 k.keyword_start.size_bytes() + k.keywords.size_bytes() + k.strings.size_bytes();
+    return bytes;
+}
+
+// --- Languages ---------------------------------------------------------------
+
+std::string_view index::language_tag(language_id l) const noexcept { return languages_[l].tag; }
+std::string_view index::language_name(language_id l) const noexcept { return languages_[l].name; }
+index::language_id index::language_parent(language_id l) const noexcept { return languages_[l].parent; }
+bool index::folds_accents(language_id l) const noexcept { return languages_[l].folds_accents; }
+
+index::language_id index::find_language(std::string_view tag) const noexcept {
+    auto same = [](std::string_view have, std::string_view want) {
+        if (have.size() != want.size()) return false;
+        for (std::size_t i = 0; i < have.size(); ++i) {
+            char a = have[i], b = want[i] == '-' ? '_' : want[i];
+            if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+            if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+            if (a != b) return false;
+        }
+        return true;
+    };
+    for (std::size_t l = 0; l < languages_.size(); ++l)
+        if (same(languages_[l].tag, tag)) return static_cast<language_id>(l);
+    return no_language;
+}
+
+std::string_view index::string_at(const language& k, std::uint32_t offset) noexcept {
+    return {k.strings.data() + offset};
+}
+
+std::string_view index::keyword_word(language_id l, std::size_t i) const noexcept {
+    const language& k = languages_[l];
+    return {k.word_text.data() + k.word_start[i], k.word_start[i + 1] - k.word_start[i]};
+}
+
+std::size_t index::first_keyword_word(language_id l, std::string_view prefix) const noexcept {
+    std::size_t lo = 0, hi = keyword_word_count(l);
+    while (lo < hi) {
+        std::size_t mid = lo + (hi - lo) / 2;
+        if (keyword_word(l, mid) < prefix)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+std::span<const index::entry_id> index::keyword_entries_with(language_id l, std::string_view word) const noexcept {
+    std::size_t i = first_keyword_word(l, word);
+    if (i >= keyword_word_count(l) || keyword_word(l, i) != word) return {};
+    const language& k = languages_[l];
+    return {k.postings.data() + k.posting_start[i], k.postings.data() + k.posting_start[i + 1]};
+}
+
+std::pair<index::language_id, std::size_t> index::annotation_of(language_id l, entry_id e) const noexcept {
+    for (; l != no_language; l = languages_[l].parent) {
+        const language& k = languages_[l];
+        auto it = std::lower_bound(k.annotated.begin(), k.annotated.end(), e);
+        if (it != k.annotated.end() && *it == e) return {l, static_cast<std::size_t>(it - k.annotated.begin())};
+    }
+    return {no_language, 0};
+}
+
+bool index::append_short_name(language_id l, entry_id e, std::string& out) const {
+    auto [lang, at] = annotation_of(l, e);
+    if (lang != no_language && languages_[lang].short_at[at] != no_string) {
+        out.append(string_at(languages_[lang], languages_[lang].short_at[at]));
+        return true;
+    }
+    // A skin-tone sequence: its base's, the separator, its tones'.
+    std::array<char32_t, max_sequence> cps;
+    std::size_t n = code_points(e, cps);
+    std::u32string base, tones;
+    for (std::size_t i = 0; i < n; ++i) (is_skin_tone(cps[i]) ? tones : base).push_back(cps[i]);
+    if (tones.empty()) return false;
+    entry_id b = entry_of(base);
+    if (b == no_entry) {  // U+1F91D HANDSHAKE's tones are on two hands
+        std::u32string trimmed;
+        for (char32_t c : base) if (c != 0xFE0F) trimmed.push_back(c);
+        b = entry_of(trimmed);
+    }
+    std::string base_name;
+    if (b == no_entry || !append_short_name(l, b, base_name)) return false;
+    const language& k = languages_[lang == no_language ? l : lang];
+    std::string_view sep = k.tone_separator.empty() ? std::string_view(": ") : k.tone_separator;
+    std::string_view list_sep = k.tone_list_separator.empty() ? std::string_view(", ") : k.tone_list_separator;
+    out.append(base_name).append(sep);
+    for (std::size_t i = 0; i < tones.size(); ++i) {
+        if (i > 0) out.append(list_sep);
+        if (!append_short_name(l, entry_of(tones[i]), out)) return false;
+    }
+    return true;
 }
 
 }  // namespace mojifinder

@@ -1,20 +1,28 @@
 #pragma once
-// The in-memory index of Unicode character names: every code point from U+0020
-// up that ICU names, each word of a name -> the ascending list of characters
-// whose name has it. Built once, then read-only: any number of threads may
-// search it at once without locks.
+// The index of everything mojifinder answers with, read-only and shared by
+// every thread without locks: every code point from U+0020 up that ICU
+// names, and the emoji sequences of emoji-test.txt (fully-qualified, two or
+// more code points, not just a character and U+FE0F), numbered together in
+// code point sequence order; each word of a name -> the ascending list of
+// entries whose name has it.
 //
 // Beside the names it holds what the search layer's query language needs:
 // the vocabulary grouped by its first two characters (prefixes), letter
-// classes (did-you-mean), code point -> entry, and the
-// formal name aliases
-// (NameAliases.txt) with posting lists of their own, kept apart from the
-// names' so that a names-only search is v1 exactly.
+// classes (did-you-mean), code point -> entry, the formal name aliases
+// (NameAliases.txt) and the sequences' names with posting lists of their own,
+// kept apart from the names' so that a names-only search is v1 exactly; and
+// for every CLDR locale, its keywords and short names ("tts") with a posting
+// list per folded keyword word (keyword_words() in words.hpp).
+//
+// All of it is generated at build time (datagen/) into one file, which
+// open() maps read-only: nothing is built at start-up, only the pages a
+// query touches become resident, and every process on a machine shares them.
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mojifinder {
@@ -36,24 +44,44 @@ void append_answer_line(std::string& out, char32_t cp, std::string_view name);
 
 class index {
 public:
-    // An entry is a named character; entries are numbered in code point order,
-    // so ascending entry ids are ascending code points.
+    // An entry is a named character or an emoji sequence; entries are
+    // numbered in code point sequence order (U+1F469 comes before U+1F469
+    // U+200D U+1F692, which comes before U+1F46A), so ascending entry ids are
+    // the order answers are written in.
     using entry_id = std::uint32_t;
 
-    // Reads every name from ICU's Unicode Character Database.
-    static index build();
+    // Maps the data file datagen wrote. Throws data_error, whose what() says
+    // exactly what is wrong (missing, not a data file, another format
+    // version, another ICU version, truncated), when it cannot be served.
+    static index open(const std::string& path);
+    // Where the build tree's datagen put the file (tests, fuzzers, benches).
+    static std::string build_tree_data_path();
+
+    struct data_versions {
+        std::string_view unicode;  // "15.0"
+        std::string_view cldr;     // "41"
+        std::string_view icu;      // "72.1": the ICU the file was made with
+    };
+    data_versions versions() const noexcept;
 
     std::size_t size() const noexcept { return line_start_.size() - 1; }
     // Distinct words of all names, the hex words of algorithmic names included.
     std::size_t word_count() const noexcept { return word_text_.size() + self_named_.size(); }
 
+    // An entry's first code point (its only one unless is_sequence()).
     char32_t code_point(entry_id e) const noexcept;
+    // All its code points, in order, into `out`; returns how many (at most
+    // max_sequence).
+    static constexpr std::size_t max_sequence = 16;
+    std::size_t code_points(entry_id e, std::span<char32_t, max_sequence> out) const noexcept;
+    bool is_sequence(entry_id e) const noexcept;
     std::string_view name(entry_id e) const noexcept;
 
-    // An entry's answer line, ready to send: "U+1F431\t🐱\tCAT FACE\r\n".
+    // An entry's answer line, ready to send: "U+1F431\t🐱\tCAT FACE\r\n",
+    // "U+1F469 U+200D U+1F692\t👩‍🚒\tWOMAN FIREFIGHTER\r\n".
     // The lines of consecutive entries are adjacent, so [first, last) is one view.
     std::string_view lines(entry_id first, entry_id last) const noexcept {
-        return {text_.get() + line_start_[first], line_start_[last] - line_start_[first]};
+        return {text_.data() + line_start_[first], line_start_[last] - line_start_[first]};
     }
     std::string_view line(entry_id e) const noexcept { return lines(e, e + 1); }
 
@@ -78,13 +106,25 @@ public:
     // The entry of `cp`, or no_entry when ICU gives it no name.
     static constexpr entry_id no_entry = ~entry_id{0};
     entry_id entry_of(char32_t cp) const noexcept;
+    // The entry of exactly this code point sequence (one code point: its
+    // character's entry), or no_entry. Sequences are stored as emoji-test.txt
+    // writes them fully-qualified, U+FE0F included.
+    entry_id entry_of(std::u32string_view code_points) const noexcept;
+
+    // --- Emoji sequences -----------------------------------------------------
+    // Every sequence entry, ascending.
+    std::span<const entry_id> sequences() const noexcept { return sequences_; }
+    // The sequences with a skin tone modifier (U+1F3FB..U+1F3FF), ascending:
+    // left out of an answer unless the query names a tone.
+    std::span<const entry_id> toned_sequences() const noexcept { return toned_; }
+    static constexpr bool is_skin_tone(char32_t cp) noexcept { return cp >= 0x1F3FB && cp <= 0x1F3FF; }
 
     // --- The vocabulary: words of the word table, each with an id ------------
     // (The hex words of algorithmic names are not in it; see self_named_.)
     using word_id = std::uint32_t;
     std::size_t vocabulary_size() const noexcept { return word_text_.size(); }
     std::string_view word(word_id w) const noexcept {
-        return {text_.get() + word_text_[w], word_size_[w]};
+        return {text_.data() + word_text_[w], word_size_[w]};
     }
     std::span<const entry_id> entries_of(word_id w) const noexcept {
         return {postings_.data() + posting_start_[w], postings_.data() + posting_start_[w + 1]};
@@ -111,9 +151,10 @@ public:
     // (Made when needed: kept per word, they cost the build ~0.2 ms.)
     static std::uint32_t letter_classes_of(std::string_view upper_word) noexcept;
 
-    // --- Formal name aliases (NameAliases.txt: correction, abbreviation,
-    // alternate), of named characters other than controls -------------------
-    // Distinct words of all aliases, ascending; each with its entries.
+    // --- Other names: the formal name aliases (NameAliases.txt: correction,
+    // abbreviation, alternate) of named characters other than controls, and
+    // the sequences' names (their words of A-Z and 0-9) -------------------
+    // Distinct words of all of them, ascending; each with its entries.
     std::span<const std::string_view> alias_words() const noexcept { return alias_words_; }
     std::span<const entry_id> alias_entries_of(std::size_t alias_word) const noexcept {
         return {alias_postings_.data() + alias_posting_start_[alias_word],
@@ -128,11 +169,66 @@ public:
     // "Greek and Coptic"), or "No_Block" outside every block.
     static std::string_view block_name(char32_t cp) noexcept;
 
-    // Bytes held by the index's own arrays (not counting the allocator's slack).
+    // --- Languages: CLDR's annotation locales -------------------------------
+    // Numbered in tag order. A regional locale (de_CH) has every keyword of
+    // its parent's (de) that it does not override, already merged into its
+    // own word lists; its short names and keywords fall back to its parent's
+    // per entry.
+    using language_id = std::uint16_t;
+    static constexpr language_id no_language = 0xFFFF;
+    std::size_t language_count() const noexcept { return languages_.size(); }
+    std::string_view language_tag(language_id l) const noexcept;   // "de_CH"
+    std::string_view language_name(language_id l) const noexcept;  // in itself: "Deutsch (Schweiz)"
+    language_id language_parent(language_id l) const noexcept;     // no_language for a root one
+    // Whether keywords and queries in it are matched without accents
+    // (keyword_words()): corazon finds corazón.
+    bool folds_accents(language_id l) const noexcept;
+    // The language of a tag as CLDR writes it or as BCP 47 does ("de_CH",
+    // "de-CH", "DE-ch"), or no_language.
+    language_id find_language(std::string_view tag) const noexcept;
+    language_id english() const noexcept { return english_; }
+
+    // The entries one of whose keywords or short name in `l` has this word
+    // (folded by keyword_words() for `l`), ascending.
+    std::span<const entry_id> keyword_entries_with(language_id l, std::string_view word) const noexcept;
+    // Each keyword word of `l` that starts with `prefix` (folded), in byte
+    // order, with its entries: f(std::string_view word, std::span<const entry_id>).
+    template <class F>
+    void for_each_keyword_with_prefix(language_id l, std::string_view prefix, F&& f) const {
+        const auto& k = languages_[l];
+        std::size_t i = first_keyword_word(l, prefix);
+        for (; i + 1 < k.word_start.size(); ++i) {
+            std::string_view w = keyword_word(l, i);
+            if (!w.starts_with(prefix)) break;
+            f(w, std::span<const entry_id>(k.postings.data() + k.posting_start[i],
+                                           k.postings.data() + k.posting_start[i + 1]));
+        }
+    }
+    std::size_t keyword_word_count(language_id l) const noexcept { return languages_[l].word_start.size() - 1; }
+    std::string_view keyword_word(language_id l, std::size_t i) const noexcept;
+
+    // An entry's short name in `l` ("cat face", "Katzengesicht"), appended to
+    // `out`; false (nothing appended) when CLDR has none for it. A skin-tone
+    // sequence's is made as CLDR derives it: its base's, the language's
+    // separator, its tones'.
+    bool append_short_name(language_id l, entry_id e, std::string& out) const;
+    // Its keywords in `l`, in CLDR's order: f(std::string_view keyword).
+    template <class F>
+    void for_each_keyword(language_id l, entry_id e, F&& f) const {
+        auto [lang, at] = annotation_of(l, e);
+        if (lang == no_language) return;
+        const auto& k = languages_[lang];
+        for (std::uint32_t i = k.keyword_start[at]; i < k.keyword_start[at + 1]; ++i)
+            f(string_at(k, k.keywords[i]));
+    }
+
+    // Bytes of the file that the index refers to (what a process could page in).
     std::size_t memory_bytes() const noexcept;
 
 private:
+    friend class index_loader;
     friend class index_builder;
+    friend struct names_tables;
     index() = default;
 
     // The hex word of an algorithmic name ("4E00" in CJK UNIFIED
@@ -142,31 +238,60 @@ private:
     std::span<const entry_id> self_named_with(std::string_view word) const noexcept;
     static constexpr std::uint32_t no_word = ~std::uint32_t{0};
     std::uint32_t find_word(std::string_view word) const noexcept;  // in the word table
-    std::string_view hex_of(entry_id e) const noexcept;
+    std::string_view hex_of(entry_id e) const noexcept;  // of its first code point
 
-    std::unique_ptr<char[]> text_;           // every answer line, back to back
-    std::size_t text_capacity_ = 0;          // bytes allocated; past line_start_.back() untouched
-    std::vector<std::uint32_t> line_start_;  // size()+1 offsets into text_
-    std::vector<entry_id> self_named_;       // ascending: entries whose name has their own hex
-    std::vector<std::uint32_t> word_text_;   // per word: offset of its text in text_
-    std::vector<std::uint8_t> word_size_;
-    std::vector<std::uint32_t> posting_start_;  // word_count()+1 offsets into postings_
-    std::vector<entry_id> postings_;
-    std::vector<std::uint32_t> slots_;       // open-addressing table: word id + 1, 0 = free
+    // The mapped file; every span below points into it.
+    std::shared_ptr<const void> mapping_;
+    data_versions versions_;
 
-    // Word ids grouped by their first two characters (start_code() of each,
-    // 37 * 37 groups), each group in id order; group g is
+    std::span<const char> text_;                 // every answer line, back to back (then the words' text)
+    std::span<const std::uint32_t> line_start_;  // size()+1 offsets into text_
+    std::span<const entry_id> self_named_;       // ascending: entries whose name has their own hex
+    std::span<const std::uint32_t> word_text_;   // per word: offset of its text in text_
+    std::span<const std::uint8_t> word_size_;
+    std::span<const std::uint32_t> posting_start_;  // word_count()+1 offsets into postings_
+    std::span<const entry_id> postings_;
+    std::span<const std::uint32_t> slots_;       // open-addressing table: word id + 1, 0 = free
+
+    // Word ids grouped by their first two characters (data_file::start_code()
+    // of each, 37 * 37 groups), each group in id order; group g is
     // words_by_start_[start_group_[g], start_group_[g + 1]).
-    static constexpr std::size_t start_codes = 37;
-    static std::size_t start_code(char c) noexcept;
-    std::vector<word_id> words_by_start_;
-    std::vector<std::uint32_t> start_group_;
+    std::span<const word_id> words_by_start_;
+    std::span<const std::uint32_t> start_group_;
 
+    // Made at open() from the file's offsets (a few thousand views).
     std::vector<std::string_view> alias_words_;        // ascending, distinct
-    std::vector<std::uint32_t> alias_posting_start_;   // alias_words_.size()+1
-    std::vector<entry_id> alias_postings_;
-    std::vector<char32_t> alias_code_points_;          // ascending, one per alias
+    std::span<const std::uint32_t> alias_posting_start_;   // alias_words_.size()+1
+    std::span<const entry_id> alias_postings_;
+    std::span<const char32_t> alias_code_points_;      // ascending, one per alias
     std::vector<std::string_view> alias_names_;        // parallel to alias_code_points_
+
+    std::span<const entry_id> sequences_;
+    std::span<const entry_id> toned_;
+
+    struct language {
+        std::string_view tag, name;
+        language_id parent = no_language;
+        bool folds_accents = false;
+        std::string_view tone_separator, tone_list_separator;  // "thumbs up: light skin tone"
+        std::span<const char> word_text;             // the keyword words, sorted, back to back
+        std::span<const std::uint32_t> word_start;   // words + 1 offsets into word_text
+        std::span<const std::uint32_t> posting_start;  // words + 1 offsets into postings
+        std::span<const entry_id> postings;
+        std::span<const entry_id> annotated;         // entries it annotates itself, ascending
+        std::span<const std::uint32_t> short_at;     // per annotated: offset into strings, or no_string
+        std::span<const std::uint32_t> keyword_start;  // annotated + 1 offsets into keywords
+        std::span<const std::uint32_t> keywords;     // offsets into strings
+        std::span<const char> strings;               // NUL-terminated
+    };
+    static constexpr std::uint32_t no_string = ~std::uint32_t{0};
+    static std::string_view string_at(const language& k, std::uint32_t offset) noexcept;
+    // Which language (l or an ancestor) annotates `e`, and where in its
+    // annotated list; {no_language, 0} when none does.
+    std::pair<language_id, std::size_t> annotation_of(language_id l, entry_id e) const noexcept;
+    std::size_t first_keyword_word(language_id l, std::string_view prefix) const noexcept;
+    std::vector<language> languages_;
+    language_id english_ = 0;
 };
 
 }  // namespace mojifinder

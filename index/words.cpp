@@ -62,6 +62,13 @@ void split_words(std::string_view text, std::string& scratch,
     }
 }
 
+void keyword_words(std::string_view text, bool, std::string& scratch,
+                   std::vector<std::string_view>& words) {
+    split_words(text, scratch, words);  // stub until the word break is in
+}
+
+bool language_folds_accents(std::string_view) noexcept { return false; }
+
 std::string_view trim_ascii_space(std::string_view text) noexcept {
     while (!text.empty() && is_ascii_space(static_cast<unsigned char>(text.front())))
         text.remove_prefix(1);

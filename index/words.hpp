@@ -28,6 +28,23 @@ inline bool is_white_space(char32_t c) noexcept {
     return c < 0x80 ? is_ascii_space(static_cast<unsigned char>(c)) : u_isUWhiteSpace(static_cast<UChar32>(c));
 }
 
+// The words of CLDR keywords and short names, and of a query's terms as they
+// are matched against them: ICU's word break (dictionary-based for Japanese,
+// Chinese, Thai and the like), only the segments that are words (letters,
+// numbers, kana, ideographs), each case-folded (full folding) and, when
+// `fold_accents`, without its accents (see language_folds_accents()). The
+// views point into `scratch`. The data file's keyword words are made by
+// this same function, so a query's words meet them exactly.
+void keyword_words(std::string_view text, bool fold_accents, std::string& scratch,
+                   std::vector<std::string_view>& words);
+
+// Whether speakers of a CLDR locale (its language part: "es" for es_419)
+// expect accents to be ignored when they search (corazon finds corazón).
+// Not for languages whose accented letters are letters of their own (de
+// Bär/Bar, sv får/far, fi, tr), nor for scripts whose marks are part of the
+// letter (ja dakuten, Indic vowel signs).
+bool language_folds_accents(std::string_view tag) noexcept;
+
 std::string_view trim_ascii_space(std::string_view text) noexcept;
 
 }  // namespace mojifinder

@@ -1160,7 +1160,8 @@ bool starts_with_0x_word(std::string_view query) noexcept {
 
 }  // namespace
 
-void engine::run(std::string_view query, mode m, scratch& s) const {
+void engine::run(std::string_view query, mode m, index::language_id language, scratch& s) const {
+    (void)language;
     auto& st = *s.state_;
     st.error.clear();
     st.text.clear();

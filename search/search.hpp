@@ -171,7 +171,9 @@ public:
     // `query` is a trimmed, valid UTF-8, non-blank line. Parses and runs it;
     // the answer (or error) is left in `s`, replacing the last one. Views
     // returned by `s` live until the next run() with the same scratch.
-    void run(std::string_view query, mode m, scratch& s) const;
+    void run(std::string_view query, mode m, index::language_id language, scratch& s) const;
+    // In English.
+    void run(std::string_view query, mode m, scratch& s) const { run(query, m, index_.english(), s); }
 
     const index& data() const noexcept { return index_; }
 

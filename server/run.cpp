@@ -150,7 +150,7 @@ int run_server(const config& cfg) {
     raise_descriptor_limit(cfg, log);
 
     auto started = clock::now();
-    const index idx = index::build();
+    const index idx = index::open(index::build_tree_data_path());
     auto built = clock::now();
     // The build's scratch arrays were freed into the heap; hand those pages
     // back so the resident size is the index and little else.

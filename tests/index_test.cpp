@@ -27,7 +27,7 @@ using entry_id = mojifinder::index::entry_id;
 namespace {
 
 const mojifinder::index& the_index() {
-    static const mojifinder::index idx = mojifinder::index::build();
+    static const mojifinder::index idx = mojifinder::index::open(mojifinder::index::build_tree_data_path());
     return idx;
 }
 

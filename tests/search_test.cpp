@@ -28,7 +28,7 @@ using code_points = std::vector<char32_t>;
 namespace {
 
 const mojifinder::index& the_index() {
-    static const mojifinder::index idx = mojifinder::index::build();
+    static const mojifinder::index idx = mojifinder::index::open(mojifinder::index::build_tree_data_path());
     return idx;
 }
 

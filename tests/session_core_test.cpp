@@ -76,7 +76,7 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 namespace {
 
 const mojifinder::index& the_index() {
-    static const mojifinder::index idx = mojifinder::index::build();
+    static const mojifinder::index idx = mojifinder::index::open(mojifinder::index::build_tree_data_path());
     return idx;
 }
 

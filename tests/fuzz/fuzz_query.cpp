@@ -34,7 +34,7 @@ bool valid_utf8(std::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace mojifinder;
-    static const index idx = index::build();
+    static const index idx = index::open(index::build_tree_data_path());
     static search::scratch scratch;
     static std::string line;
     std::string_view input(reinterpret_cast<const char*>(data), size);

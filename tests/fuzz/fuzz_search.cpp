@@ -21,7 +21,7 @@ void require(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace mojifinder;
-    static const index idx = index::build();
+    static const index idx = index::open(index::build_tree_data_path());
     static search_scratch scratch;
     std::string_view query(reinterpret_cast<const char*>(data), size);
 

@@ -15,7 +15,7 @@
 namespace {
 
 const mojifinder::index& shared_index() {
-    static const mojifinder::index idx = mojifinder::index::build();
+    static const mojifinder::index idx = mojifinder::index::open(mojifinder::index::build_tree_data_path());
     return idx;
 }
 

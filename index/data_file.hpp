@@ -1,0 +1,73 @@
+#pragma once
+// The data file's layout, shared by its writer (datagen/) and its reader
+// (index::open()): a header, then named arrays, each aligned to 8 bytes, then
+// a directory of them sorted by name. A reader asks for an array by name and
+// element type; a later source (informal aliases, Unihan) adds arrays under
+// names of its own without moving the others, and a reader that does not
+// know them never reads them. Integers are the machine's own (the file is
+// made on the machine, or the architecture, that serves it).
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace mojifinder::data_file {
+
+inline constexpr char magic[8] = {'M', 'O', 'J', 'I', 'D', 'A', 'T', 'A'};
+// Bumped whenever an array's meaning or element type changes.
+inline constexpr std::uint32_t format_version = 1;
+inline constexpr std::size_t alignment = 8;
+
+struct header {
+    char magic[8];
+    std::uint32_t format_version;
+    std::uint32_t array_count;
+    std::uint64_t directory_offset;  // array_count array_records, sorted by name
+    std::uint64_t file_size;         // the whole file: a shorter one was cut off
+    char icu_version[16];            // U_ICU_VERSION of the generator: "72.1"
+    char unicode_version[16];        // "15.0"
+    char cldr_version[16];           // "41"
+};
+
+struct array_record {
+    char name[48];  // NUL-padded
+    std::uint64_t offset;
+    std::uint64_t bytes;
+};
+
+// What index::open() throws; what() is the whole message an operator sees.
+struct data_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A per-language array's name: "lang/de_CH/postings".
+inline std::string language_array(std::string_view tag, std::string_view what) {
+    std::string name = "lang/";
+    name.append(tag).append("/").append(what);
+    return name;
+}
+
+// The names' word table: words grouped by their first two characters, each
+// character one of 37 codes (0: none or another; 1..10 digits; 11..36 A-Z).
+inline constexpr std::size_t start_codes = 37;
+constexpr std::size_t start_code(char c) noexcept {
+    return c >= '0' && c <= '9' ? static_cast<std::size_t>(c - '0') + 1
+         : c >= 'A' && c <= 'Z' ? static_cast<std::size_t>(c - 'A') + 11 : 0;
+}
+constexpr std::size_t start_group(std::string_view word) noexcept {
+    return start_code(word.empty() ? '\0' : word[0]) * start_codes + start_code(word.size() < 2 ? '\0' : word[1]);
+}
+
+// The word table's home slot of a word: FNV-1a over the bytes, then
+// Fibonacci hashing, so the slot comes from the product's high bits, which
+// every input byte reaches (FNV's own low bits cluster badly on the many hex
+// words like 4E00, 4E01, ...). `table_size` is a power of two.
+inline std::size_t slot_of(std::string_view word, std::size_t table_size) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char c : word) h = (h ^ c) * 0x100000001b3ull;
+    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(table_size)));
+}
+
+}  // namespace mojifinder::data_file
