@@ -10,7 +10,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # reads /usr/share/unicode/NameAliases.txt), and nc for the README's sessions.
 build_packages=(
   g++ cmake make pkg-config
-  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev unicode-data
+  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev libexpat1-dev
+  unicode-data unicode-cldr-core
   netcat-openbsd
 )
 # What only the tests, the fuzzers and the benchmarks add: Catch2, clang and
