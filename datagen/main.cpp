@@ -192,6 +192,7 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
     const bool fold = language_folds_accents(l.tag);
 
     std::map<std::string, std::vector<entry_id>> postings;  // word -> ascending entries
+    std::unordered_map<std::string, std::string_view> source;  // word -> a keyword or short name it is in
     std::string scratch;
     std::vector<std::string_view> words;
     for (const auto& [e, v] : all) {
@@ -200,6 +201,7 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
             for (std::string_view w : words) {
                 auto& list = postings[std::string(w)];
                 if (list.empty() || list.back() != e) list.push_back(e);
+                source.emplace(std::string(w), text);
             }
         };
         note(v.short_name);
@@ -236,7 +238,13 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
     std::vector<std::uint8_t> word_size;
     for (const auto& [w, list] : postings) {
         if (w.size() > 0xFF) throw std::runtime_error(l.tag + ": a keyword word of more than 255 bytes: " + w);
-        std::size_t at = strings.find(w);
+        // In the string it came from, when the folding left it as it was.
+        std::size_t at = std::string::npos;
+        std::string_view from = source.at(w);
+        if (auto it = string_offsets.find(std::string(from)); it != string_offsets.end()) {
+            std::size_t inside = from.find(w);
+            if (inside != std::string_view::npos) at = it->second + inside;
+        }
         if (at == std::string::npos) {
             at = strings.size();
             strings.append(w).push_back('\0');

@@ -127,7 +127,12 @@ std::vector<cldr_annotation> read_annotations(const std::string& tag) {
         if (!std::filesystem::exists(path)) continue;
         std::istringstream in(read_file(path));
         std::string line;
+        bool in_comment = false;  // annotations commented out ("causes tool breakage")
         while (std::getline(in, line)) {
+            if (in_comment || line.find("<!--") != std::string::npos) {
+                in_comment = line.find("-->") == std::string::npos;
+                continue;
+            }
             auto open = line.find("<annotation cp=\"");
             if (open == std::string::npos) continue;
             auto key_end = line.find('"', open + 16);
@@ -236,7 +241,7 @@ TEST_CASE("every keyword and short name of en, de and ja finds its character or 
         if (has_tone(a.key)) continue;  // derived at run time
         entry_id e = entry_of_key(idx, a.key);
         if (e == mojifinder::index::no_entry) {
-            ++no_entry;
+            if (no_entry++ == 0) first_missing = "no entry for " + utf8(a.key);
             continue;
         }
         std::vector<std::string> texts = a.keywords;
@@ -266,6 +271,7 @@ TEST_CASE("the display of en, de and ja is CLDR's", "[data]") {
     for (const cldr_annotation& a : read_annotations(tag)) {
         if (has_tone(a.key)) continue;
         entry_id e = entry_of_key(idx, a.key);
+        if (e == mojifinder::index::no_entry) continue;  // the test above counts them
         std::string short_name;
         idx.append_short_name(l, e, short_name);
         std::vector<std::string> keywords;
