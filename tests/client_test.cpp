@@ -508,7 +508,10 @@ TEST_CASE("client batch: session commands", "[server][client]") {
     }
     SECTION("/lang: the languages, then a switch; acknowledgements count as nothing found") {
         run_result got = run_client(with_port(server.port(), {}), "/lang\n/lang en\n");
-        CHECK(got.out.ends_with("# en English\r\nok: lang en English\r\nok: lang en English\r\n"));
+        CHECK(got.out.starts_with("# af Afrikaans\r\n"));
+        CHECK(got.out.find("\r\n# de Deutsch\r\n") != std::string::npos);
+        CHECK(got.out.ends_with("# zu isiZulu\r\nok: lang en English\r\nok: lang en English\r\n"));
+        CHECK(std::count(got.out.begin(), got.out.end(), '#') == 146);
         CHECK(got.err == "");
         CHECK(got.status == 1);
     }
