@@ -258,6 +258,7 @@ public:
             k.parent = r.parent;
             k.folds_accents = r.folds_accents != 0;
             std::string prefix = data_file::language_array(k.tag, "");
+            k.underivable = array<index::entry_id>(prefix + "underivable");
             k.word_at = array<std::uint32_t>(prefix + "word_at");
             k.word_size = array<std::uint8_t>(prefix + "word_size");
             k.posting_at = array<std::uint32_t>(prefix + "posting_at");
@@ -613,34 +614,56 @@ std::pair<index::language_id, std::size_t> index::annotation_of(language_id l, e
     return {no_language, 0};
 }
 
+index::toned_parts index::parts_of_toned(entry_id e) const noexcept {
+    toned_parts parts;
+    if (!std::binary_search(toned_.begin(), toned_.end(), e)) return parts;
+    std::array<char32_t, max_sequence> cps;
+    std::size_t n = code_points(e, cps);
+    std::array<char32_t, max_sequence> base{};
+    std::size_t base_size = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!is_skin_tone(cps[i])) {
+            base[base_size++] = cps[i];
+            continue;
+        }
+        // A tone repeated (both hands, both people) is named once.
+        entry_id tone = entry_of(cps[i]);
+        bool seen = std::find(parts.tones.begin(), parts.tones.begin() + static_cast<std::ptrdiff_t>(parts.tone_count), tone) !=
+                    parts.tones.begin() + static_cast<std::ptrdiff_t>(parts.tone_count);
+        if (!seen && parts.tone_count < parts.tones.size()) parts.tones[parts.tone_count++] = tone;
+    }
+    parts.base = entry_of(std::u32string_view(base.data(), base_size));
+    if (parts.base == no_entry) {  // 🫱🏻‍🫲🏼's base is not an emoji; 🫱‍🫲 without U+FE0F neither
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < base_size; ++i)
+            if (base[i] != 0xFE0F) base[kept++] = base[i];
+        parts.base = entry_of(std::u32string_view(base.data(), kept));
+    }
+    return parts;
+}
+
 bool index::append_short_name(language_id l, entry_id e, std::string& out) const {
     auto [lang, at] = annotation_of(l, e);
-    if (lang != no_language && languages_[lang].short_at[at] != no_string) {
+    if (lang != no_language) {
+        if (languages_[lang].short_at[at] == no_string) return false;
         out.append(string_at(languages_[lang], languages_[lang].short_at[at]));
         return true;
     }
-    // A skin-tone sequence: its base's, the separator, its tones'.
-    std::array<char32_t, max_sequence> cps;
-    std::size_t n = code_points(e, cps);
-    std::u32string base, tones;
-    for (std::size_t i = 0; i < n; ++i) (is_skin_tone(cps[i]) ? tones : base).push_back(cps[i]);
-    if (tones.empty()) return false;
-    entry_id b = entry_of(base);
-    if (b == no_entry) {  // U+1F91D HANDSHAKE's tones are on two hands
-        std::u32string trimmed;
-        for (char32_t c : base) if (c != 0xFE0F) trimmed.push_back(c);
-        b = entry_of(trimmed);
+    // A skin-tone sequence, as CLDR derives it: its base's, the separator,
+    // its tones'; none where datagen found that this is not CLDR's name.
+    toned_parts parts = parts_of_toned(e);
+    if (parts.base == no_entry || parts.tone_count == 0) return false;
+    for (language_id k = l; k != no_language; k = languages_[k].parent)
+        if (std::binary_search(languages_[k].underivable.begin(), languages_[k].underivable.end(), e)) return false;
+    std::string name;
+    if (!append_short_name(l, parts.base, name)) return false;
+    const language& k = languages_[l];
+    name.append(k.tone_separator);
+    for (std::size_t i = 0; i < parts.tone_count; ++i) {
+        if (i > 0) name.append(k.tone_list_separator);
+        if (!append_short_name(l, parts.tones[i], name)) return false;
     }
-    std::string base_name;
-    if (b == no_entry || !append_short_name(l, b, base_name)) return false;
-    const language& k = languages_[lang == no_language ? l : lang];
-    std::string_view sep = k.tone_separator.empty() ? std::string_view(": ") : k.tone_separator;
-    std::string_view list_sep = k.tone_list_separator.empty() ? std::string_view(", ") : k.tone_list_separator;
-    out.append(base_name).append(sep);
-    for (std::size_t i = 0; i < tones.size(); ++i) {
-        if (i > 0) out.append(list_sep);
-        if (!append_short_name(l, entry_of(tones[i]), out)) return false;
-    }
+    out.append(name);
     return true;
 }
 
