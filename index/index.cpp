@@ -573,8 +573,15 @@ index::language_id index::find_language(std::string_view tag) const noexcept {
         }
         return true;
     };
-    for (std::size_t l = 0; l < languages_.size(); ++l)
-        if (same(languages_[l].tag, tag)) return static_cast<language_id>(l);
+    // A regional tag CLDR has no annotations for (pt_BR, de-AT, en_US) is
+    // its language's: the tag without its last part, until one is known.
+    while (!tag.empty()) {
+        for (std::size_t l = 0; l < languages_.size(); ++l)
+            if (same(languages_[l].tag, tag)) return static_cast<language_id>(l);
+        std::size_t cut = tag.find_last_of("_-");
+        if (cut == std::string_view::npos) break;
+        tag = tag.substr(0, cut);
+    }
     return no_language;
 }
 

@@ -188,7 +188,8 @@ public:
     // (keyword_words()): corazon finds corazón.
     bool folds_accents(language_id l) const noexcept;
     // The language of a tag as CLDR writes it or as BCP 47 does ("de_CH",
-    // "de-CH", "DE-ch"), or no_language.
+    // "de-CH", "DE-ch"); a regional tag without annotations of its own is its
+    // language's (pt_BR: pt; en-US: en); no_language when none is known.
     language_id find_language(std::string_view tag) const noexcept;
     language_id english() const noexcept { return english_; }
 

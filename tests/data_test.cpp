@@ -326,6 +326,12 @@ TEST_CASE("languages: tags, names, parents", "[data]") {
     CHECK(name("ja") == "日本語");
     CHECK(name("DE-ch") == "Deutsch (Schweiz)");
     CHECK(idx.find_language("xx") == mojifinder::index::no_language);
+    CHECK(idx.find_language("xx_DE") == mojifinder::index::no_language);
+    CHECK(idx.find_language("") == mojifinder::index::no_language);
+    CHECK(idx.language_tag(idx.find_language("pt_BR")) == "pt");
+    CHECK(idx.language_tag(idx.find_language("en-US")) == "en");
+    CHECK(idx.language_tag(idx.find_language("de-AT-1996")) == "de");
+    CHECK(idx.language_tag(idx.find_language("sr_Latn_ME")) == "sr_Latn");
     CHECK(idx.language_tag(idx.language_parent(idx.find_language("de_CH"))) == "de");
     CHECK(idx.language_tag(idx.language_parent(idx.find_language("en_AU"))) == "en_001");
     CHECK(idx.language_parent(idx.find_language("de")) == mojifinder::index::no_language);
