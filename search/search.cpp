@@ -1,10 +1,14 @@
 // Flow: run() parses the line into terms (full mode: the query language of
 // search.hpp; classic: split_words(), v1's words), prepares each term (its
-// posting lists, its entry range, its property value) with an estimate of
-// how many entries it can give, and takes the positive term with the lowest
-// estimate as the generator: the rarest term drives, and every other term is
-// a membership test on its candidates, ascending (posting lists gallop from a
-// cursor, prefixes and phrases read the candidate's name, properties ask ICU).
+// posting lists: names', other names', the session language's keywords'; its
+// entry range, its property value), decides whether the query names a skin
+// tone (if not, toned sequences are left out; if so, keyword lists are
+// extended to the toned sequences of their entries), and estimates how many
+// entries each term can give. The positive term with the lowest estimate is
+// the generator: the rarest term drives, and every other term is a
+// membership test on its candidates, ascending (posting lists gallop from a
+// cursor, prefixes and phrases read the candidate's name, phrases its
+// keywords, properties ask ICU).
 //
 // Where the answer goes, so that a session's memory is bounded whatever the
 // answer: a single word's list is answered straight from the index; a
