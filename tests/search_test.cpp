@@ -1003,6 +1003,24 @@ TEST_CASE("search: ASCII words fold without ICU to the keyword words ICU makes",
     }
 }
 
+TEST_CASE("search: ASCII keywords split without ICU into the keyword words ICU makes", "[search][keywords]") {
+    // What phrases do with a keyword of ASCII letters, digits, ' ' and '-'.
+    auto [text, words] = GENERATE(table<std::string_view, std::vector<std::string_view>>({
+        {"red heart", {"red", "heart"}},
+        {"heart-shaped eyes", {"heart", "shaped", "eyes"}},
+        {"Thumbs  Up", {"thumbs", "up"}},
+        {"-a1 - B2-", {"a1", "b2"}},
+        {"keycap 10", {"keycap", "10"}},
+    }));
+    INFO(text);
+    std::string scratch;
+    std::vector<std::string_view> got;
+    for (bool fold : {false, true}) {
+        mojifinder::keyword_words(text, fold, scratch, got);
+        CHECK(got == words);
+    }
+}
+
 TEST_CASE("search: every language finds a sample of its own keyword words", "[search][keywords]") {
     const auto& idx = the_index();
     REQUIRE(idx.language_count() > 100);
