@@ -37,6 +37,18 @@ struct array_record {
     std::uint64_t bytes;
 };
 
+// One language (CLDR locale), in "languages/records", sorted by tag; its
+// strings are in "languages/text"; its arrays are "lang/<tag>/...".
+struct language_record {
+    std::uint32_t tag_offset, tag_size;
+    std::uint32_t name_offset, name_size;  // its name in itself
+    std::uint32_t tone_separator_offset, tone_separator_size;
+    std::uint32_t tone_list_separator_offset, tone_list_separator_size;
+    std::uint16_t parent;       // its record's index, or 0xFFFF
+    std::uint8_t folds_accents;  // 1: keyword words are made without accents
+    std::uint8_t unused = 0;
+};
+
 // What index::open() throws; what() is the whole message an operator sees.
 struct data_error : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -25,8 +25,12 @@
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <array>
@@ -74,23 +78,6 @@ void common_entries(std::span<const index::entry_id> a, std::span<const index::e
             j = gallop(j, j_end, *i);
         }
     }
-}
-
-// The length of the common prefix of `a` and `b`, eight bytes at a time.
-std::size_t common_prefix(std::string_view a, std::string_view b) noexcept {
-    std::size_t n = std::min(a.size(), b.size()), i = 0;
-    for (; i + 8 <= n; i += 8) {
-        std::uint64_t x, y;
-        std::memcpy(&x, a.data() + i, 8);
-        std::memcpy(&y, b.data() + i, 8);
-        if (x != y) {
-            int bits = std::endian::native == std::endian::little ? std::countr_zero(x ^ y)
-                                                                  : std::countl_zero(x ^ y);
-            return i + static_cast<std::size_t>(bits) / 8;
-        }
-    }
-    while (i < n && a[i] == b[i]) ++i;
-    return i;
 }
 
 // Equality for the short words of names, inline: a call to memcmp costs
@@ -147,23 +134,6 @@ std::size_t write_answer_line(char* out, char32_t cp, std::string_view name) noe
     return n;
 }
 
-// Maps the whole pages within [data, data + size) in one system call,
-// before they are written: the build writes ~8 MB into fresh memory, and
-// taking those pages one fault at a time costs about a fifth of it. Where
-// MADV_POPULATE_WRITE is missing (Linux before 5.14) or fails, the pages
-// fault in one by one as usual.
-void prefault(char* data, std::size_t size) noexcept {
-#ifdef MADV_POPULATE_WRITE
-    static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-    auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) & ~(page - 1);
-    auto end = (reinterpret_cast<std::uintptr_t>(data) + size) & ~(page - 1);
-    if (begin < end) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-#else
-    (void)data;
-    (void)size;
-#endif
-}
-
 }  // namespace
 
 void append_answer_line(std::string& out, char32_t cp, std::string_view name) {
@@ -172,403 +142,195 @@ void append_answer_line(std::string& out, char32_t cp, std::string_view name) {
     out.resize(at + write_answer_line(out.data() + at, cp, name));
 }
 
-// The names' arrays as the builder makes them: index::open() points its
-// spans at a file's copy of them (or, until the data file is wired, at these).
-struct names_tables {
-    std::unique_ptr<char[]> text_;
-    std::size_t text_capacity_ = 0;
-    std::vector<std::uint32_t> line_start_;
-    std::vector<index::entry_id> self_named_;
-    std::vector<std::uint32_t> word_text_;
-    std::vector<std::uint8_t> word_size_;
-    std::vector<std::uint32_t> posting_start_;
-    std::vector<index::entry_id> postings_;
-    std::vector<std::uint32_t> slots_;
-    std::vector<index::word_id> words_by_start_;
-    std::vector<std::uint32_t> start_group_;
-    std::vector<std::string_view> alias_words_;
-    std::vector<std::uint32_t> alias_posting_start_;
-    std::vector<index::entry_id> alias_postings_;
-    std::vector<char32_t> alias_code_points_;
-    std::vector<std::string_view> alias_names_;
-    std::vector<index::entry_id> sequences_, toned_;
-    // One language, English, with no keywords yet.
-    std::vector<std::uint32_t> zero{0};
-    // The names' word table, for self_named_with() during the build.
-    index view() const;
+void append_answer_line(std::string& out, std::u32string_view code_points, std::string_view name) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    for (std::size_t i = 0; i < code_points.size(); ++i) {
+        out.append(i == 0 ? "U+" : " U+");
+        for (int shift = static_cast<int>(hex_digits(code_points[i])) * 4 - 4; shift >= 0; shift -= 4)
+            out.push_back(digits[(code_points[i] >> shift) & 0xF]);
+    }
+    out.push_back('\t');
+    for (char32_t cp : code_points) {
+        char utf8[U8_MAX_LENGTH];
+        std::int32_t n = 0;
+        U8_APPEND_UNSAFE(utf8, n, cp);
+        out.append(utf8, static_cast<std::size_t>(n));
+    }
+    out.push_back('\t');
+    out.append(name).append("\r\n");
+}
+
+// --- The data file -----------------------------------------------------------
+
+namespace {
+
+// The file, mapped read-only and shared: every process serving the same file
+// shares its pages, and only the pages a query reads become resident.
+struct mapped_file {
+    const std::byte* data = nullptr;
+    std::size_t size = 0;
+    ~mapped_file() {
+        if (data) munmap(const_cast<std::byte*>(data), size);
+    }
 };
 
-class index_builder {
+std::string_view fixed_string(const char (&field)[16]) noexcept {
+    return {field, static_cast<std::size_t>(std::find(field, field + 16, '\0') - field)};
+}
+
+}  // namespace
+
+// Reads the header and the directory, and points the index's spans at the
+// arrays; every check that could make answers wrong happens here, once.
+class index_loader {
 public:
-    names_tables build() {
-        // Room for Unicode 15 and then some: ~5.8 MB of lines, 149,186 names,
-        // ~98,000 self-named, ~29,000 words, ~490,000 word occurrences. Arrays
-        // reserved once are never copied, and the pages they leave untouched
-        // cost no RSS, so they are not shrunk afterwards either (a shrink is a
-        // copy, and fresh pages: the build's cost is mostly first touches).
-        // A later Unicode only makes them grow as usual.
-        reserve_text(8u << 20);
-        idx_.line_start_.reserve(1u << 18);
-        idx_.self_named_.reserve(1u << 17);
-        reserve_words(1u << 15);
-        occurrences_.reserve(1u << 20);
-        idx_.slots_.assign(1u << 16, 0);
-        reserve_aliases();
-        UErrorCode status = U_ZERO_ERROR;
-        u_enumCharNames(0x20, UCHAR_MAX_VALUE + 1, &index_builder::on_name, this,
-                        U_UNICODE_CHAR_NAME, &status);
-        if (U_FAILURE(status))
-            throw std::runtime_error(std::string("ICU cannot enumerate names: ") +
-                                     u_errorName(status));
-        idx_.line_start_.push_back(static_cast<std::uint32_t>(text_size_));
-        take_back_shared_hex_words();
-        lay_out_postings();
-        lay_out_vocabulary();
-        lay_out_aliases();
-        return std::move(idx_);
+    index_loader(std::string path, std::shared_ptr<const mapped_file> file) : path_(std::move(path)), file_(std::move(file)) {}
+
+    index load() {
+        using data_file::data_error;
+        if (file_->size < sizeof(data_file::header))
+            throw data_error(path_ + " is not a mojifinder data file (" + std::to_string(file_->size) + " bytes)");
+        std::memcpy(&header_, file_->data, sizeof header_);
+        if (std::memcmp(header_.magic, data_file::magic, sizeof header_.magic) != 0)
+            throw data_error(path_ + " is not a mojifinder data file");
+        if (header_.format_version != data_file::format_version)
+            throw data_error(path_ + " has data format " + std::to_string(header_.format_version) +
+                             "; this mojifinderd reads format " + std::to_string(data_file::format_version) +
+                             ": rebuild the data file with this version's datagen");
+        if (header_.file_size != file_->size)
+            throw data_error(path_ + " is cut off: " + std::to_string(file_->size) + " of " +
+                             std::to_string(header_.file_size) + " bytes");
+        std::string_view icu = fixed_string(header_.icu_version);
+        if (icu != U_ICU_VERSION)
+            throw data_error(path_ + " was made with ICU " + std::string(icu) + "; this mojifinderd uses ICU " +
+                             U_ICU_VERSION + ": rebuild the data file with this build's datagen");
+        if (header_.directory_offset > file_->size ||
+            header_.array_count > (file_->size - header_.directory_offset) / sizeof(data_file::array_record))
+            throw data_error(path_ + " has a damaged directory");
+        directory_ = {reinterpret_cast<const data_file::array_record*>(file_->data + header_.directory_offset),
+                      header_.array_count};
+
+        index idx;
+        idx.mapping_ = file_;
+        // The versions' views point into the mapped header, which lives as long as the index.
+        auto* h = reinterpret_cast<const data_file::header*>(file_->data);
+        idx.versions_ = {fixed_string(h->unicode_version), fixed_string(h->cldr_version), fixed_string(h->icu_version)};
+        idx.text_ = array<char>("names/text");
+        idx.line_start_ = array<std::uint32_t>("names/line_start");
+        idx.self_named_ = array<index::entry_id>("names/self_named");
+        idx.word_text_ = array<std::uint32_t>("names/word_text");
+        idx.word_size_ = array<std::uint8_t>("names/word_size");
+        idx.posting_start_ = array<std::uint32_t>("names/posting_start");
+        idx.postings_ = array<index::entry_id>("names/postings");
+        idx.slots_ = array<std::uint32_t>("names/slots");
+        idx.words_by_start_ = array<index::word_id>("names/words_by_start");
+        idx.start_group_ = array<std::uint32_t>("names/start_group");
+        if (idx.line_start_.empty() || idx.line_start_.back() > idx.text_.size() || idx.slots_.empty() ||
+            !std::has_single_bit(idx.slots_.size()) ||
+            idx.start_group_.size() != data_file::start_codes * data_file::start_codes + 1)
+            throw data_error(path_ + " has damaged names arrays");
+
+        auto other_text = array<char>("other/word_text");
+        auto other_start = array<std::uint32_t>("other/word_start");
+        idx.alias_posting_start_ = array<std::uint32_t>("other/posting_start");
+        idx.alias_postings_ = array<index::entry_id>("other/postings");
+        idx.alias_words_.reserve(other_start.size());
+        for (std::size_t w = 0; w + 1 < other_start.size(); ++w)
+            idx.alias_words_.emplace_back(other_text.data() + other_start[w], other_start[w + 1] - other_start[w]);
+        idx.sequences_ = array<index::entry_id>("sequences/all");
+        idx.toned_ = array<index::entry_id>("sequences/toned");
+
+        // Every formal alias, for describe(): compiled in (index/ucd_tables).
+        idx.alias_names_.reserve(detail::name_alias_count);
+        for (std::size_t i = 0; i < detail::name_alias_count; ++i) idx.alias_names_.push_back(detail::name_aliases[i].alias);
+
+        idx.keyword_postings_ = array<index::entry_id>("keywords/postings");
+        auto records = array<data_file::language_record>("languages/records");
+        auto names = array<char>("languages/text");
+        auto text = [&](std::uint32_t offset, std::uint32_t size) { return std::string_view(names.data() + offset, size); };
+        idx.languages_.reserve(records.size());
+        for (const auto& r : records) {
+            index::language k;
+            k.tag = text(r.tag_offset, r.tag_size);
+            k.name = text(r.name_offset, r.name_size);
+            k.tone_separator = text(r.tone_separator_offset, r.tone_separator_size);
+            k.tone_list_separator = text(r.tone_list_separator_offset, r.tone_list_separator_size);
+            k.parent = r.parent;
+            k.folds_accents = r.folds_accents != 0;
+            std::string prefix = data_file::language_array(k.tag, "");
+            k.word_at = array<std::uint32_t>(prefix + "word_at");
+            k.word_size = array<std::uint8_t>(prefix + "word_size");
+            k.posting_at = array<std::uint32_t>(prefix + "posting_at");
+            k.annotated = array<index::entry_id>(prefix + "annotated");
+            k.short_at = array<std::uint32_t>(prefix + "short_at");
+            k.keyword_start = array<std::uint32_t>(prefix + "keyword_start");
+            k.keywords = array<std::uint32_t>(prefix + "keywords");
+            k.strings = array<char>(prefix + "strings");
+            bool words_inside = std::all_of(k.posting_at.begin(), k.posting_at.end(), [&](std::uint32_t at) {
+                return at < idx.keyword_postings_.size() && idx.keyword_postings_[at] < idx.keyword_postings_.size() - at;
+            });
+            for (std::size_t i = 0; i < k.word_at.size() && words_inside; ++i)
+                words_inside = k.word_at[i] <= k.strings.size() && k.word_size[i] <= k.strings.size() - k.word_at[i];
+            if (!words_inside || k.word_size.size() != k.word_at.size() || k.posting_at.size() != k.word_at.size() ||
+                k.keyword_start.size() != k.annotated.size() + 1 || k.short_at.size() != k.annotated.size() ||
+                k.strings.empty() || k.strings.back() != '\0')
+                throw data_error(path_ + " has damaged arrays for language " + std::string(k.tag));
+            idx.languages_.push_back(k);
+        }
+        idx.english_ = idx.find_language("en");
+        if (idx.english_ == index::no_language) throw data_error(path_ + " has no English (en)");
+        return idx;
     }
 
 private:
-    static UBool on_name(void* self, UChar32 cp, UCharNameChoice, const char* name,
-                         int32_t size) {
-        static_cast<index_builder*>(self)->add(static_cast<char32_t>(cp), {name, std::size_t(size)});
-        return true;
+    template <class T>
+    std::span<const T> array(std::string_view name) const {
+        auto it = std::lower_bound(directory_.begin(), directory_.end(), name,
+                                   [](const data_file::array_record& r, std::string_view n) { return record_name(r) < n; });
+        if (it == directory_.end() || record_name(*it) != name)
+            throw data_file::data_error(path_ + " lacks the array " + std::string(name) +
+                                        ": rebuild the data file with this version's datagen");
+        if (it->offset > file_->size || it->bytes > file_->size - it->offset || it->bytes % sizeof(T) != 0 ||
+            it->offset % alignof(T) != 0)
+            throw data_file::data_error(path_ + " has a damaged array " + std::string(name));
+        return {reinterpret_cast<const T*>(file_->data + it->offset), it->bytes / sizeof(T)};
+    }
+    static std::string_view record_name(const data_file::array_record& r) noexcept {
+        return {r.name, static_cast<std::size_t>(std::find(r.name, r.name + sizeof r.name, '\0') - r.name)};
     }
 
-    // Consecutive names share leading words ("CJK UNIFIED IDEOGRAPH-" for
-    // ~98,000 of them, "LATIN SMALL LETTER "): a word that ends, separator
-    // included, inside the part this name has in common with the previous one
-    // is the previous name's word at the same place, so its id is taken from
-    // there without scanning or hashing. That skips ~70% of the table look-ups.
-    void add(char32_t cp, std::string_view name) {
-        auto entry = static_cast<index::entry_id>(idx_.line_start_.size());
-        auto first_occurrence = occurrences_.size();
-        auto line_start = text_size_;
-        idx_.line_start_.push_back(static_cast<std::uint32_t>(line_start));
-        if (text_size_ + max_line_size(name.size()) > idx_.text_capacity_)
-            reserve_text(idx_.text_capacity_ * 2);
-        char* text = idx_.text_.get();
-        if (text_size_ + max_line_size(name.size()) > text_prefaulted_) {
-            // A chunk at a time, so at most one chunk past the end is mapped
-            // without being used.
-            constexpr std::size_t chunk = 64u << 10;
-            prefault(text + text_prefaulted_, std::min(chunk, idx_.text_capacity_ - text_prefaulted_));
-            text_prefaulted_ += chunk;
-        }
-        text_size_ += write_answer_line(text + text_size_, cp, name);
-        if (cp >= next_alias_code_point_) note_aliases(cp, entry);
-        auto name_start = text_size_ - 2 - name.size();
-        std::string_view previous(text + previous_name_start_, previous_name_size_);
-        std::size_t shared = common_prefix(name, previous);
-        previous_name_start_ = name_start;
-        previous_name_size_ = name.size();
-
-        // words_[k] is the previous name's k-th word until this name's
-        // replaces it; the shared ones stay as they are.
-        std::size_t k = 0;
-        while (k < words_.size() && words_[k].end < shared && words_[k].id != index::no_word)
-            note_word(words_[k++].id, entry);
-        words_.resize(k);
-        std::size_t start = k == 0 ? 0 : words_[k - 1].end + 1;
-
-        // ICU's names are upper-case ASCII already: only the split is needed.
-        std::string_view hex(text + line_start + 2, hex_digits(cp));
-        for (std::size_t i = start; i <= name.size(); ++i) {
-            if (i < name.size() && name[i] != ' ' && name[i] != '-') continue;
-            std::string_view word = name.substr(start, i - start);
-            start = i + 1;
-            if (word.empty()) continue;
-            if (same_text(word, hex)) {
-                idx_.self_named_.push_back(entry);
-                words_.push_back({index::no_word, i});
-                continue;
-            }
-            std::uint32_t id = find_or_add(word, name_start + static_cast<std::size_t>(word.data() - name.data()));
-            words_.push_back({id, i});
-            note_word(id, entry);
-        }
-        if (occurrences_.size() == first_occurrence)
-            occurrences_.push_back(entry_starts | no_posting);
-        else
-            occurrences_[first_occurrence] |= entry_starts;
-    }
-
-    // The entries of the aliased code points, met in code point order as
-    // NameAliases.txt is, so that no search is needed for them.
-    void note_aliases(char32_t cp, index::entry_id entry) {
-        const std::size_t n = detail::name_alias_count;
-        while (alias_at_ < n && detail::name_aliases[alias_at_].code_point < cp) ++alias_at_;
-        for (; alias_at_ < n && detail::name_aliases[alias_at_].code_point == cp; ++alias_at_)
-            alias_entries_[alias_at_] = entry;
-        next_alias_code_point_ = alias_at_ < n ? detail::name_aliases[alias_at_].code_point : ~char32_t{0};
-    }
-
-    void note_word(std::uint32_t id, index::entry_id entry) {
-        if (last_entry_[id] == entry + 1) return;  // "DOT BELOW AND DOT ABOVE"
-        last_entry_[id] = entry + 1;
-        ++count_[id];
-        occurrences_.push_back(id);
-    }
-
-    // `offset`: where this occurrence of the word is in text_; a new word's
-    // text stays there.
-    std::uint32_t find_or_add(std::string_view word, std::size_t offset) {
-        auto& slots = idx_.slots_;
-        std::size_t mask = slots.size() - 1;
-        for (std::size_t i = data_file::slot_of(word, slots.size());; i = (i + 1) & mask) {
-            std::uint32_t slot = slots[i];
-            if (slot == 0) {
-                auto id = static_cast<std::uint32_t>(idx_.word_text_.size());
-                slots[i] = id + 1;
-                idx_.word_text_.push_back(static_cast<std::uint32_t>(offset));
-                idx_.word_size_.push_back(static_cast<std::uint8_t>(word.size()));
-                count_.push_back(0);
-                last_entry_.push_back(0);
-                if (hex_value(word)) hex_words_.push_back(id);
-                note_new_word(word);
-                if (idx_.word_text_.size() * 2 > slots.size()) grow();
-                return id;
-            }
-            if (same_text(word_at(slot - 1), word)) return slot - 1;
-        }
-    }
-
-    std::string_view word_at(std::uint32_t id) const {
-        return {idx_.text_.get() + idx_.word_text_[id], idx_.word_size_[id]};
-    }
-
-    // Left uninitialised: only the pages the lines reach become resident.
-    void reserve_text(std::size_t capacity) {
-        auto text = std::make_unique_for_overwrite<char[]>(capacity);
-        if (text_size_ != 0) std::memcpy(text.get(), idx_.text_.get(), text_size_);
-        idx_.text_ = std::move(text);
-        idx_.text_capacity_ = capacity;
-    }
-
-    void reserve_words(std::size_t words) {
-        idx_.word_text_.reserve(words);
-        idx_.word_size_.reserve(words);
-        count_.reserve(words);
-        last_entry_.reserve(words);
-        word_groups_.reserve(words);
-        // The vocabulary's layout too, before the big temporaries. (A loop
-        // of builds, as IndexBuild runs, is sensitive to the heap's shape:
-        // with ~0.5 MB more allocated late, glibc trimmed and regrew its heap
-        // on every build, ~1,000 page faults and +4 ms a build.)
-        idx_.words_by_start_.reserve(words);
-        idx_.start_group_.reserve(data_file::start_codes * data_file::start_codes + 1);
-    }
-
-    void grow() {
-        std::vector<std::uint32_t> slots(idx_.slots_.size() * 2, 0);
-        std::size_t mask = slots.size() - 1;
-        for (std::uint32_t id = 0; id < idx_.word_text_.size(); ++id) {
-            std::size_t i = data_file::slot_of(word_at(id), slots.size());
-            while (slots[i] != 0) i = (i + 1) & mask;
-            slots[i] = id + 1;
-        }
-        idx_.slots_ = std::move(slots);
-    }
-
-    // A character's own hex word can also be a plain word of another name
-    // ("SQUARED CJK UNIFIED IDEOGRAPH-4E00", "BRAILLE PATTERN DOTS-23456"):
-    // such a word goes through the table, with every character that has it.
-    // The table's few hex-looking words are what gets checked, against the
-    // ~98,000 self-named entries by code point.
-    void take_back_shared_hex_words() {
-        const index names = idx_.view();
-        for (std::uint32_t id : hex_words_) {
-            auto self = names.self_named_with(word_at(id));
-            if (self.empty()) continue;
-            shared_hex_.push_back({self.front(), id});
-            ++count_[id];
-        }
-        std::sort(shared_hex_.begin(), shared_hex_.end());
-        auto& named = idx_.self_named_;
-        auto shared = shared_hex_.begin();
-        auto kept = std::remove_if(named.begin(), named.end(), [&](index::entry_id e) {
-            while (shared != shared_hex_.end() && shared->first < e) ++shared;
-            return shared != shared_hex_.end() && shared->first == e;
-        });
-        named.erase(kept, named.end());
-    }
-
-    void lay_out_postings() {
-        auto& start = idx_.posting_start_;
-        start.resize(count_.size() + 1);
-        std::uint32_t sum = 0;
-        for (std::size_t w = 0; w < count_.size(); ++w) {
-            start[w] = sum;
-            sum += count_[w];
-        }
-        start.back() = sum;
-        idx_.postings_.reserve(sum);
-        prefault(reinterpret_cast<char*>(idx_.postings_.data()), std::size_t{sum} * sizeof(index::entry_id));
-        idx_.postings_.resize(sum);
-        std::vector<std::uint32_t>& next = count_;  // reused as fill cursors
-        std::copy(start.begin(), start.end() - 1, next.begin());
-        // One pass without a branch per entry: the entry number steps at each
-        // marked occurrence, and the rare shared hex words are placed when
-        // their entry comes up, before any later entry of the same word.
-        auto shared = shared_hex_.begin();
-        index::entry_id e = ~index::entry_id{0};
-        for (std::uint32_t occurrence : occurrences_) {
-            e += occurrence >> 31;  // entry_starts
-            std::uint32_t id = occurrence & ~entry_starts;
-            for (; shared != shared_hex_.end() && shared->first == e; ++shared)
-                idx_.postings_[next[shared->second]++] = e;
-            if (id != no_posting) idx_.postings_[next[id]++] = e;
-        }
-    }
-
-    // A new word's group, made while its text is still in the cache:
-    // reading the 29,000 words back from all over the 6 MB of lines
-    // afterwards costs ~0.3 ms of cache misses.
-    void note_new_word(std::string_view word) {
-        std::size_t group = data_file::start_group(word);
-        word_groups_.push_back(static_cast<std::uint16_t>(group));
-    }
-
-    // Counting sort's last step, in place: each word id into its group, with
-    // the group starts themselves as cursors (each ends on the next group's
-    // start, so they are shifted back afterwards), so no temporary array.
-    template <class Group>
-    static void place_by_group(std::vector<std::uint32_t>& start, std::vector<index::word_id>& out, Group group) {
-        for (index::word_id w = 0; w < out.size(); ++w) out[start[group(w)]++] = w;
-        for (std::size_t g = start.size() - 1; g > 0; --g) start[g] = start[g - 1];
-        start[0] = 0;
-    }
-
-    // The word ids grouped by their first two characters: a counting sort
-    // (~0.05 ms). A sorted vocabulary would serve prefixes too,
-    // but sorting 29,000 words cost 0.4 to 1.2 ms, 5 to 13% of the build;
-    // the group of "SM" holds ~150 words, scanned in a microsecond or two.
-    void lay_out_vocabulary() {
-        const std::size_t n = idx_.word_text_.size();
-        auto& group_start = idx_.start_group_;
-        group_start.assign(data_file::start_codes * data_file::start_codes + 1, 0);
-        for (auto g : word_groups_) ++group_start[g + 1u];
-        for (std::size_t g = 1; g < group_start.size(); ++g) group_start[g] += group_start[g - 1];
-        idx_.words_by_start_.resize(n);
-        place_by_group(group_start, idx_.words_by_start_, [&](index::word_id w) { return word_groups_[w]; });
-    }
-
-    // The aliases for describe(), all of them; their words and posting lists
-    // for search, of named characters other than controls (gc Cc: never
-    // answered). NameAliases.txt is in code point order, so every posting
-    // list comes out ascending once the (word, entry) pairs are sorted.
-    // Every array the aliases need, at its final size, before the names are
-    // read: allocated after the build's big temporaries instead, these few
-    // kilobytes left glibc's heap to be trimmed and grown again on every
-    // build (1,000 page faults, +4 ms a build in a loop of builds).
-    void reserve_aliases() {
-        const std::size_t n = detail::name_alias_count;
-        std::size_t words = 0;
-        for (std::size_t i = 0; i < n; ++i)
-            words += static_cast<std::size_t>(std::count_if(detail::name_aliases[i].alias.begin(),
-                                                            detail::name_aliases[i].alias.end(),
-                                                            [](char c) { return c == ' ' || c == '-'; })) + 1;
-        idx_.alias_code_points_.reserve(n);
-        idx_.alias_names_.reserve(n);
-        alias_entries_.assign(n, index::no_entry);
-        alias_pairs_.reserve(words);
-        idx_.alias_words_.reserve(words);
-        idx_.alias_posting_start_.reserve(words + 1);
-        idx_.alias_postings_.reserve(words);
-    }
-
-    void lay_out_aliases() {
-        const std::size_t n = detail::name_alias_count;
-        auto& pairs = alias_pairs_;
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto& a = detail::name_aliases[i];
-            idx_.alias_code_points_.push_back(a.code_point);
-            idx_.alias_names_.push_back(a.alias);
-            index::entry_id e = i < alias_entries_.size() ? alias_entries_[i] : index::no_entry;
-            if (e == index::no_entry || u_charType(static_cast<UChar32>(a.code_point)) == U_CONTROL_CHAR) continue;
-            std::string_view rest = a.alias;
-            while (!rest.empty()) {
-                std::size_t end = std::min(rest.find_first_of(" -"), rest.size());
-                if (end > 0) pairs.emplace_back(rest.substr(0, end), e);
-                rest.remove_prefix(std::min(end + 1, rest.size()));
-            }
-        }
-        std::sort(pairs.begin(), pairs.end());
-        pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-        for (const auto& [word, e] : pairs) {
-            if (idx_.alias_words_.empty() || idx_.alias_words_.back() != word) {
-                idx_.alias_words_.push_back(word);
-                idx_.alias_posting_start_.push_back(static_cast<std::uint32_t>(idx_.alias_postings_.size()));
-            }
-            idx_.alias_postings_.push_back(e);
-        }
-        idx_.alias_posting_start_.push_back(static_cast<std::uint32_t>(idx_.alias_postings_.size()));
-    }
-
-    names_tables idx_;
-    std::size_t text_size_ = 0;        // bytes of idx_.text_ written
-    std::size_t text_prefaulted_ = 0;  // bytes of idx_.text_ prefault() has mapped
-    std::vector<std::uint32_t> count_;
-    std::vector<std::uint32_t> last_entry_;   // entry + 1 that last used the word
-    // Word ids, entry by entry, the first of each entry marked with
-    // entry_starts; an entry without a word in the table has one no_posting.
-    static constexpr std::uint32_t entry_starts = 1u << 31;
-    static constexpr std::uint32_t no_posting = entry_starts - 1;
-    std::vector<std::uint32_t> occurrences_;
-    std::vector<std::uint32_t> hex_words_;  // ids of the words hex_value() reads
-    std::vector<std::uint16_t> word_groups_;  // per word: the group of its first two characters
-    std::vector<index::entry_id> alias_entries_;  // per alias in name_aliases: its entry, or no_entry
-    std::size_t alias_at_ = 0;                    // the next alias note_aliases() looks for
-    std::vector<std::pair<std::string_view, index::entry_id>> alias_pairs_;  // (word, entry)
-    char32_t next_alias_code_point_ = 0;
-    std::vector<std::pair<index::entry_id, std::uint32_t>> shared_hex_;  // entry, word id
-    // The previous name, in text_, and its words in order.
-    struct name_word {
-        std::uint32_t id;  // no_word for the name's own hex word
-        std::size_t end;   // where the word ends in the name
-    };
-    std::size_t previous_name_start_ = 0;
-    std::size_t previous_name_size_ = 0;
-    std::vector<name_word> words_;
+    std::string path_;
+    std::shared_ptr<const mapped_file> file_;
+    data_file::header header_{};
+    std::span<const data_file::array_record> directory_;
 };
 
-index names_tables::view() const {
-    index idx;
-    idx.text_ = {text_.get(), text_capacity_};
-    idx.line_start_ = line_start_;
-    idx.self_named_ = self_named_;
-    idx.word_text_ = word_text_;
-    idx.word_size_ = word_size_;
-    idx.posting_start_ = posting_start_;
-    idx.postings_ = postings_;
-    idx.slots_ = slots_;
-    idx.words_by_start_ = words_by_start_;
-    idx.start_group_ = start_group_;
-    idx.alias_words_ = alias_words_;
-    idx.alias_posting_start_ = alias_posting_start_;
-    idx.alias_postings_ = alias_postings_;
-    idx.alias_code_points_ = alias_code_points_;
-    idx.alias_names_ = alias_names_;
-    idx.sequences_ = sequences_;
-    idx.toned_ = toned_;
-    index::language en;
-    en.tag = "en";
-    en.name = "English";
-    en.folds_accents = true;
-    en.word_start = zero;
-    en.posting_start = zero;
-    en.keyword_start = zero;
-    idx.languages_.push_back(en);
-    return idx;
-}
-
-// Until the data file is wired: built in-process, owned by the mapping.
-index index::open(const std::string&) {
-    auto tables = std::make_shared<names_tables>(index_builder{}.build());
-    index idx = tables->view();
-    idx.mapping_ = tables;
-    idx.versions_ = {U_UNICODE_VERSION, "41", U_ICU_VERSION};
-    return idx;
+index index::open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw data_file::data_error("cannot open the data file " + path + ": " + std::strerror(errno));
+    struct stat st {};
+    if (fstat(fd, &st) != 0) {
+        int error = errno;
+        ::close(fd);
+        throw data_file::data_error("cannot read the data file " + path + ": " + std::strerror(error));
+    }
+    auto file = std::make_shared<mapped_file>();
+    file->size = static_cast<std::size_t>(st.st_size);
+    if (file->size > 0) {
+        void* p = mmap(nullptr, file->size, PROT_READ, MAP_SHARED, fd, 0);
+        if (p == MAP_FAILED) {
+            int error = errno;
+            ::close(fd);
+            throw data_file::data_error("cannot map the data file " + path + ": " + std::strerror(error));
+        }
+        file->data = static_cast<const std::byte*>(p);
+        // Only the pages a query reads: without this the kernel maps the
+        // file's neighbouring pages too (whole large folios of the page
+        // cache), and one query made ~5 MB of the names resident.
+        madvise(p, file->size, MADV_RANDOM);
+    }
+    ::close(fd);
+    return index_loader(path, std::move(file)).load();
 }
 
 std::string index::build_tree_data_path() { return MOJIFINDER_BUILD_TREE_DATA; }
@@ -760,9 +522,11 @@ std::span<const index::entry_id> index::alias_entries_with(std::string_view word
 }
 
 std::span<const std::string_view> index::aliases_of(char32_t cp) const noexcept {
-    auto [first, last] = std::equal_range(alias_code_points_.begin(), alias_code_points_.end(), cp);
-    return {alias_names_.data() + (first - alias_code_points_.begin()),
-            static_cast<std::size_t>(last - first)};
+    const detail::name_alias* begin = detail::name_aliases;
+    const detail::name_alias* end = begin + detail::name_alias_count;
+    auto first = std::lower_bound(begin, end, cp, [](const detail::name_alias& a, char32_t c) { return a.code_point < c; });
+    auto last = std::upper_bound(first, end, cp, [](char32_t c, const detail::name_alias& a) { return c < a.code_point; });
+    return {alias_names_.data() + (first - begin), static_cast<std::size_t>(last - first)};
 }
 
 std::string_view index::block_name(char32_t cp) noexcept {
@@ -778,11 +542,12 @@ std::size_t index::memory_bytes() const noexcept {
                         word_text_.size_bytes() + word_size_.size_bytes() + posting_start_.size_bytes() +
                         postings_.size_bytes() + slots_.size_bytes() + words_by_start_.size_bytes() +
                         start_group_.size_bytes() + alias_posting_start_.size_bytes() +
-                        alias_postings_.size_bytes() + alias_code_points_.size_bytes() +
+                        alias_postings_.size_bytes() +
                         sequences_.size_bytes() + toned_.size_bytes();
+    bytes += keyword_postings_.size_bytes();
     for (const language& k : languages_)
-        bytes += k.word_text.size_bytes() + k.word_start.size_bytes() + k.posting_start.size_bytes() +
-                 k.postings.size_bytes() + k.annotated.size_bytes() + k.short_at.size_bytes() +
+        bytes += k.word_at.size_bytes() + k.word_size.size_bytes() + k.posting_at.size_bytes() +
+                 k.annotated.size_bytes() + k.short_at.size_bytes() +
                  k.keyword_start.size_bytes() + k.keywords.size_bytes() + k.strings.size_bytes();
     return bytes;
 }
@@ -816,7 +581,7 @@ std::string_view index::string_at(const language& k, std::uint32_t offset) noexc
 
 std::string_view index::keyword_word(language_id l, std::size_t i) const noexcept {
     const language& k = languages_[l];
-    return {k.word_text.data() + k.word_start[i], k.word_start[i + 1] - k.word_start[i]};
+    return {k.strings.data() + k.word_at[i], k.word_size[i]};
 }
 
 std::size_t index::first_keyword_word(language_id l, std::string_view prefix) const noexcept {
@@ -834,8 +599,7 @@ std::size_t index::first_keyword_word(language_id l, std::string_view prefix) co
 std::span<const index::entry_id> index::keyword_entries_with(language_id l, std::string_view word) const noexcept {
     std::size_t i = first_keyword_word(l, word);
     if (i >= keyword_word_count(l) || keyword_word(l, i) != word) return {};
-    const language& k = languages_[l];
-    return {k.postings.data() + k.posting_start[i], k.postings.data() + k.posting_start[i + 1]};
+    return keyword_entries_of(l, i);
 }
 
 std::pair<index::language_id, std::size_t> index::annotation_of(language_id l, entry_id e) const noexcept {

@@ -41,6 +41,9 @@ struct search_scratch {
 // "U+" and at least four upper-case hex digits, TAB, the character, TAB, its
 // name, CRLF. The index stores these lines ready to send.
 void append_answer_line(std::string& out, char32_t cp, std::string_view name);
+// The line of an emoji sequence: its code points so written, separated by
+// spaces, TAB, the sequence, TAB, its name, CRLF.
+void append_answer_line(std::string& out, std::u32string_view code_points, std::string_view name);
 
 class index {
 public:
@@ -195,17 +198,19 @@ public:
     // order, with its entries: f(std::string_view word, std::span<const entry_id>).
     template <class F>
     void for_each_keyword_with_prefix(language_id l, std::string_view prefix, F&& f) const {
-        const auto& k = languages_[l];
         std::size_t i = first_keyword_word(l, prefix);
-        for (; i + 1 < k.word_start.size(); ++i) {
+        for (; i < keyword_word_count(l); ++i) {
             std::string_view w = keyword_word(l, i);
             if (!w.starts_with(prefix)) break;
-            f(w, std::span<const entry_id>(k.postings.data() + k.posting_start[i],
-                                           k.postings.data() + k.posting_start[i + 1]));
+            f(w, keyword_entries_of(l, i));
         }
     }
-    std::size_t keyword_word_count(language_id l) const noexcept { return languages_[l].word_start.size() - 1; }
+    std::size_t keyword_word_count(language_id l) const noexcept { return languages_[l].word_at.size(); }
     std::string_view keyword_word(language_id l, std::size_t i) const noexcept;
+    std::span<const entry_id> keyword_entries_of(language_id l, std::size_t i) const noexcept {
+        const entry_id* list = keyword_postings_.data() + languages_[l].posting_at[i];
+        return {list + 1, list[0]};
+    }
 
     // An entry's short name in `l` ("cat face", "Katzengesicht"), appended to
     // `out`; false (nothing appended) when CLDR has none for it. A skin-tone
@@ -227,8 +232,6 @@ public:
 
 private:
     friend class index_loader;
-    friend class index_builder;
-    friend struct names_tables;
     index() = default;
 
     // The hex word of an algorithmic name ("4E00" in CJK UNIFIED
@@ -263,8 +266,7 @@ private:
     std::vector<std::string_view> alias_words_;        // ascending, distinct
     std::span<const std::uint32_t> alias_posting_start_;   // alias_words_.size()+1
     std::span<const entry_id> alias_postings_;
-    std::span<const char32_t> alias_code_points_;      // ascending, one per alias
-    std::vector<std::string_view> alias_names_;        // parallel to alias_code_points_
+    std::vector<std::string_view> alias_names_;        // parallel to detail::name_aliases
 
     std::span<const entry_id> sequences_;
     std::span<const entry_id> toned_;
@@ -274,10 +276,11 @@ private:
         language_id parent = no_language;
         bool folds_accents = false;
         std::string_view tone_separator, tone_list_separator;  // "thumbs up: light skin tone"
-        std::span<const char> word_text;             // the keyword words, sorted, back to back
-        std::span<const std::uint32_t> word_start;   // words + 1 offsets into word_text
-        std::span<const std::uint32_t> posting_start;  // words + 1 offsets into postings
-        std::span<const entry_id> postings;
+        // The keyword words, sorted: word i is strings[word_at[i]] for
+        // word_size[i] bytes; its entries are at keyword_postings_[posting_at[i]].
+        std::span<const std::uint32_t> word_at;
+        std::span<const std::uint8_t> word_size;
+        std::span<const std::uint32_t> posting_at;
         std::span<const entry_id> annotated;         // entries it annotates itself, ascending
         std::span<const std::uint32_t> short_at;     // per annotated: offset into strings, or no_string
         std::span<const std::uint32_t> keyword_start;  // annotated + 1 offsets into keywords
@@ -292,6 +295,9 @@ private:
     std::size_t first_keyword_word(language_id l, std::string_view prefix) const noexcept;
     std::vector<language> languages_;
     language_id english_ = 0;
+    // Every language's keyword posting lists, each distinct list once: its
+    // size, then its entries.
+    std::span<const entry_id> keyword_postings_;
 };
 
 }  // namespace mojifinder

@@ -121,6 +121,18 @@ std::optional<entry_id> find_entry(char32_t cp) {
     return std::nullopt;
 }
 
+// The entries that are characters, in order: names[i] is characters()[i].
+// (The emoji sequences among them are data_test's.)
+const std::vector<entry_id>& characters() {
+    static const std::vector<entry_id> out = [] {
+        std::vector<entry_id> v;
+        for (entry_id e = 0; e < the_index().size(); ++e)
+            if (!the_index().is_sequence(e)) v.push_back(e);
+        return v;
+    }();
+    return out;
+}
+
 std::vector<char32_t> cat_faces() {
     return {0x1F431, 0x1F638, 0x1F639, 0x1F63A, 0x1F63B, 0x1F63C, 0x1F63D, 0x1F63E, 0x1F63F, 0x1F640};
 }
@@ -134,16 +146,18 @@ TEST_CASE("the index holds every code point from U+0020 up that ICU 72 names", "
     const mojifinder::index& idx = the_index();
     const auto& names = icu_names();
     CHECK(names.size() == icu72_named_count);
-    REQUIRE(idx.size() == names.size());
+    REQUIRE(characters().size() == names.size());
+    CHECK(idx.size() == names.size() + idx.sequences().size());
 
     std::size_t wrong = 0;
     std::string first_wrong;
-    for (entry_id e = 0; e < idx.size(); ++e) {
-        if (idx.code_point(e) == names[e].code_point && idx.name(e) == names[e].name) continue;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        entry_id e = characters()[i];
+        if (idx.code_point(e) == names[i].code_point && idx.name(e) == names[i].name) continue;
         if (wrong++ == 0)
             first_wrong = fmt::format("entry {}: U+{:04X} {} (ICU: U+{:04X} {})", e,
                                       static_cast<std::uint32_t>(idx.code_point(e)), idx.name(e),
-                                      static_cast<std::uint32_t>(names[e].code_point), names[e].name);
+                                      static_cast<std::uint32_t>(names[i].code_point), names[i].name);
     }
     INFO(first_wrong);
     CHECK(wrong == 0);
@@ -152,13 +166,14 @@ TEST_CASE("the index holds every code point from U+0020 up that ICU 72 names", "
 TEST_CASE("every answer line is U+hex TAB character TAB name CRLF", "[index]") {
     const mojifinder::index& idx = the_index();
     const auto& names = icu_names();
-    REQUIRE(idx.size() == names.size());
+    REQUIRE(characters().size() == names.size());
 
     SECTION("each line, against ICU's name and an independent formatting") {
         std::size_t wrong = 0;
         std::string first_wrong;
-        for (entry_id e = 0; e < idx.size(); ++e) {
-            std::string expected = expected_line(names[e]);
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            entry_id e = characters()[i];
+            std::string expected = expected_line(names[i]);
             if (idx.line(e) == expected) continue;
             if (wrong++ == 0) first_wrong = fmt::format("entry {}: {:?} (expected {:?})", e, idx.line(e), expected);
         }
@@ -167,15 +182,17 @@ TEST_CASE("every answer line is U+hex TAB character TAB name CRLF", "[index]") {
     }
     SECTION("the lines of consecutive entries are one view") {
         std::string all;
-        for (const auto& c : names) all += expected_line(c);
+        for (entry_id e = 0; e < idx.size(); ++e) all += idx.line(e);
         CHECK(idx.lines(0, static_cast<entry_id>(idx.size())) == all);
-        CHECK(idx.lines(5, 8) == expected_line(names[5]) + expected_line(names[6]) + expected_line(names[7]));
+        // U+0020..U+0022, then U+0023 and its keycap sequence, then U+0024.
+        CHECK(idx.lines(2, 6) == expected_line(names[2]) + expected_line(names[3]) +
+                                     "U+0023 U+FE0F U+20E3\t#\uFE0F\u20E3\tKEYCAP: #\r\n" + expected_line(names[4]));
         CHECK(idx.lines(3, 3).empty());
     }
-    SECTION("code points are strictly ascending") {
+    SECTION("the characters' code points are strictly ascending") {
         std::size_t out_of_order = 0;
-        for (entry_id e = 1; e < idx.size(); ++e)
-            if (idx.code_point(e - 1) >= idx.code_point(e)) ++out_of_order;
+        for (std::size_t i = 1; i < characters().size(); ++i)
+            if (idx.code_point(characters()[i - 1]) >= idx.code_point(characters()[i])) ++out_of_order;
         CHECK(out_of_order == 0);
     }
 }
@@ -242,10 +259,11 @@ TEST_CASE("ICU 72 names no code point with six hex digits", "[index]") {
 TEST_CASE("every word's posting list is exactly the entries whose name has it", "[index]") {
     const mojifinder::index& idx = the_index();
     const auto& names = icu_names();
-    REQUIRE(idx.size() == names.size());
+    REQUIRE(characters().size() == names.size());
     std::unordered_map<std::string, std::vector<entry_id>> postings;
-    for (entry_id e = 0; e < names.size(); ++e) {
-        for (auto& w : name_words(names[e].name)) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        entry_id e = characters()[i];
+        for (auto& w : name_words(names[i].name)) {
             auto& list = postings[w];
             if (list.empty() || list.back() != e) list.push_back(e);  // once per name
         }
@@ -402,7 +420,7 @@ TEST_CASE("code point -> entry: entry_of and first_entry_from", "[index]") {
     SECTION("every named code point, and the unnamed between them") {
         std::size_t wrong = 0;
         char32_t previous = 0x1F;
-        for (entry_id e = 0; e < idx.size(); ++e) {
+        for (entry_id e : characters()) {
             char32_t cp = idx.code_point(e);
             if (idx.entry_of(cp) != e || idx.first_entry_from(cp) != e) ++wrong;
             if (cp > previous + 1 && (idx.entry_of(cp - 1) != mojifinder::index::no_entry ||
@@ -413,7 +431,9 @@ TEST_CASE("code point -> entry: entry_of and first_entry_from", "[index]") {
         CHECK(wrong == 0);
     }
     auto [cp, first] = GENERATE(table<char32_t, entry_id>({
-        {0x0, 0}, {0x20, 0}, {0x21, 1}, {0x7E, 94}, {0x7F, 95}, {0xA0, 95}, {0x10FFFF, 149186}, {0xE01F0, 149186},
+        // Keycap sequences follow #, * and 0-9: 12 of them before U+007E.
+        {0x0, 0}, {0x20, 0}, {0x21, 1}, {0x7E, 94 + 12}, {0x7F, 95 + 12}, {0xA0, 95 + 12},
+        {0x10FFFF, 151464}, {0xE01F0, 151464},
     }));
     INFO(fmt::format("U+{:04X}", static_cast<std::uint32_t>(cp)));
     CHECK(idx.first_entry_from(cp) == first);
@@ -464,11 +484,16 @@ TEST_CASE("the vocabulary: by prefix, letter classes", "[index]") {
     }
 }
 
-TEST_CASE("formal aliases: their own posting lists, controls left out", "[index]") {
+TEST_CASE("other names (formal aliases, sequences' names): their own posting lists, controls left out", "[index]") {
     const mojifinder::index& idx = the_index();
     auto [word, cps] = GENERATE(table<std::string_view, std::vector<char32_t>>({
         {"ZWJ", {0x200D}}, {"NBSP", {0xA0}}, {"BOM", {0xFEFF}}, {"BYTE", {0xFEFF}}, {"ZWSP", {0x200B}},
-        {"NUL", {}}, {"NEL", {}}, {"CAT", {}}, {"GHA", {0x1A2, 0x1A3}},
+        {"NUL", {}}, {"NEL", {}}, {"GHA", {0x1A2, 0x1A3}},
+        // Sequences' names: BLACK CAT is U+1F408 U+200D U+2B1B; CURAÇAO is
+        // left to the keywords (only words of A-Z and 0-9 are other names).
+        {"CAT", {0x1F408}}, {"CURACAO", {}}, {"CURA", {}}, {"DOG", {0x1F415}},  // SERVICE DOG
+        {"FIREFIGHTER", {0x1F468, 0x1F468, 0x1F468, 0x1F468, 0x1F468, 0x1F468, 0x1F469, 0x1F469, 0x1F469, 0x1F469,
+                         0x1F469, 0x1F469, 0x1F9D1, 0x1F9D1, 0x1F9D1, 0x1F9D1, 0x1F9D1, 0x1F9D1}},
     }));
     INFO(word);
     CHECK(code_points(idx.alias_entries_with(word)) == cps);

@@ -1,4 +1,5 @@
-// split_words and trim_ascii_space: how queries and names become words.
+// split_words, keyword_words, language_folds_accents and trim_ascii_space:
+// how queries, names and CLDR keywords become words.
 #include "words.hpp"
 
 #include <catch2/catch.hpp>
@@ -7,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+using mojifinder::keyword_words;
+using mojifinder::language_folds_accents;
 using mojifinder::split_words;
 using mojifinder::trim_ascii_space;
 
@@ -16,6 +19,13 @@ std::vector<std::string> words_of(std::string_view text) {
     std::string scratch;
     std::vector<std::string_view> views;
     split_words(text, scratch, views);
+    return {views.begin(), views.end()};
+}
+
+std::vector<std::string> keyword_words_of(std::string_view text, bool fold_accents) {
+    std::string scratch;
+    std::vector<std::string_view> views;
+    keyword_words(text, fold_accents, scratch, views);
     return {views.begin(), views.end()};
 }
 
@@ -120,4 +130,83 @@ TEST_CASE("is_ascii_space is true for exactly TAB..CR and SPACE", "[words]") {
     for (int c = 0; c < 256; ++c)
         if (mojifinder::is_ascii_space(static_cast<unsigned char>(c))) spaces.push_back(static_cast<char>(c));
     CHECK(spaces == "\t\n\v\f\r ");
+}
+
+TEST_CASE("keyword_words keeps ICU's word segments, case-folded", "[words]") {
+    auto [text, fold_accents, expected] = GENERATE(table<std::string_view, bool, words>({
+        {"Red heart", false, {"red", "heart"}},
+        {"heart-shaped", false, {"heart", "shaped"}},
+        {"flag: Japan", false, {"flag", "japan"}},
+        {"Katzengesicht", false, {"katzengesicht"}},
+        {"coraz" "\xc3\xb3" "n", true, {"corazon"}},                  // corazón
+        {"coraz" "\xc3\xb3" "n", false, {"coraz" "\xc3\xb3" "n"}},
+        {"CORAZ" "\xc3\x93" "N", true, {"corazon"}},                  // CORAZÓN
+        {"coraz" "o\xcc\x81" "n", true, {"corazon"}},                 // o + U+0301, already decomposed
+        {"STRASSE", false, {"strasse"}},
+        {"Stra" "\xc3\x9f" "e", false, {"strasse"}},                  // Straße: full folding
+        {"Stra" "\xc3\x9f" "e", true, {"strasse"}},
+        {"\xce\xa3\xce\x8a\xce\xa3\xce\xa5\xce\xa6\xce\x9f\xce\xa3", true,  // ΣΊΣΥΦΟΣ
+         {"\xcf\x83\xce\xb9\xcf\x83\xcf\x85\xcf\x86\xce\xbf\xcf\x83"}},  // σισυφοσ
+        // Japanese is split by ICU's dictionary: ネコ | の | 顔.
+        {"\xe3\x83\x8d\xe3\x82\xb3\xe3\x81\xae\xe9\xa1\x94", false,
+         {"\xe3\x83\x8d\xe3\x82\xb3", "\xe3\x81\xae", "\xe9\xa1\x94"}},
+        {"\xe7\x8c\xab", false, {"\xe7\x8c\xab"}},                  // 猫
+        // Thai, with no spaces, by its dictionary too: ภาษา | ไทย.
+        {"\xe0\xb8\xa0\xe0\xb8\xb2\xe0\xb8\xa9\xe0\xb8\xb2\xe0\xb9\x84\xe0\xb8\x97\xe0\xb8\xa2", false,
+         {"\xe0\xb8\xa0\xe0\xb8\xb2\xe0\xb8\xa9\xe0\xb8\xb2", "\xe0\xb9\x84\xe0\xb8\x97\xe0\xb8\xa2"}},
+        {"+1", false, {"1"}},
+        {"3.14", false, {"3.14"}},
+        {"o\xe2\x80\x99" "clock", false, {"o\xe2\x80\x99" "clock"}},  // o’clock: one word
+        {"\xf0\x9f\x98\x80", false, {}},                              // 😀
+        {"\xe2\x86\x92", false, {}},                                   // →
+        {"\xf0\x9f\x90\xb1 Face", false, {"face"}},                    // 🐱 Face
+        {" - : ", false, {}},
+        {"", false, {}},
+    }));
+    INFO(text << (fold_accents ? " (accents folded)" : ""));
+    CHECK(keyword_words_of(text, fold_accents) == expected);
+}
+
+TEST_CASE("keyword_words folds accents only when asked, and only nonspacing marks", "[words]") {
+    auto [text, folded, kept] = GENERATE(table<std::string_view, std::string_view, std::string_view>({
+        {"\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9", "unicode", "\xc3\xbcn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9"},  // Ünïcödé
+        {"\xc3\xa7" "a", "ca", "\xc3\xa7" "a"},                         // ça
+        {"\xc3\xb1" "and\xc3\xba", "nandu", "\xc3\xb1" "and\xc3\xba"},  // ñandú
+        // Not accents: œ, ø and ł are letters with no decomposition.
+        {"\xc5\x92uvre", "\xc5\x93uvre", "\xc5\x93uvre"},                 // Œuvre
+        {"\xc3\x98l", "\xc3\xb8l", "\xc3\xb8l"},                         // Øl
+        {"\xc5\x81\xc3\xb3" "d\xc5\xba", "\xc5\x82odz", "\xc5\x82\xc3\xb3" "d\xc5\xba"},  // Łódź
+    }));
+    INFO(text);
+    CHECK(keyword_words_of(text, true) == words{std::string(folded)});
+    CHECK(keyword_words_of(text, false) == words{std::string(kept)});
+}
+
+TEST_CASE("keyword_words reuses its scratch from call to call", "[words]") {
+    std::string scratch;
+    std::vector<std::string_view> views;
+    keyword_words("a long first query with many words", false, scratch, views);
+    REQUIRE(views.size() == 7);
+    keyword_words("Stra\xc3\x9f" "e coraz\xc3\xb3n", true, scratch, views);
+    CHECK(std::vector<std::string>(views.begin(), views.end()) == words{"strasse", "corazon"});
+    keyword_words("\xf0\x9f\x98\x80", false, scratch, views);
+    CHECK(views.empty());
+    keyword_words("Dog", false, scratch, views);
+    CHECK(std::vector<std::string>(views.begin(), views.end()) == words{"dog"});
+}
+
+TEST_CASE("language_folds_accents by the tag's language part", "[words]") {
+    auto [tag, folds] = GENERATE(table<std::string_view, bool>({
+        {"en", true}, {"en_AU", true}, {"en-GB", true}, {"es", true}, {"es_419", true},
+        {"fr_CA", true}, {"pt_PT", true}, {"vi", true}, {"el", true}, {"ca", true},
+        {"af", true}, {"zu", true}, {"pcm", true}, {"fil", true}, {"ast", true},
+        {"de", false}, {"de_CH", false}, {"da", false}, {"et", false}, {"fi", false},
+        {"hu", false}, {"is", false}, {"nb", false}, {"nn", false}, {"no", false},
+        {"sv", false}, {"tr", false}, {"az", false}, {"cs", false}, {"pl", false},
+        {"ja", false}, {"zh", false}, {"zh_Hant", false}, {"ko", false}, {"hi", false},
+        {"hi_Latn", false}, {"th", false}, {"ar", false}, {"he", false}, {"ru", false},
+        {"", false}, {"e", false}, {"eng", false}, {"_en", false},
+    }));
+    INFO(tag);
+    CHECK(language_folds_accents(tag) == folds);
 }

@@ -1,0 +1,343 @@
+// mojifinder-datagen: writes the data file mojifinderd maps (index/
+// data_file.hpp), at build time, from ICU's names, unicode-data's
+// emoji-test.txt and unicode-cldr-core's annotations.
+//
+// Flow: read the sequences, build the names' tables with the sequences among
+// them (names.cpp), then map every CLDR annotation's key to its entry and
+// make each language's arrays: the keyword words of its own and inherited
+// annotations with their posting lists, and its own annotations for display
+// (a field it lacks filled from its parent's). Last, every array is written
+// under its name, and the directory after them.
+#include "cldr.hpp"
+#include "data_file.hpp"
+#include "emoji_test.hpp"
+#include "names.hpp"
+#include "words.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unicode/uchar.h>
+#include <unicode/uversion.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <unordered_map>
+
+namespace mojifinder::datagen {
+namespace {
+
+using entry_id = index::entry_id;
+
+// Arrays by name, then written in name order with the directory last.
+class data_writer {
+public:
+    template <class T>
+    void add(std::string name, const std::vector<T>& data) {
+        add_bytes(std::move(name), data.data(), data.size() * sizeof(T));
+    }
+    void add(std::string name, std::string_view bytes) { add_bytes(std::move(name), bytes.data(), bytes.size()); }
+
+    std::size_t write(const std::filesystem::path& path, std::string_view cldr_version) const {
+        std::string out(sizeof(data_file::header), '\0');
+        std::vector<data_file::array_record> directory;
+        for (const auto& [name, bytes] : arrays_) {
+            out.resize((out.size() + data_file::alignment - 1) / data_file::alignment * data_file::alignment, '\0');
+            data_file::array_record r{};
+            if (name.size() >= sizeof r.name) throw std::runtime_error("array name too long: " + name);
+            std::memcpy(r.name, name.data(), name.size());
+            r.offset = out.size();
+            r.bytes = bytes.size();
+            directory.push_back(r);
+            out.append(bytes);
+        }
+        out.resize((out.size() + data_file::alignment - 1) / data_file::alignment * data_file::alignment, '\0');
+        data_file::header h{};
+        std::memcpy(h.magic, data_file::magic, sizeof h.magic);
+        h.format_version = data_file::format_version;
+        h.array_count = static_cast<std::uint32_t>(directory.size());
+        h.directory_offset = out.size();
+        out.append(reinterpret_cast<const char*>(directory.data()), directory.size() * sizeof(data_file::array_record));
+        h.file_size = out.size();
+        copy_version(h.icu_version, U_ICU_VERSION);
+        copy_version(h.unicode_version, U_UNICODE_VERSION);
+        copy_version(h.cldr_version, cldr_version);
+        std::memcpy(out.data(), &h, sizeof h);
+        // Written beside, then renamed: a server starting meanwhile never
+        // maps half a file.
+        auto temporary = path;
+        temporary += ".tmp";
+        int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        bool written = fd >= 0 && ::write(fd, out.data(), out.size()) == static_cast<ssize_t>(out.size()) &&
+                       fdatasync(fd) == 0;
+        // Out of the page cache again: the pages this write left there are
+        // large folios, and a process that maps the file and touches one
+        // page of a large folio gets the whole folio resident (seen: one
+        // query made ~7 MB of the file resident; read back from the disk
+        // under MADV_RANDOM, 20 KB).
+        if (written) posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        if (fd >= 0) ::close(fd);
+        if (!written) throw std::runtime_error("cannot write " + temporary.string() + ": " + std::strerror(errno));
+        std::filesystem::rename(temporary, path);
+        return out.size();
+    }
+
+private:
+    static void copy_version(char (&field)[16], std::string_view v) {
+        std::memcpy(field, v.data(), std::min(v.size(), sizeof field - 1));
+    }
+    void add_bytes(std::string name, const void* data, std::size_t size) {
+        arrays_[std::move(name)].assign(static_cast<const char*>(data), size);
+    }
+    std::map<std::string, std::string> arrays_;  // sorted by name: the directory's order
+};
+
+// What a language says of one entry once its ancestors' are merged in.
+struct annotation_value {
+    std::string short_name;
+    std::vector<std::string> keywords;
+};
+using resolved_annotations = std::map<entry_id, annotation_value>;
+
+std::u32string without_fe0f(std::u32string_view cps) {
+    std::u32string out;
+    for (char32_t c : cps)
+        if (c != 0xFE0F) out.push_back(c);
+    return out;
+}
+
+// Every entry by its code points without U+FE0F, as CLDR writes its keys.
+std::map<std::u32string, entry_id> entries_by_key(const names_tables& t) {
+    std::map<std::u32string, entry_id> out;
+    for (entry_id e = 0; e + 1 < t.line_start_.size(); ++e) {
+        std::string_view line(t.text_.data() + t.line_start_[e], t.line_start_[e + 1] - t.line_start_[e]);
+        std::string_view hex = line.substr(0, line.find('\t'));
+        std::u32string cps;
+        while (!hex.empty()) {
+            std::size_t end = std::min(hex.find(' '), hex.size());
+            cps.push_back(static_cast<char32_t>(std::stoul(std::string(hex.substr(2, end - 2)), nullptr, 16)));
+            hex.remove_prefix(std::min(end + 1, hex.size()));
+        }
+        out.emplace(without_fe0f(cps), e);
+    }
+    return out;
+}
+
+struct language_builder {
+    const cldr_data& cldr;
+    const std::map<std::u32string, entry_id>& by_key;
+    std::map<std::string, resolved_annotations> resolved;  // by tag, made on demand
+    std::size_t unmatched = 0;
+
+    const locale* find(std::string_view tag) const {
+        for (const locale& l : cldr.locales)
+            if (l.tag == tag) return &l;
+        return nullptr;
+    }
+
+    // Its parent's, overridden field by field by its own.
+    const resolved_annotations& resolve(const locale& l) {
+        if (auto it = resolved.find(l.tag); it != resolved.end()) return it->second;
+        resolved_annotations r;
+        if (const locale* parent = find(l.parent)) r = resolve(*parent);
+        for (const annotation& a : l.annotations) {
+            auto e = by_key.find(a.key);
+            if (e == by_key.end()) {
+                ++unmatched;
+                continue;
+            }
+            annotation_value& v = r[e->second];
+            if (!a.short_name.empty()) v.short_name = a.short_name;
+            if (!a.keywords.empty()) v.keywords = a.keywords;
+        }
+        return resolved[l.tag] = std::move(r);
+    }
+
+    std::string_view tone_separator(const locale& l, bool list) const {
+        for (const locale* at = &l; at; at = find(at->parent)) {
+            const std::string& s = list ? at->tone_list_separator : at->tone_separator;
+            if (!s.empty()) return s;
+        }
+        return list ? ", " : ": ";
+    }
+};
+
+// Every language's posting lists in one array, each list once: a list is
+// its size, then its entries. Regional locales repeat their parents' lists,
+// and many words of different languages stand for the same one emoji: of
+// 423,000 lists, 50,000 differ (4.6 MB as lists of their own, 2.2 MB so).
+struct posting_pool {
+    std::vector<std::uint32_t> data;
+    std::map<std::vector<entry_id>, std::uint32_t> at;
+    std::uint32_t add(const std::vector<entry_id>& list) {
+        auto [it, added] = at.emplace(list, static_cast<std::uint32_t>(data.size()));
+        if (added) {
+            data.push_back(static_cast<std::uint32_t>(list.size()));
+            data.insert(data.end(), list.begin(), list.end());
+        }
+        return it->second;
+    }
+};
+
+// The arrays of one language: see index::language in index.hpp.
+void write_language(data_writer& out, language_builder& b, posting_pool& pool, const locale& l) {
+    const resolved_annotations& all = b.resolve(l);
+    const bool fold = language_folds_accents(l.tag);
+
+    std::map<std::string, std::vector<entry_id>> postings;  // word -> ascending entries
+    std::string scratch;
+    std::vector<std::string_view> words;
+    for (const auto& [e, v] : all) {
+        auto note = [&](std::string_view text) {
+            keyword_words(text, fold, scratch, words);
+            for (std::string_view w : words) {
+                auto& list = postings[std::string(w)];
+                if (list.empty() || list.back() != e) list.push_back(e);
+            }
+        };
+        note(v.short_name);
+        for (const std::string& k : v.keywords) note(k);
+    }
+    // Display: only what it annotates itself; the rest is its parent's.
+    std::string strings;
+    std::unordered_map<std::string, std::uint32_t> string_offsets;
+    auto intern = [&](const std::string& s) {
+        auto [it, added] = string_offsets.emplace(s, static_cast<std::uint32_t>(strings.size()));
+        if (added) strings.append(s).push_back('\0');
+        return it->second;
+    };
+    std::vector<entry_id> annotated;
+    std::vector<std::uint32_t> short_at, keyword_start, keywords;
+    for (const annotation& a : l.annotations) {
+        auto e = b.by_key.find(a.key);
+        if (e != b.by_key.end()) annotated.push_back(e->second);
+    }
+    std::sort(annotated.begin(), annotated.end());
+    annotated.erase(std::unique(annotated.begin(), annotated.end()), annotated.end());
+    for (entry_id e : annotated) {
+        const annotation_value& v = all.at(e);
+        short_at.push_back(v.short_name.empty() ? ~std::uint32_t{0} : intern(v.short_name));
+        keyword_start.push_back(static_cast<std::uint32_t>(keywords.size()));
+        for (const std::string& k : v.keywords) keywords.push_back(intern(k));
+    }
+    keyword_start.push_back(static_cast<std::uint32_t>(keywords.size()));
+
+    // The words, sorted, each pointing at the same bytes in the strings
+    // (83% of the words' bytes are there already: "cat" in "cat face"),
+    // else at a copy of it added to them; each list in the shared pool.
+    std::vector<std::uint32_t> word_at, posting_at;
+    std::vector<std::uint8_t> word_size;
+    for (const auto& [w, list] : postings) {
+        if (w.size() > 0xFF) throw std::runtime_error(l.tag + ": a keyword word of more than 255 bytes: " + w);
+        std::size_t at = strings.find(w);
+        if (at == std::string::npos) {
+            at = strings.size();
+            strings.append(w).push_back('\0');
+        }
+        word_at.push_back(static_cast<std::uint32_t>(at));
+        word_size.push_back(static_cast<std::uint8_t>(w.size()));
+        posting_at.push_back(pool.add(list));
+    }
+
+    auto name = [&](std::string_view what) { return data_file::language_array(l.tag, what); };
+    out.add(name("word_at"), word_at);
+    out.add(name("word_size"), word_size);
+    out.add(name("posting_at"), posting_at);
+    out.add(name("annotated"), annotated);
+    out.add(name("short_at"), short_at);
+    out.add(name("keyword_start"), keyword_start);
+    out.add(name("keywords"), keywords);
+    out.add(name("strings"), strings);
+}
+
+int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr_dir,
+             const std::filesystem::path& output) {
+    auto started = std::chrono::steady_clock::now();
+    emoji_test emoji = read_emoji_test(ucd / "emoji" / "emoji-test.txt");
+    names_tables t = build_names(emoji.sequences);
+    cldr_data cldr = read_cldr(cldr_dir);
+
+    data_writer out;
+    out.add("names/text", std::string_view(t.text_));
+    out.add("names/line_start", t.line_start_);
+    out.add("names/self_named", t.self_named_);
+    out.add("names/word_text", t.word_text_);
+    out.add("names/word_size", t.word_size_);
+    out.add("names/posting_start", t.posting_start_);
+    out.add("names/postings", t.postings_);
+    out.add("names/slots", t.slots_);
+    out.add("names/words_by_start", t.words_by_start_);
+    out.add("names/start_group", t.start_group_);
+    std::string other_text;
+    std::vector<std::uint32_t> other_start;
+    for (const std::string& w : t.alias_words_) {
+        other_start.push_back(static_cast<std::uint32_t>(other_text.size()));
+        other_text += w;
+    }
+    other_start.push_back(static_cast<std::uint32_t>(other_text.size()));
+    out.add("other/word_text", other_text);
+    out.add("other/word_start", other_start);
+    out.add("other/posting_start", t.alias_posting_start_);
+    out.add("other/postings", t.alias_postings_);
+    out.add("sequences/all", t.sequences_);
+    out.add("sequences/toned", t.toned_);
+
+    auto by_key = entries_by_key(t);
+    language_builder b{cldr, by_key, {}, 0};
+    std::string language_text;
+    std::vector<data_file::language_record> records;
+    posting_pool pool;
+    auto text = [&](std::string_view s, std::uint32_t& offset, std::uint32_t& size) {
+        offset = static_cast<std::uint32_t>(language_text.size());
+        size = static_cast<std::uint32_t>(s.size());
+        language_text += s;
+    };
+    for (const locale& l : cldr.locales) {
+        data_file::language_record r{};
+        text(l.tag, r.tag_offset, r.tag_size);
+        text(l.name, r.name_offset, r.name_size);
+        text(b.tone_separator(l, false), r.tone_separator_offset, r.tone_separator_size);
+        text(b.tone_separator(l, true), r.tone_list_separator_offset, r.tone_list_separator_size);
+        r.parent = 0xFFFF;
+        for (std::size_t p = 0; p < cldr.locales.size(); ++p)
+            if (cldr.locales[p].tag == l.parent) r.parent = static_cast<std::uint16_t>(p);
+        r.folds_accents = language_folds_accents(l.tag) ? 1 : 0;
+        records.push_back(r);
+        write_language(out, b, pool, l);
+    }
+    out.add("keywords/postings", pool.data);
+    out.add("languages/records", records);
+    out.add("languages/text", language_text);
+    std::size_t bytes = out.write(output, cldr.version);
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    std::cout << fmt::format("{}: {} entries ({} sequences, {} with skin tones), {} languages, {} CLDR keys without an entry; "
+                             "{:.1f} MB in {:.0f} ms\n",
+                             output.string(), t.line_start_.size() - 1, t.sequences_.size(), t.toned_.size(),
+                             cldr.locales.size(), b.unmatched, static_cast<double>(bytes) / 1e6, ms);
+    return 0;
+}
+
+}  // namespace
+}  // namespace mojifinder::datagen
+
+int main(int argc, char** argv) {
+    CLI::App app{"Writes mojifinder's data file from ICU, unicode-data and unicode-cldr-core"};
+    std::filesystem::path ucd = "/usr/share/unicode", cldr = "/usr/share/unicode/cldr/common", output;
+    app.add_option("--ucd", ucd, "unicode-data's folder (emoji/emoji-test.txt)")->check(CLI::ExistingDirectory);
+    app.add_option("--cldr", cldr, "CLDR's common/ folder (annotations/, annotationsDerived/)")->check(CLI::ExistingDirectory);
+    app.add_option("-o,--output", output, "the data file to write")->required();
+    CLI11_PARSE(app, argc, argv);
+    try {
+        return mojifinder::datagen::generate(ucd, cldr, output);
+    } catch (const std::exception& e) {
+        std::cerr << "mojifinder-datagen: " << e.what() << "\n";
+        return 1;
+    }
+}
