@@ -128,16 +128,35 @@ bool is_name_char(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= '0' 
 // The next word of an index name, alias or sequence name from `rest` (which
 // moves past it), or "" when none is left. Names' words are their runs of
 // A-Z and 0-9: a character's name has only those, ' ' and '-'; a sequence's
-// ("WOMAN FIREFIGHTER: DARK SKIN TONE") has punctuation too, and the index
-// gives it the same words.
+// ("WOMAN FIREFIGHTER: DARK SKIN TONE") has punctuation too, and, as the
+// data file's words of it, a space-separated piece with a letter beyond
+// ASCII ("CURAÇAO") has no words (the keywords have it, folded).
 std::string_view next_name_word(std::string_view& rest) noexcept {
-    std::size_t start = 0;
-    while (start < rest.size() && !is_name_char(rest[start])) ++start;
-    std::size_t end = start;
-    while (end < rest.size() && is_name_char(rest[end])) ++end;
-    std::string_view word = rest.substr(start, end - start);
-    rest.remove_prefix(end);
-    return word;
+    std::size_t i = 0;
+    auto skip_piece = [&] {
+        while (i < rest.size() && rest[i] != ' ') ++i;
+    };
+    for (;;) {
+        while (i < rest.size() && !is_name_char(rest[i])) {
+            if (static_cast<unsigned char>(rest[i]) >= 0x80)
+                skip_piece();
+            else
+                ++i;
+        }
+        std::size_t start = i;
+        while (i < rest.size() && is_name_char(rest[i])) ++i;
+        if (start == i) {
+            rest = {};
+            return {};
+        }
+        if (i < rest.size() && static_cast<unsigned char>(rest[i]) >= 0x80) {
+            skip_piece();  // CURA of CURAÇAO is no word
+            continue;
+        }
+        std::string_view word = rest.substr(start, i - start);
+        rest.remove_prefix(i);
+        return word;
+    }
 }
 
 // Calls f(word) for each word of an index name or alias; true as soon as f does.
@@ -841,6 +860,15 @@ bool query_run::in_vocabulary(std::string_view folded, std::string_view upper_wo
 // False (nothing added) when it is to be identified instead.
 bool query_run::search_pasted(std::string_view body, bool excluded) {
     if (st_.language == index::no_language) return false;
+    // Symbols (emoji, arrows) and other non-text (controls, private use,
+    // unassigned) are what pasted text is for: a term with one is pasted
+    // text whatever words it has beside them ("ネコ😀" is not ネコ). Not
+    // format characters: ZWNJ and ZWJ are inside Persian and Sinhala words.
+    for (std::size_t i = 0; i < body.size();) {
+        char32_t c = next_code_point(body, i);
+        if (c == '*' && i == body.size()) break;
+        if ((U_MASK(u_charType(static_cast<UChar32>(c))) & (U_GC_S_MASK | (U_GC_C_MASK & ~U_GC_CF_MASK))) != 0) return false;
+    }
     bool prefix = body.size() > 1 && body.back() == '*' && body.find('*') == body.size() - 1;
     std::string_view text = prefix ? body.substr(0, body.size() - 1) : body;
     keyword_words(text, st_.folds_accents, st_.keyword_text, st_.keyword_list);
@@ -868,6 +896,16 @@ bool query_run::search_pasted(std::string_view body, bool excluded) {
         for (std::size_t k = 0; k < st_.keyword_list.size() && fits; ++k)
             fits = (k == 0 || keep(" ").size() == 1) && keep(st_.keyword_list[k]).size() == st_.keyword_list[k].size();
         unfolded = fits ? std::string_view(st_.text).substr(unfolded_at) : std::string_view{};
+    }
+    // One accented letter that folds to another (é -> e, a keyword word of
+    // e-mail) was pasted to be identified: the bare letter is typed as such.
+    if (count == 1 && !prefix && unfolded != folded) {
+        std::size_t letters = 0;
+        for (std::size_t i = 0; i < unfolded.size();) {
+            auto c = static_cast<UChar32>(next_code_point(unfolded, i));
+            if ((U_MASK(u_charType(c)) & U_GC_M_MASK) == 0) ++letters;
+        }
+        if (letters <= 1) return undo();
     }
     std::string_view upper_words = unfolded.empty() ? std::string_view{} : upper(unfolded);
     if (prefix) {

@@ -65,12 +65,16 @@
 // Pasted text versus words. A term that, upper-cased, has any character
 // other than A-Z, 0-9 and the syntax characters '-' and '*' (after the code
 // point, range and property forms are recognized) cannot be a word of a name
-// (they are A-Z and 0-9 only; index_test checks it). It is searched when
+// (they are A-Z and 0-9 only; index_test checks it). Unless it has a symbol
+// (gc S: emoji, arrows) or another non-text code point (gc C but Cf), which is what
+// is pasted to be identified, it is searched when
 // keyword_words() finds at least one word in it and every one is in the
 // session's vocabulary: a keyword word of its language, or, upper-cased
 // (accents kept), a word of names or other names; with a single '*' at its
 // end and one word, it is a prefix of keyword words ("ネコ*") when some
-// keyword word starts with it. Otherwise it is pasted text. So in Japanese
+// keyword word starts with it. But one accented letter that folds to
+// another ("é" to e, a keyword word of e-mail) is pasted text: it was pasted
+// to be identified. Otherwise it is pasted text. So in Japanese
 // "猫" finds the cats, while in English it is identified; "é", "café",
 // "→←", "😀", "一", ":)" are pasted text unless the language has them as
 // words (Spanish has café). "straße" (STRASSE) and "ſmall" (SMALL) are

@@ -145,18 +145,25 @@ code_points entries_where(const std::function<bool(entry_id)>& keep) {
 }
 
 // A name's words: its runs of A-Z and 0-9 (a sequence's name has ':' and
-// ',' as well as ' ' and '-').
+// ',' as well as ' ' and '-'), except in a space-separated piece with a
+// letter beyond ASCII from that letter on, and the run it cuts
+// ("FLAG: CURAÇAO" has the word FLAG only).
 std::vector<std::string_view> words_of_name(std::string_view name) {
     std::vector<std::string_view> words;
     auto is_word = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+    auto beyond_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
     for (std::size_t i = 0; i < name.size();) {
+        if (beyond_ascii(name[i])) {
+            while (i < name.size() && name[i] != ' ') ++i;
+            continue;
+        }
         if (!is_word(name[i])) {
             ++i;
             continue;
         }
         std::size_t end = i;
         while (end < name.size() && is_word(name[end])) ++end;
-        words.push_back(name.substr(i, end - i));
+        if (end == name.size() || !beyond_ascii(name[end])) words.push_back(name.substr(i, end - i));
         i = end;
     }
     return words;
@@ -283,7 +290,7 @@ TEST_CASE("search: known answers for every kind of term", "[search]") {
         {"4e00", {0x4E00, 0x1F229}},
         // prefix
         {"smil* cat", {0x1F638, 0x1F63A, 0x1F63B, 0x1F63C}},
-        {"smile* cat", {0x1F63C}},  // SMILE only, not SMILING
+        {"smile* cat", {0x1F638, 0x1F63A, 0x1F63B, 0x1F63C}},  // SMILE, and the keyword smile (not SMILING)
         {"snowm*", {0x2603, 0x26C4, 0x26C7}},
         {"4e0* squared", {0x1F229, 0x1F22A}},  // ...-4E00, ...-4E09
         // exclusion
@@ -319,7 +326,8 @@ TEST_CASE("search: known answers for every kind of term", "[search]") {
         {"age:6.1 cat face", {}},
         {"age:6.0 cat face", cat_faces()},
         {"age:15.0 face", {0x1FAE8}},
-        {"emoji:yes cat", {0x1F408, 0x1F431, 0x1F638, 0x1F639, 0x1F63A, 0x1F63B, 0x1F63C, 0x1F63D, 0x1F63E, 0x1F63F, 0x1F640}},
+        // U+1F408 twice: CAT, then the sequence BLACK CAT (U+1F408 U+200D U+2B1B)
+        {"emoji:yes cat", {0x1F408, 0x1F408, 0x1F431, 0x1F638, 0x1F639, 0x1F63A, 0x1F63B, 0x1F63C, 0x1F63D, 0x1F63E, 0x1F63F, 0x1F640}},
         {"emoji:no cat", {}},  // checked against ICU below
         {"block:emoticons -emoji:yes", {}},
         // aliases (full mode only)
@@ -848,7 +856,7 @@ TEST_CASE("search: keywords and short names of the session's language", "[search
         {"en", "keycap", {"U+0031 U+FE0F U+20E3", "U+0023 U+FE0F U+20E3"}},
         {"en", "family", {"U+1F468 U+200D U+1F469 U+200D U+1F466"}},
         {"en", "red hair", {"U+1F469 U+200D U+1F9B0"}},
-        {"en", "firefighter", {"U+1F469 U+200D U+1F692", "U+1F692"}},
+        {"en", "firefighter", {"U+1F469 U+200D U+1F692", "U+1F9D1 U+200D U+1F692"}},
         {"en", "firefighter dark", {"U+1F469 U+1F3FF U+200D U+1F692"}},
     }));
     INFO(tag << " " << query);
@@ -923,7 +931,13 @@ TEST_CASE("search: pasted text or words of the language", "[search][keywords]") 
         {"ja", ":)", {0x3A, 0x29}},
         {"en", "caf\u00E9", {0x63, 0x61, 0x66, 0xE9}},
         {"de", "\u00E9", {0xE9}},
-        {"es", "\u00E9", {0xE9}},  // é folds to e, but é is no word of names: not E
+        {"es", "\u00E9", {0xE9}},  // é folds to e, a keyword word: one letter is pasted to be identified
+        {"en", "\u00E9", {0xE9}},
+        {"fr", "e\u0301", {0x65, 0x301}},
+        {"ja", "\u30CD\u30B3\u306E\u9854", {}},  // ネコの顔: three keyword words, ANDed
+        {"ja", "\u30CD\u30B3*", {}},               // ネコ*: a prefix of keyword words
+        {"ja", "\u30CD\u30B3\u306E\u9854\U0001F600", {0x30CD, 0x30B3, 0x306E, 0x9854, 0x1F600}},
+        {"es", "coraz\u00F3n", {}},
     }));
     INFO(tag << " " << query);
     answer a = ask(query, language(tag));
