@@ -101,14 +101,21 @@ struct term {
 };
 
 // The first element of [from, end) not below `e`, in doubling steps.
-const entry_id* gallop(const entry_id* from, const entry_id* end, entry_id e) noexcept {
-    if (from == end || *from >= e) return from;
+const entry_id* gallop_far(const entry_id* from, const entry_id* end, entry_id e) noexcept {
     std::ptrdiff_t step = 1;
     while (end - from > step && from[step] < e) {
         from += step;
         step *= 2;
     }
     return std::lower_bound(from + 1, from + std::min(step + 1, end - from), e);
+}
+
+// The same, with the usual cases (at the end, already there, one step)
+// answered inline: membership tests call it once per list per candidate.
+inline const entry_id* gallop(const entry_id* from, const entry_id* end, entry_id e) noexcept {
+    if (from == end || *from >= e) return from;
+    if (from + 1 == end || from[1] >= e) return from + 1;
+    return gallop_far(from + 1, end, e);
 }
 
 bool is_separator(char32_t c) noexcept { return c == '-' || is_white_space(c); }
@@ -427,6 +434,10 @@ struct query_state {
     };
     std::vector<toned_parts> toned_table;
     const index* toned_table_of = nullptr;
+    // The five modifiers' entries (no_entry where none), looked up once per
+    // index: entry_of() reads hex from answer lines, ~0.1 us each.
+    std::array<entry_id, 5> tone_entries{};
+    const index* tone_entries_of = nullptr;
     // keyword_words()' own scratch, and a short name's text, for phrases.
     std::string keyword_text;
     std::vector<std::string_view> keyword_list;
@@ -1172,14 +1183,30 @@ void query_run::settle(term& t) {
 void query_run::name_tones() {
     st_.hide_toned = false;
     if (!st_.with_aliases || idx_.toned_sequences().empty()) return;
+    if (st_.tone_entries_of != &idx_) {
+        for (char32_t k = 0; k < 5; ++k) st_.tone_entries[k] = idx_.entry_of(char32_t{0x1F3FB} + k);
+        st_.tone_entries_of = &idx_;
+    }
+    // The modifiers are five neighbouring characters (no sequence starts
+    // with one): a word term's lists are each asked once for that run.
+    entry_id lo = index::no_entry, hi = 0;
+    for (entry_id e : st_.tone_entries)
+        if (e != index::no_entry) lo = std::min(lo, e), hi = std::max(hi, e);
     bool named = false;
-    for (char32_t tone = 0x1F3FB; tone <= 0x1F3FF && !named; ++tone) {
-        entry_id e = idx_.entry_of(tone);
+    for (const term& t : st_.terms) {
+        if (t.excluded || t.kind != term_kind::word || lo > hi) continue;
+        for (auto list : t.lists) {
+            auto it = std::lower_bound(list.begin(), list.end(), lo);
+            if (it != list.end() && *it <= hi) named = true;
+        }
+    }
+    for (std::size_t k = 0; k < st_.tone_entries.size() && !named; ++k) {
+        entry_id e = st_.tone_entries[k];
         if (e == index::no_entry) continue;
         // Not phrases: a positive phrase's words are positive terms too, and
         // they match whatever the phrase does.
         for (term& t : st_.terms) {
-            if (t.excluded || (t.kind != term_kind::word && t.kind != term_kind::prefix)) continue;
+            if (t.excluded || t.kind != term_kind::prefix) continue;
             if (matches(t, e)) {
                 named = true;
                 break;
@@ -1351,7 +1378,9 @@ bool query_run::contains(term& t, entry_id e) {
         return t.at[k] != end && *t.at[k] == e;
     };
     switch (t.kind) {
-    case term_kind::word: return at(names_list) || at(aliases_list) || at(keywords_list) || at(toned_list);
+    case term_kind::word:
+        return at(names_list) || (!t.lists[aliases_list].empty() && at(aliases_list)) ||
+               (!t.lists[keywords_list].empty() && at(keywords_list)) || (!t.lists[toned_list].empty() && at(toned_list));
     case term_kind::prefix: return at(keywords_list) || at(toned_list) || prefix_in_names(t, e);
     default: return matches(t, e);
     }
@@ -1507,11 +1536,15 @@ void query_run::fill(term& t) {
     }
 }
 
-// Every term a positive word with names and aliases only (every v1 query,
-// and words no keyword has): an entry matches when each term has it among
-// its names or its aliases. Alias lists are short, so: the names' common
-// entries, straight from the index's intersection, merged with each alias
-// entry that every term has.
+// Every term a positive word. An entry matches when each term has it in one
+// of its lists. Names' lists are the long ones, so: the names' common
+// entries, straight from the index's intersection (galloping, smallest list
+// first), merged with each entry of the other lists (other names, keywords,
+// toned) that every term has, each such list walked ascending with the
+// other terms' cursors. Every v1 query takes this path with no other lists;
+// a query whose other lists are short next to its rarest term's entries
+// (arrow left: 160 against 550) does too, which costs a fifth of the
+// leapfrog of collect_small() (perf).
 void query_run::intersect_words() {
     auto& lists = st_.intersection.lists;
     lists.clear();
@@ -1519,24 +1552,77 @@ void query_run::intersect_words() {
     std::span<const entry_id> common = idx_.intersect(st_.intersection);
     auto& extra = st_.intersection.spare;  // intersect() is done with it
     extra.clear();
-    auto in = [](std::span<const entry_id> list, entry_id e) { return std::binary_search(list.begin(), list.end(), e); };
-    for (term& t : st_.terms)
-        for (entry_id e : t.lists[aliases_list])
-            if (!(st_.hide_toned && is_toned(e)) && std::all_of(st_.terms.begin(), st_.terms.end(), [&](const term& u) {
-                    return in(u.lists[names_list], e) || in(u.lists[aliases_list], e);
-                }))
-                extra.push_back(e);
+    for (std::size_t i = 0; i < st_.terms.size(); ++i) {
+        for (std::size_t k = aliases_list; k < list_kinds; ++k) {
+            auto list = st_.terms[i].lists[k];
+            if (list.empty()) continue;
+            for (term& u : st_.terms)
+                for (std::size_t j = 0; j < list_kinds; ++j) u.at[j] = u.lists[j].data();
+            const entry_id* common_at = common.data();
+            const entry_id* common_end = common.data() + common.size();
+            // Toned sequences are only in other names' lists (the data file
+            // lists none under keywords; toned_list exists when a tone is named).
+            bool may_be_toned = st_.hide_toned && k == aliases_list;
+            term* terms = st_.terms.data();
+            const std::size_t term_count = st_.terms.size();
+            // An entry of this term's own names is left to the other terms'
+            // walks: if it is in the answer but not in `common`, some other
+            // term lacks it in its names, so has it in another list, whose
+            // walk meets it. (Most keyword entries of "arrow" are ARROWs.)
+            auto own = st_.terms[i].lists[names_list];
+            const entry_id* own_at = own.data();
+            const entry_id* own_end = own.data() + own.size();
+            for (entry_id e : list) {
+                own_at = gallop(own_at, own_end, e);
+                if (own_at != own_end && *own_at == e) continue;
+                common_at = gallop(common_at, common_end, e);
+                if (common_at != common_end && *common_at == e) continue;
+                bool all = true;
+                for (std::size_t j = 0; j < term_count && all; ++j) {
+                    if (j == i) continue;
+                    // contains(), inlined: the walk's cost is this test.
+                    term& u = terms[j];
+                    bool has = false;
+                    for (std::size_t l = 0; l < list_kinds && !has; ++l) {
+                        const entry_id* end = u.lists[l].data() + u.lists[l].size();
+                        u.at[l] = gallop(u.at[l], end, e);
+                        has = u.at[l] != end && *u.at[l] == e;
+                    }
+                    all = has;
+                }
+                if (all && !(may_be_toned && is_toned(e))) extra.push_back(e);
+            }
+        }
+    }
     if (extra.empty()) {
         st_.entries = common;
-    } else {
-        std::sort(extra.begin(), extra.end());
+        st_.entry_count = common.size();
+        return;
+    }
+    std::sort(extra.begin(), extra.end());
+    extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
+    if (common.size() + extra.size() <= small_answer_limit) {
         auto& out = st_.small;
         out.clear();
         std::set_union(common.begin(), common.end(), extra.begin(), extra.end(), std::back_inserter(out));
-        out.erase(std::unique(out.begin(), out.end()), out.end());
         st_.entries = out;
+        st_.entry_count = out.size();
+        return;
     }
-    st_.entry_count = st_.entries.size();
+    // Too many for the small vector: the bitmap holds them, the scratch's bound.
+    clear_bits();
+    for (auto list : {common, std::span<const entry_id>(extra)}) {
+        if (list.empty()) continue;
+        note_bounds(list.front(), list.back() + 1);
+        for (entry_id e : list) set_bit(e);
+    }
+    st_.in_bitmap = true;
+    st_.bits_first = fill_low_ / 64;
+    st_.bits_last = (fill_high_ + 63) / 64;
+    std::size_t count = 0;
+    for (std::size_t w = st_.bits_first; w < st_.bits_last; ++w) count += static_cast<std::size_t>(std::popcount(st_.bits[w]));
+    st_.entry_at = st_.bits_first * 64;
+    st_.entry_count = count;
 }
 
 void query_run::evaluate() {
@@ -1576,17 +1662,19 @@ void query_run::evaluate() {
             return;
         }
     }
-    // Only words, of names and aliases only (every v1 query): the index's
-    // own intersection of their names, and then the few entries that some
-    // term has only through an alias and every term accepts. The generic
-    // leapfrog below costs ~0.5 us more per query, a tenth of the server's
-    // whole cost for a small answer (perf; bench/notes.md).
-    if (std::all_of(terms.begin(), terms.end(), [](const term& t) {
-            return t.kind == term_kind::word && !t.excluded && t.lists[keywords_list].empty() &&
-                   t.lists[toned_list].empty();
-        })) {
-        intersect_words();
-        return;
+    // Only positive words (every v1 query): the index's own intersection of
+    // their names, and then the entries that some term has only through its
+    // other lists, when those are fewer than the rarest term's entries (the
+    // leapfrog below reads all of those). The generic leapfrog costs ~0.5 us
+    // more per v1 query, a tenth of the server's whole cost for a small
+    // answer (perf; bench/notes.md).
+    if (std::all_of(terms.begin(), terms.end(), [](const term& t) { return t.kind == term_kind::word && !t.excluded; })) {
+        std::size_t others = 0;
+        for (const term& t : terms) others += t.estimate - t.lists[names_list].size();
+        if (others == 0 || others < g.estimate) {
+            intersect_words();
+            return;
+        }
     }
     if (g.kind != term_kind::property && g.estimate <= small_answer_limit) {
         collect_small(generator);

@@ -869,6 +869,15 @@ TEST_CASE("search: keywords and short names of the session's language", "[search
     }
 }
 
+TEST_CASE("search: the five tone modifiers are five neighbouring entries", "[search][keywords]") {
+    // search.cpp asks a word's lists once for the run of them.
+    const auto& idx = the_index();
+    entry_id light = idx.entry_of(char32_t{0x1F3FB}), dark = idx.entry_of(char32_t{0x1F3FF});
+    REQUIRE(light != mojifinder::index::no_entry);
+    CHECK(dark == light + 4);
+    for (entry_id e = light; e <= dark; ++e) CHECK_FALSE(idx.is_sequence(e));
+}
+
 TEST_CASE("search: skin-tone sequences only when the query names a tone", "[search][keywords]") {
     auto [query, named] = GENERATE(table<std::string_view, bool>({
         {"firefighter", false}, {"thumbs up", false}, {"family", false}, {"U+1F469..U+1F46A", false},
