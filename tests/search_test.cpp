@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
@@ -1042,6 +1043,29 @@ TEST_CASE("search: ASCII keywords split without ICU into the keyword words ICU m
         mojifinder::keyword_words(text, fold, scratch, got);
         CHECK(got == words);
     }
+}
+
+TEST_CASE("search: one ideograph or kana letter is one keyword word of itself", "[search][keywords]") {
+    // What search.cpp assumes without asking ICU (languages that keep accents).
+    std::string scratch;
+    std::vector<std::string_view> words;
+    std::size_t checked = 0, wrong = 0;
+    for (UChar32 c = 0; c <= 0x10FFFF; ++c) {
+        if (u_charType(c) != U_OTHER_LETTER) continue;
+        UErrorCode status = U_ZERO_ERROR;
+        auto script = uscript_getScript(c, &status);
+        if (script != USCRIPT_HAN && script != USCRIPT_HIRAGANA && script != USCRIPT_KATAKANA) continue;
+        std::string text;
+        char bytes[4];
+        int32_t n = 0;
+        U8_APPEND_UNSAFE(bytes, n, c);
+        text.assign(bytes, static_cast<std::size_t>(n));
+        mojifinder::keyword_words(text, false, scratch, words);
+        if (words.size() != 1 || words[0] != text) ++wrong;
+        ++checked;
+    }
+    CHECK(checked > 90000);
+    CHECK(wrong == 0);
 }
 
 TEST_CASE("search: every language finds a sample of its own keyword words", "[search][keywords]") {
