@@ -2,7 +2,8 @@
 // one-shot; no words: interactive when standard input is a terminal, else
 // batch), and ask each line on one session, opened again when the server has
 // ended it between queries; each new session first gets the session
-// commands the options ask for (/classic on, /limit N, /format json). Exit
+// commands the options ask for (/classic on, /lang TAG, /limit N, /format
+// json). Exit
 // status from what the queries got.
 #include "config.hpp"
 #include "connection.hpp"
@@ -27,7 +28,7 @@ using mojifinder::protocol::classify;
 using mojifinder::protocol::line_kind;
 
 constexpr const char* usage =
-    "usage: mojifinder [--host ADDR] [--port N] [--limit N] [--json] [--classic] [QUERY...]";
+    "usage: mojifinder [--host ADDR] [--port N] [--lang TAG] [--limit N] [--json] [--classic] [QUERY...]";
 
 constexpr const char* modes =
     "Queries (the server's /help says more):\n"
@@ -42,9 +43,10 @@ constexpr const char* modes =
     "                      an interactive prompt with line editing and a history in\n"
     "                      $XDG_STATE_HOME/mojifinder/history (default\n"
     "                      ~/.local/state/mojifinder/history); Ctrl-D or /quit leaves.\n"
-    "                      Session commands (/help, /more, /limit N, /format json)\n"
-    "                      work; answers stop after a screenful (/limit of the\n"
-    "                      terminal's height, unless --limit): /more shows more\n"
+    "                      Session commands (/help, /more, /limit N, /lang de,\n"
+    "                      /format json) work; answers stop after a screenful\n"
+    "                      (/limit of the terminal's height, unless --limit):\n"
+    "                      /more shows more\n"
     "  no QUERY, standard input a pipe or file\n"
     "                      batch: every line is a query or a session command (blank\n"
     "                      lines are skipped), answers in order\n"
@@ -64,6 +66,7 @@ struct options {
     std::uint16_t port = 2323;
     std::vector<std::string> words;
     std::optional<std::uint32_t> limit;
+    std::optional<std::string> language;
     bool json = false;
     bool classic = false;
 };
@@ -168,6 +171,7 @@ private:
 std::vector<setup_command> setup_for(const options& opt, bool screen) {
     std::vector<setup_command> setup;
     if (opt.classic) setup.push_back({"/classic on", true});
+    if (opt.language) setup.push_back({fmt::format("/lang {}", *opt.language), true});
     if (opt.limit) setup.push_back({fmt::format("/limit {}", *opt.limit), true});
     else if (screen && !opt.classic) {
         unsigned rows = terminal_rows(stdout);
@@ -231,7 +235,13 @@ int main(int argc, char** argv) {
                       ->check(CLI::Range(mojifinder::config::answer_limit_bounds.min,
                                          mojifinder::config::answer_limit_bounds.max));
     auto* json = app.add_flag("--json", opt.json, "JSON Lines: one object per answer line, then a final one");
-    app.add_flag("--classic", opt.classic, "version 1 exactly: words of names only")->excludes(limit)->excludes(json);
+    auto* language = app.add_option("--lang", opt.language,
+                                    "keywords and short names in this language (/lang TAG: de, pt_BR)")
+                         ->type_name("TAG");
+    app.add_flag("--classic", opt.classic, "version 1 exactly: words of names only")
+        ->excludes(limit)
+        ->excludes(json)
+        ->excludes(language);
     app.add_option("QUERY", opt.words, "the query's words (use -- before a word starting with -)");
     app.footer(modes);
 

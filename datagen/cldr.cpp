@@ -114,7 +114,7 @@ std::u32string code_points(std::string_view utf8) {
 struct locale_table {
     std::unordered_map<std::u32string, annotation> annotations;
     // The short names of skin-tone sequences (key, name): the data file
-    // derives them, so they only serve to learn the separators.
+    // derives them (they teach the separators), keeping those it cannot.
     std::vector<std::pair<std::u32string, std::string>> toned;
 };
 
@@ -478,7 +478,12 @@ cldr_data read_cldr(const std::filesystem::path& common) {
     }
     // After every locale's annotations are in: the names come from parents.
     short_names names(data.locales);
-    for (std::size_t i = 0; i < tags.size(); ++i) learn_tone_separators(data.locales[i], tables[i], names);
+    for (std::size_t i = 0; i < tags.size(); ++i) {
+        learn_tone_separators(data.locales[i], tables[i], names);
+        for (const auto& [key, name] : tables[i].toned) data.locales[i].toned.push_back({key, name, {}});
+        std::sort(data.locales[i].toned.begin(), data.locales[i].toned.end(),
+                  [](const annotation& a, const annotation& b) { return a.key < b.key; });
+    }
     return data;
 }
 

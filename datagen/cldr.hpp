@@ -28,6 +28,9 @@ struct locale {
     // ", "), learned from the locale's derived annotations; "" when it has none.
     std::string tone_separator;
     std::string tone_list_separator;
+    // The skin-tone sequences' own short names (keywords left empty), sorted
+    // by key: datagen keeps those its derivation does not give exactly.
+    std::vector<annotation> toned;
 };
 
 struct cldr_data {

@@ -134,6 +134,10 @@ struct language_builder {
     const cldr_data& cldr;
     const std::map<std::u32string, entry_id>& by_key;
     std::map<std::string, resolved_annotations> resolved;  // by tag, made on demand
+    // Each language's keyword words, made once: word -> its entries, and a
+    // keyword or short name it is in (views into `resolved`).
+    std::map<std::string, std::pair<std::map<std::string, std::vector<entry_id>>,
+                                    std::unordered_map<std::string, std::string_view>>> words;
     std::size_t unmatched = 0;
 
     const locale* find(std::string_view tag) const {
@@ -187,23 +191,36 @@ struct posting_pool {
 };
 
 // The arrays of one language: see index::language in index.hpp.
-void write_language(data_writer& out, language_builder& b, posting_pool& pool, const locale& l) {
+// A skin-tone sequence whose short name index::append_short_name() does not
+// derive as CLDR has it: it is listed, and has none (rather than a wrong one). CLDR composes some differently ("kiss: person,
+// person, light skin tone, medium skin tone"; "person: light skin tone,
+// blond hair"; 👭 names 👩‍🤝‍👩): 22% of all, and keeping CLDR's own text
+// for them made the file 7.7 MB bigger, past its 32 MB.
+struct toned_exception {
+    entry_id entry;
+};
+
+void write_language(data_writer& out, language_builder& b, posting_pool& pool, const locale& l,
+                    const std::vector<toned_exception>& exceptions) {
     const resolved_annotations& all = b.resolve(l);
     const bool fold = language_folds_accents(l.tag);
 
-    std::map<std::string, std::vector<entry_id>> postings;  // word -> ascending entries
+    auto& [postings, source] = b.words[l.tag];  // word -> ascending entries; -> a keyword or short name it is in
     std::string scratch;
     std::vector<std::string_view> words;
-    for (const auto& [e, v] : all) {
-        auto note = [&](std::string_view text) {
-            keyword_words(text, fold, scratch, words);
-            for (std::string_view w : words) {
-                auto& list = postings[std::string(w)];
-                if (list.empty() || list.back() != e) list.push_back(e);
-            }
-        };
-        note(v.short_name);
-        for (const std::string& k : v.keywords) note(k);
+    if (postings.empty()) {  // the first pass
+        for (const auto& [e, v] : all) {
+            auto note = [&](std::string_view text) {
+                keyword_words(text, fold, scratch, words);
+                for (std::string_view w : words) {
+                    auto& list = postings[std::string(w)];
+                    if (list.empty() || list.back() != e) list.push_back(e);
+                    source.emplace(std::string(w), text);
+                }
+            };
+            note(v.short_name);
+            for (const std::string& k : v.keywords) note(k);
+        }
     }
     // Display: only what it annotates itself; the rest is its parent's.
     std::string strings;
@@ -213,16 +230,17 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
         if (added) strings.append(s).push_back('\0');
         return it->second;
     };
+    std::map<entry_id, const annotation_value*> shown;
+    for (const annotation& a : l.annotations)
+        if (auto e = b.by_key.find(a.key); e != b.by_key.end()) shown.emplace(e->second, &all.at(e->second));
+    std::vector<entry_id> underivable;
+    for (const toned_exception& x : exceptions) underivable.push_back(x.entry);
+    std::sort(underivable.begin(), underivable.end());
     std::vector<entry_id> annotated;
     std::vector<std::uint32_t> short_at, keyword_start, keywords;
-    for (const annotation& a : l.annotations) {
-        auto e = b.by_key.find(a.key);
-        if (e != b.by_key.end()) annotated.push_back(e->second);
-    }
-    std::sort(annotated.begin(), annotated.end());
-    annotated.erase(std::unique(annotated.begin(), annotated.end()), annotated.end());
-    for (entry_id e : annotated) {
-        const annotation_value& v = all.at(e);
+    for (const auto& [e, value] : shown) {
+        const annotation_value& v = *value;
+        annotated.push_back(e);
         short_at.push_back(v.short_name.empty() ? ~std::uint32_t{0} : intern(v.short_name));
         keyword_start.push_back(static_cast<std::uint32_t>(keywords.size()));
         for (const std::string& k : v.keywords) keywords.push_back(intern(k));
@@ -236,7 +254,13 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
     std::vector<std::uint8_t> word_size;
     for (const auto& [w, list] : postings) {
         if (w.size() > 0xFF) throw std::runtime_error(l.tag + ": a keyword word of more than 255 bytes: " + w);
-        std::size_t at = strings.find(w);
+        // In the string it came from, when the folding left it as it was.
+        std::size_t at = std::string::npos;
+        std::string_view from = source.at(w);
+        if (auto it = string_offsets.find(std::string(from)); it != string_offsets.end()) {
+            std::size_t inside = from.find(w);
+            if (inside != std::string_view::npos) at = it->second + inside;
+        }
         if (at == std::string::npos) {
             at = strings.size();
             strings.append(w).push_back('\0');
@@ -247,6 +271,7 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
     }
 
     auto name = [&](std::string_view what) { return data_file::language_array(l.tag, what); };
+    out.add(name("underivable"), underivable);
     out.add(name("word_at"), word_at);
     out.add(name("word_size"), word_size);
     out.add(name("posting_at"), posting_at);
@@ -290,10 +315,9 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
     out.add("sequences/toned", t.toned_);
 
     auto by_key = entries_by_key(t);
-    language_builder b{cldr, by_key, {}, 0};
+    language_builder b{cldr, by_key, {}, {}, 0};
     std::string language_text;
     std::vector<data_file::language_record> records;
-    posting_pool pool;
     auto text = [&](std::string_view s, std::uint32_t& offset, std::uint32_t& size) {
         offset = static_cast<std::uint32_t>(language_text.size());
         size = static_cast<std::uint32_t>(s.size());
@@ -310,17 +334,45 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
             if (cldr.locales[p].tag == l.parent) r.parent = static_cast<std::uint16_t>(p);
         r.folds_accents = language_folds_accents(l.tag) ? 1 : 0;
         records.push_back(r);
-        write_language(out, b, pool, l);
     }
-    out.add("keywords/postings", pool.data);
     out.add("languages/records", records);
     out.add("languages/text", language_text);
+    std::vector<std::vector<toned_exception>> exceptions(cldr.locales.size());
+    auto add_languages = [&] {
+        posting_pool pool;
+        for (std::size_t l = 0; l < cldr.locales.size(); ++l) write_language(out, b, pool, cldr.locales[l], exceptions[l]);
+        out.add("keywords/postings", pool.data);
+    };
+    add_languages();
     std::size_t bytes = out.write(output, cldr.version);
+
+    // The skin-tone sequences' short names, derived by the index itself from
+    // the file just written, against CLDR's: those that differ are kept.
+    std::size_t kept = 0, toned_names = 0;
+    {
+        const index idx = index::open(output.string());
+        for (std::size_t l = 0; l < cldr.locales.size(); ++l) {
+            for (const annotation& a : cldr.locales[l].toned) {
+                auto e = by_key.find(a.key);
+                if (e == by_key.end() || a.short_name.empty()) continue;
+                ++toned_names;
+                std::string derived;
+                if (idx.append_short_name(static_cast<index::language_id>(l), e->second, derived) && derived == a.short_name)
+                    continue;
+                exceptions[l].push_back({e->second});
+                ++kept;
+            }
+        }
+    }
+    if (kept > 0) {
+        add_languages();
+        bytes = out.write(output, cldr.version);
+    }
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     std::cout << fmt::format("{}: {} entries ({} sequences, {} with skin tones), {} languages, {} CLDR keys without an entry; "
-                             "{:.1f} MB in {:.0f} ms\n",
+                             "skin-tone short names: {} derived, {} not derivable; {:.1f} MB in {:.0f} ms\n",
                              output.string(), t.line_start_.size() - 1, t.sequences_.size(), t.toned_.size(),
-                             cldr.locales.size(), b.unmatched, static_cast<double>(bytes) / 1e6, ms);
+                             cldr.locales.size(), b.unmatched, toned_names - kept, kept, static_cast<double>(bytes) / 1e6, ms);
     return 0;
 }
 

@@ -258,6 +258,7 @@ public:
             k.parent = r.parent;
             k.folds_accents = r.folds_accents != 0;
             std::string prefix = data_file::language_array(k.tag, "");
+            k.underivable = array<index::entry_id>(prefix + "underivable");
             k.word_at = array<std::uint32_t>(prefix + "word_at");
             k.word_size = array<std::uint8_t>(prefix + "word_size");
             k.posting_at = array<std::uint32_t>(prefix + "posting_at");
@@ -266,14 +267,11 @@ public:
             k.keyword_start = array<std::uint32_t>(prefix + "keyword_start");
             k.keywords = array<std::uint32_t>(prefix + "keywords");
             k.strings = array<char>(prefix + "strings");
-            bool words_inside = std::all_of(k.posting_at.begin(), k.posting_at.end(), [&](std::uint32_t at) {
-                return at < idx.keyword_postings_.size() && idx.keyword_postings_[at] < idx.keyword_postings_.size() - at;
-            });
-            for (std::size_t i = 0; i < k.word_at.size() && words_inside; ++i)
-                words_inside = k.word_at[i] <= k.strings.size() && k.word_size[i] <= k.strings.size() - k.word_at[i];
-            if (!words_inside || k.word_size.size() != k.word_at.size() || k.posting_at.size() != k.word_at.size() ||
-                k.keyword_start.size() != k.annotated.size() + 1 || k.short_at.size() != k.annotated.size() ||
-                k.strings.empty() || k.strings.back() != '\0')
+            // Sizes only: reading every word's offsets here would page in
+            // every language at start-up. The offsets within were written
+            // by datagen with the checks above (format, ICU, whole file).
+            if (k.word_size.size() != k.word_at.size() || k.posting_at.size() != k.word_at.size() ||
+                k.keyword_start.size() != k.annotated.size() + 1 || k.short_at.size() != k.annotated.size())
                 throw data_error(path_ + " has damaged arrays for language " + std::string(k.tag));
             idx.languages_.push_back(k);
         }
@@ -324,9 +322,14 @@ index index::open(const std::string& path) {
             throw data_file::data_error("cannot map the data file " + path + ": " + std::strerror(error));
         }
         file->data = static_cast<const std::byte*>(p);
-        // Only the pages a query reads: without this the kernel maps the
-        // file's neighbouring pages too (whole large folios of the page
-        // cache), and one query made ~5 MB of the names resident.
+        // Only the pages a query reads: each fault reads one page, without
+        // read-ahead or fault-around, so the page cache holds the file in
+        // single pages. (The kernel maps a whole large folio of the page
+        // cache when one of its pages is touched, and a file read or written
+        // the usual way, by cp or an ifstream, sits in the cache in large
+        // folios: one query then made ~5 MB of the names resident. datagen
+        // drops its pages from the cache after writing; docs/OPERATIONS.md
+        // says how to do the same after copying the file.)
         madvise(p, file->size, MADV_RANDOM);
     }
     ::close(fd);
@@ -611,34 +614,56 @@ std::pair<index::language_id, std::size_t> index::annotation_of(language_id l, e
     return {no_language, 0};
 }
 
+index::toned_parts index::parts_of_toned(entry_id e) const noexcept {
+    toned_parts parts;
+    if (!std::binary_search(toned_.begin(), toned_.end(), e)) return parts;
+    std::array<char32_t, max_sequence> cps;
+    std::size_t n = code_points(e, cps);
+    std::array<char32_t, max_sequence> base{};
+    std::size_t base_size = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!is_skin_tone(cps[i])) {
+            base[base_size++] = cps[i];
+            continue;
+        }
+        // A tone repeated (both hands, both people) is named once.
+        entry_id tone = entry_of(cps[i]);
+        bool seen = std::find(parts.tones.begin(), parts.tones.begin() + static_cast<std::ptrdiff_t>(parts.tone_count), tone) !=
+                    parts.tones.begin() + static_cast<std::ptrdiff_t>(parts.tone_count);
+        if (!seen && parts.tone_count < parts.tones.size()) parts.tones[parts.tone_count++] = tone;
+    }
+    parts.base = entry_of(std::u32string_view(base.data(), base_size));
+    if (parts.base == no_entry) {  // 🫱🏻‍🫲🏼's base is not an emoji; 🫱‍🫲 without U+FE0F neither
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < base_size; ++i)
+            if (base[i] != 0xFE0F) base[kept++] = base[i];
+        parts.base = entry_of(std::u32string_view(base.data(), kept));
+    }
+    return parts;
+}
+
 bool index::append_short_name(language_id l, entry_id e, std::string& out) const {
     auto [lang, at] = annotation_of(l, e);
-    if (lang != no_language && languages_[lang].short_at[at] != no_string) {
+    if (lang != no_language) {
+        if (languages_[lang].short_at[at] == no_string) return false;
         out.append(string_at(languages_[lang], languages_[lang].short_at[at]));
         return true;
     }
-    // A skin-tone sequence: its base's, the separator, its tones'.
-    std::array<char32_t, max_sequence> cps;
-    std::size_t n = code_points(e, cps);
-    std::u32string base, tones;
-    for (std::size_t i = 0; i < n; ++i) (is_skin_tone(cps[i]) ? tones : base).push_back(cps[i]);
-    if (tones.empty()) return false;
-    entry_id b = entry_of(base);
-    if (b == no_entry) {  // U+1F91D HANDSHAKE's tones are on two hands
-        std::u32string trimmed;
-        for (char32_t c : base) if (c != 0xFE0F) trimmed.push_back(c);
-        b = entry_of(trimmed);
+    // A skin-tone sequence, as CLDR derives it: its base's, the separator,
+    // its tones'; none where datagen found that this is not CLDR's name.
+    toned_parts parts = parts_of_toned(e);
+    if (parts.base == no_entry || parts.tone_count == 0) return false;
+    for (language_id k = l; k != no_language; k = languages_[k].parent)
+        if (std::binary_search(languages_[k].underivable.begin(), languages_[k].underivable.end(), e)) return false;
+    std::string name;
+    if (!append_short_name(l, parts.base, name)) return false;
+    const language& k = languages_[l];
+    name.append(k.tone_separator);
+    for (std::size_t i = 0; i < parts.tone_count; ++i) {
+        if (i > 0) name.append(k.tone_list_separator);
+        if (!append_short_name(l, parts.tones[i], name)) return false;
     }
-    std::string base_name;
-    if (b == no_entry || !append_short_name(l, b, base_name)) return false;
-    const language& k = languages_[lang == no_language ? l : lang];
-    std::string_view sep = k.tone_separator.empty() ? std::string_view(": ") : k.tone_separator;
-    std::string_view list_sep = k.tone_list_separator.empty() ? std::string_view(", ") : k.tone_list_separator;
-    out.append(base_name).append(sep);
-    for (std::size_t i = 0; i < tones.size(); ++i) {
-        if (i > 0) out.append(list_sep);
-        if (!append_short_name(l, entry_of(tones[i]), out)) return false;
-    }
+    out.append(name);
     return true;
 }
 

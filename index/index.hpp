@@ -17,6 +17,7 @@
 // All of it is generated at build time (datagen/) into one file, which
 // open() maps read-only: nothing is built at start-up, only the pages a
 // query touches become resident, and every process on a machine shares them.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -217,9 +218,19 @@ public:
     // sequence's is made as CLDR derives it: its base's, the language's
     // separator, its tones'.
     bool append_short_name(language_id l, entry_id e, std::string& out) const;
-    // Its keywords in `l`, in CLDR's order: f(std::string_view keyword).
+    // Its keywords in `l`, in CLDR's order: f(std::string_view keyword). A
+    // skin-tone sequence's are its base's, then its tones' short names.
     template <class F>
     void for_each_keyword(language_id l, entry_id e, F&& f) const {
+        if (toned_parts parts = parts_of_toned(e); parts.base != no_entry) {
+            for_each_keyword(l, parts.base, f);
+            std::string tone;
+            for (std::size_t i = 0; i < parts.tone_count; ++i) {
+                tone.clear();
+                if (append_short_name(l, parts.tones[i], tone)) f(std::string_view(tone));
+            }
+            return;
+        }
         auto [lang, at] = annotation_of(l, e);
         if (lang == no_language) return;
         const auto& k = languages_[lang];
@@ -286,8 +297,18 @@ private:
         std::span<const std::uint32_t> keyword_start;  // annotated + 1 offsets into keywords
         std::span<const std::uint32_t> keywords;     // offsets into strings
         std::span<const char> strings;               // NUL-terminated
+        std::span<const entry_id> underivable;       // skin-tone sequences whose derived short name is not CLDR's
     };
     static constexpr std::uint32_t no_string = ~std::uint32_t{0};
+    // A skin-tone sequence's base (itself without its tones; without U+FE0F
+    // too when that is no entry) and its distinct tones, in order; base is
+    // no_entry for any other entry.
+    struct toned_parts {
+        entry_id base = no_entry;
+        std::array<entry_id, 2> tones{};
+        std::size_t tone_count = 0;
+    };
+    toned_parts parts_of_toned(entry_id e) const noexcept;
     static std::string_view string_at(const language& k, std::uint32_t offset) noexcept;
     // Which language (l or an ancestor) annotates `e`, and where in its
     // annotated list; {no_language, 0} when none does.

@@ -79,17 +79,50 @@ bool is_character_of(std::string_view field, char32_t cp, bool classic) {
     return field == std::string_view(utf8, length);
 }
 
-// "U+1F431<TAB>🐱<TAB>CAT FACE": the code point, when the line is exactly that
-// shape (canonical hex, the character itself, a printable name).
+// An emoji sequence's fields: "U+1F469 U+200D U+1F692" and the sequence
+// itself; its first code point. Never in version 1.
+std::optional<char32_t> parse_sequence(std::string_view code_points, std::string_view field) {
+    std::optional<char32_t> first;
+    std::size_t count = 0;
+    while (!code_points.empty()) {
+        std::size_t space = code_points.find(' ');
+        auto cp = parse_code_point(code_points.substr(0, space));
+        if (!cp || is_control(*cp)) return std::nullopt;
+        char utf8[U8_MAX_LENGTH];
+        std::size_t length = 0;
+        U8_APPEND_UNSAFE(utf8, length, *cp);
+        if (!field.starts_with(std::string_view(utf8, length))) return std::nullopt;
+        field.remove_prefix(length);
+        if (!first) first = cp;
+        ++count;
+        if (space == std::string_view::npos) break;
+        code_points.remove_prefix(space + 1);
+        if (code_points.empty()) return std::nullopt;  // a space at the end
+    }
+    if (count < 2 || !field.empty()) return std::nullopt;
+    return first;
+}
+
+// The code point (a sequence's first) of a match's first two fields.
+std::optional<char32_t> parse_character(std::string_view code_points, std::string_view field, bool classic) {
+    if (!classic && code_points.find(' ') != std::string_view::npos) return parse_sequence(code_points, field);
+    auto cp = parse_code_point(code_points);
+    if (!cp || !is_character_of(field, *cp, classic)) return std::nullopt;
+    return cp;
+}
+
+// "U+1F431<TAB>🐱<TAB>CAT FACE", "U+1F469 U+200D U+1F692<TAB>👩‍🚒<TAB>WOMAN
+// FIREFIGHTER": the (first) code point, when the line is exactly that shape
+// (canonical hex, the character or sequence itself, a printable name).
 std::optional<char32_t> parse_match(std::string_view body, bool classic) {
     std::size_t tab = body.find('\t');
     if (tab == std::string_view::npos) return std::nullopt;
-    auto cp = parse_code_point(body.substr(0, tab));
-    if (!cp) return std::nullopt;
+    std::string_view code_points = body.substr(0, tab);
     body.remove_prefix(tab + 1);
     std::size_t second = body.find('\t');
-    if (second == std::string_view::npos || !is_character_of(body.substr(0, second), *cp, classic))
-        return std::nullopt;
+    if (second == std::string_view::npos) return std::nullopt;
+    auto cp = parse_character(code_points, body.substr(0, second), classic);
+    if (!cp) return std::nullopt;
     std::string_view name = body.substr(second + 1);
     if (name.empty() || !is_printable(name)) return std::nullopt;
     return cp;
@@ -174,12 +207,11 @@ answer_reader::recognized answer_reader::recognize_json(std::string_view line) {
     r.item.line = line;
     r.item.json = true;
     if (const auto* cp = string_field(json_lines::key::cp)) {
-        auto code_point = parse_code_point(*cp);
         const auto* ch = string_field(json_lines::key::character);
         const auto* name = string_field(json_lines::key::name);
-        if (!code_point || ch == nullptr || name == nullptr ||
-            !is_character_of(std::string_view(*ch), *code_point, false))
-            return bad;
+        if (ch == nullptr || name == nullptr) return bad;
+        auto code_point = parse_character(std::string_view(*cp), std::string_view(*ch), false);
+        if (!code_point) return bad;
         r.item.kind = match;
         r.code_point = *code_point;
         return r;

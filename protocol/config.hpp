@@ -70,6 +70,16 @@ struct config {
     static constexpr bounds<std::uint32_t> answer_limit_bounds{0, 100'000};
 
     bool quiet = false;
+
+    // --data: the data file the index maps (index/data_file.hpp). Empty: the
+    // installed one, <directory of mojifinderd>/../share/mojifinder/
+    // mojifinder.data, when it is there; else the build tree's.
+    std::string data_path;
+    static constexpr const char* installed_data = "../share/mojifinder/mojifinder.data";
+
+    // --lang: a session's language until its /lang (a CLDR locale's tag,
+    // checked against the data file once it is open).
+    std::string language = "en";
 };
 
 }  // namespace mojifinder

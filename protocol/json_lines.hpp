@@ -16,14 +16,23 @@ namespace mojifinder::protocol::json_lines {
 // The keys, for the writer here and the reader (answer_reader.cpp).
 namespace key {
 inline constexpr std::string_view cp = "cp", character = "char", name = "name", block = "block", gc = "gc",
-                                  age = "age", aliases = "aliases";
+                                  age = "age", aliases = "aliases", short_name = "short", keywords = "keywords";
 inline constexpr std::string_view found = "found", shown = "shown", hint = "hint";
 inline constexpr std::string_view error = "error", ok = "ok", text = "text";
 }  // namespace key
 
 // {"cp":"U+1F600","char":"😀","name":"GRINNING FACE","block":"Emoticons",
-//  "gc":"So","age":"6.1","aliases":[]}: `cp` is a text line's first field;
-// a control's `char` is U+FFFD.
+//  "gc":"So","age":"6.1","aliases":[],"short":"grinning face",
+//  "keywords":["face","grin","grinning face"]}: an entry of the index, its
+// short name ("" when it has none) and keywords in `language`. `cp` and
+// `char` are its answer line's first two fields, so a sequence's are
+// "U+1F469 U+200D U+1F692" and the whole sequence; its block, gc and age
+// are its first code point's, and it has no aliases.
+void append_entry(std::string& out, const index& idx, index::language_id language, index::entry_id e);
+
+// The same object for a code point without an entry (identified pasted
+// text: unassigned, a control, private use): its label for a name, U+FFFD
+// for the `char` of one never written raw, "short":"" and "keywords":[].
 void append_character(std::string& out, const index& idx, char32_t cp);
 
 // {"found":N,"shown":M} with "hint":[...] when there are hints.

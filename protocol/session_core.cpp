@@ -7,7 +7,9 @@
 // incomplete one is either hopeless (hang-up byte, over the limit: dropped
 // until its LF, or the session closed at 1 MiB) or waits for more input. End
 // of input answers what is left, then closes. An answer cut by /limit keeps
-// its place in the engine's scratch, and /more resumes it from there.
+// its place in the engine's scratch, and /more resumes it from there. The
+// session's language (/lang) goes to the engine with each query, and to the
+// JSON Lines of each entry (its short name and keywords).
 #include "session_core.hpp"
 
 #include "json_lines.hpp"
@@ -16,11 +18,12 @@
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
-#include <unicode/uchar.h>  // U_UNICODE_VERSION
 #include <unicode/uversion.h>
 
 #include <algorithm>
 #include <charconv>
+#include <string>
+#include <vector>
 
 namespace mojifinder::protocol {
 namespace {
@@ -66,7 +69,8 @@ constexpr std::string_view help[] = {
     "/more             the next lines of the last answer",
     "/format json      JSON Lines; /format text goes back",
     "/classic on       version 1: words of names only; /classic off ends it",
-    "/version          the server's version",
+    "/lang de          keywords and short names in German; /lang lists languages",
+    "/version          the server's version and its data's",
     "/quit             end the session",
     "Status line: \xE2\x94\x80\xE2\x94\x80 N found[, M shown][; did you mean: a, b]",
 };
@@ -102,10 +106,17 @@ bool echoable(std::string_view name) noexcept {
 
 }  // namespace
 
-std::string_view version_text() noexcept {
-    static const std::string text =
-        fmt::format("mojifinderd {} (Unicode {}, ICU {})", mojifinder::version, U_UNICODE_VERSION, U_ICU_VERSION);
-    return text;
+std::string data_versions_text(const index::data_versions& data) {
+    return fmt::format("Unicode {}, CLDR {}, ICU {}", data.unicode, data.cldr, data.icu);
+}
+
+std::string version_text(const index::data_versions* data) {
+    if (data == nullptr) return fmt::format("mojifinderd {} (ICU {})", mojifinder::version, U_ICU_VERSION);
+    return fmt::format("mojifinderd {} ({})", mojifinder::version, data_versions_text(*data));
+}
+
+std::string language_line(const index& idx, index::language_id language) {
+    return fmt::format("{} {}", idx.language_tag(language), idx.language_name(language));
 }
 
 std::string_view status_rule() noexcept {
@@ -131,6 +142,7 @@ std::span<const std::string_view> help_lines() noexcept { return help; }
 
 session_core::session_core(const index& idx, std::size_t max_line, session_settings settings)
     : index_(idx), engine_(idx), max_line_(max_line), settings_(settings) {
+    if (settings_.language == index::no_language) settings_.language = idx.english();
     too_long_ = format_into(too_long_buffer_, "error: line too long (limit {} bytes)\r\n", max_line);
 }
 
@@ -206,7 +218,7 @@ step session_core::run_query(std::string_view query, bool stopping) {
     answering_ = false;
     more_ = false;
     have_run_ = false;
-    engine_.run(query, settings_.mode, scratch_.get());
+    engine_.run(query, settings_.mode, settings_.language, scratch_.get());
     if (!scratch_->error().empty()) {
         // The message may quote the query, and a query may hold control
         // bytes past its first: none of them reach the client's terminal.
@@ -247,19 +259,9 @@ step session_core::run_command(std::string_view line, bool stopping) {
         return reply_error(buffer_, stopping, event::command);
     };
     if (ascii_iequal(name, "/help")) {
-        if (!argument.empty()) s = takes_no_argument("/help");
-        else if (json()) s = reply_ok("help", stopping);
-        else {
-            buffer_.clear();
-            for (std::string_view h : help) {
-                buffer_ += help_prefix;
-                buffer_ += h;
-                buffer_ += crlf;
-            }
-            buffer_ += "ok: help\r\n";
-            out_[0] = buffer_;
-            s = end_reply(1, stopping, event::command);
-        }
+        s = argument.empty() ? reply_ok("help", stopping, help) : takes_no_argument("/help");
+    } else if (ascii_iequal(name, "/lang")) {
+        s = run_lang(argument, stopping);
     } else if (ascii_iequal(name, "/limit")) {
         std::uint32_t n = 0;
         auto [end, ec] = std::from_chars(argument.data(), argument.data() + argument.size(), n);
@@ -294,16 +296,26 @@ step session_core::run_command(std::string_view line, bool stopping) {
     } else if (ascii_iequal(name, "/classic")) {
         if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
             // Either way the session starts afresh in text: classic is v1 exactly.
+            // The language stays: version 1 has none, and back in version 2
+            // the session's choice still holds.
             bool on = ascii_iequal(argument, "on");
+            index::language_id language = settings_.language;
             settings_ = session_settings{};
             settings_.mode = on ? search::mode::classic : search::mode::full;
+            settings_.language = language;
             more_ = false;
             s = reply_ok(on ? "classic on" : "classic off", stopping);
         } else {
             s = reply_error("/classic takes on or off", stopping, event::command);
         }
     } else if (ascii_iequal(name, "/version")) {
-        s = argument.empty() ? reply_ok(version_text(), stopping) : takes_no_argument("/version");
+        if (argument.empty()) {
+            index::data_versions data = index_.versions();
+            buffer_ = version_text(&data);
+            s = reply_ok(buffer_, stopping);
+        } else {
+            s = takes_no_argument("/version");
+        }
     } else if (ascii_iequal(name, "/quit")) {
         if (!argument.empty()) {
             s = takes_no_argument("/quit");
@@ -322,6 +334,37 @@ step session_core::run_command(std::string_view line, bool stopping) {
     if (s.what == event::none) s.what = event::command;
     if (s.what == event::command || s.what == event::quit) s.query = line;
     return s;
+}
+
+// /lang: every language, "# de Deutsch" in tag order, then the session's
+// language as a switch acknowledges it; /lang de: the switch.
+step session_core::run_lang(std::string_view argument, bool stopping) {
+    if (argument.empty()) {
+        std::vector<std::string> lines;
+        lines.reserve(index_.language_count());
+        for (std::size_t l = 0; l < index_.language_count(); ++l)
+            lines.push_back(language_line(index_, static_cast<index::language_id>(l)));
+        std::vector<std::string_view> views(lines.begin(), lines.end());
+        std::string message = fmt::format("lang {}", language_line(index_, settings_.language));
+        return reply_ok(message, stopping, views);
+    }
+    buffer_.clear();
+    auto space = [](char c) { return is_ascii_space(static_cast<unsigned char>(c)); };
+    if (std::any_of(argument.begin(), argument.end(), space)) {
+        buffer_ = "/lang takes one language tag, e.g. /lang de; /lang alone lists them";
+        return reply_error(buffer_, stopping, event::command);
+    }
+    index::language_id language = index_.find_language(argument);
+    if (language == index::no_language) {
+        if (echoable(argument))
+            fmt::format_to(std::back_inserter(buffer_), "unknown language '{}'; /lang lists them", argument);
+        else
+            buffer_ = "unknown language; /lang lists them";
+        return reply_error(buffer_, stopping, event::command);
+    }
+    settings_.language = language;
+    fmt::format_to(std::back_inserter(buffer_), "lang {}", language_line(index_, language));
+    return reply_ok(buffer_, stopping);
 }
 
 step session_core::continue_answer(bool stopping) {
@@ -425,10 +468,13 @@ step session_core::continue_json(bool stopping) {
     while (shown_ < stop_at_ && buffer_.size() < config::write_chunk) {
         if (!pull_run()) break;
         if (run_.identified()) {
-            json_lines::append_character(buffer_, index_, run_.code_point);
+            // A named code point is its entry, as in text; an unnamed one is described alone.
+            index::entry_id e = index_.entry_of(run_.code_point);
+            if (e == index::no_entry) json_lines::append_character(buffer_, index_, run_.code_point);
+            else json_lines::append_entry(buffer_, index_, settings_.language, e);
             have_run_ = false;
         } else {
-            json_lines::append_character(buffer_, index_, index_.code_point(run_.first));
+            json_lines::append_entry(buffer_, index_, settings_.language, run_.first);
             have_run_ = ++run_.first != run_.last;
         }
         ++shown_;
@@ -475,12 +521,25 @@ step session_core::reply_error(std::string_view message, bool stopping, event wh
     return end_reply(n, stopping, what);
 }
 
-step session_core::reply_ok(std::string_view message, bool stopping) {
+step session_core::reply_ok(std::string_view message, bool stopping, std::span<const std::string_view> text) {
     std::size_t n = 0;
     if (json()) {
+        // `message` may be in buffer_ already: build the object beside it.
         std::size_t at = buffer_.size();
-        json_lines::append_ok(buffer_, message, message == "help" ? help_lines() : std::span<const std::string_view>{});
+        json_lines::append_ok(buffer_, message, text);
         buffer_.erase(0, at);
+        out_[n++] = buffer_;
+    } else if (!text.empty()) {
+        // One piece: the lines and the ok line (`message` is not in buffer_ then).
+        buffer_.clear();
+        for (std::string_view line : text) {
+            buffer_ += help_prefix;
+            buffer_ += line;
+            buffer_ += crlf;
+        }
+        buffer_ += ok_prefix;
+        buffer_ += message;
+        buffer_ += crlf;
         out_[n++] = buffer_;
     } else {
         out_[n++] = ok_prefix;

@@ -8,8 +8,8 @@
 // points from a per-core buffer), cut at the session's /limit; a line that
 // starts with `/` is a session command (docs/PROTOCOL.md, "Session
 // commands"), answered by one acknowledgement. The session's settings
-// (mode, format, limit) outlive a cooled warm_state: the server keeps
-// settings() and hands them to the next core.
+// (mode, format, limit, language) outlive a cooled warm_state: the server
+// keeps settings() and hands them to the next core.
 #include "config.hpp"
 #include "index.hpp"
 #include "line.hpp"
@@ -36,8 +36,18 @@ inline constexpr std::string_view error_busy = "error: server busy, try again la
 inline constexpr std::string_view hint_prefix = "; did you mean: ";
 inline constexpr std::string_view hint_separator = ", ";
 
-// "mojifinderd 1.1.0 (Unicode 15.0, ICU 72.1)": --version and /version.
-std::string_view version_text() noexcept;
+// "Unicode 15.0, CLDR 41, ICU 72.1": what a data file was made from, as
+// --version, /version and the server's start-up log line say it.
+std::string data_versions_text(const index::data_versions& data);
+
+// "mojifinderd 1.1.0 (Unicode 15.0, CLDR 41, ICU 72.1)": --version and
+// /version. Without data (the file cannot be opened): what the program alone
+// knows, "mojifinderd 1.1.0 (ICU 72.1)".
+std::string version_text(const index::data_versions* data);
+
+// "de Deutsch": a language's tag and its name in itself, as /lang lists it,
+// acknowledges a switch to it, and mojifinderd --languages prints it.
+std::string language_line(const index& idx, index::language_id language);
 
 // The status line's rule: 66 times U+2500 (format_count() starts with the space).
 std::string_view status_rule() noexcept;
@@ -96,11 +106,16 @@ struct session_settings {
     // --classic: every line is a query, as in v1 (no commands at all).
     bool classic_server = false;
     std::uint32_t limit = 0;  // /limit: answer lines per reply; 0 = no limit
+    // /lang: the language of keywords and short names (search::engine::run(),
+    // JSON's "short" and "keywords"). no_language: the index's English,
+    // which the core puts here when it starts.
+    index::language_id language = index::no_language;
 
-    // A session of a server started with or without --classic.
-    static constexpr session_settings for_server(bool classic) noexcept {
-        return classic ? session_settings{search::mode::classic, output_format::text, true, 0}
-                       : session_settings{};
+    // A session of a server started with or without --classic, whose
+    // default language (--lang) is `language`.
+    static constexpr session_settings for_server(bool classic, index::language_id language) noexcept {
+        return classic ? session_settings{search::mode::classic, output_format::text, true, 0, language}
+                       : session_settings{search::mode::full, output_format::text, false, 0, language};
     }
     bool operator==(const session_settings&) const = default;
 };
@@ -162,8 +177,10 @@ private:
     step finish_answer(std::size_t n, bool stopping);
     // One error line (text) or {"error":...} (JSON), then the prompt.
     step reply_error(std::string_view message, bool stopping, event what);
-    // "ok: ..." (text) or {"ok":...} (JSON), then the prompt.
-    step reply_ok(std::string_view message, bool stopping);
+    // "ok: ..." (text) or {"ok":...} (JSON), then the prompt; with `text`,
+    // "# " lines before it ({"ok":...,"text":[...]}): /help, /lang.
+    step reply_ok(std::string_view message, bool stopping, std::span<const std::string_view> text = {});
+    step run_lang(std::string_view argument, bool stopping);
     step close_with(std::string_view message, event what);
     // Ends out_[0..n) with the prompt (text), nothing (JSON) or the shutdown line.
     step end_reply(std::size_t n, bool stopping, event what);

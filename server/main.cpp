@@ -1,4 +1,7 @@
-// mojifinderd's command line: options into a config, then run_server().
+// mojifinderd's command line. Flow: options into a config; the data file
+// mapped (a data_error: its message, exit 1) and --lang checked against it
+// (exit 2, as for any bad option); then --version, --languages or
+// run_server().
 #include "config.hpp"
 #include "run.hpp"
 #include "session_core.hpp"
@@ -6,15 +9,19 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 namespace {
 
 constexpr const char* usage =
     "usage: mojifinderd [--host ADDR] [--port N] [--threads N] [--max-connections N]\n"
     "                   [--max-line BYTES] [--idle-timeout SECONDS] [--send-timeout SECONDS]\n"
-    "                   [--classic] [--quiet] [--version] [--help]";
+    "                   [--data PATH] [--lang TAG] [--classic] [--quiet]\n"
+    "                   [--languages] [--version] [--help]";
 
 template <class T>
 CLI::Range range(mojifinder::bounds<T> b) {
@@ -25,6 +32,17 @@ CLI::Range range(mojifinder::bounds<std::chrono::seconds> b) {
     return CLI::Range(b.min.count(), b.max.count());
 }
 
+// The installed data file beside an installed mojifinderd, else the build tree's.
+std::string default_data_path() {
+    std::error_code ec;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        std::filesystem::path installed = (exe.parent_path() / mojifinder::config::installed_data).lexically_normal();
+        if (std::filesystem::exists(installed, ec)) return installed.string();
+    }
+    return mojifinder::index::build_tree_data_path();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,9 +51,11 @@ int main(int argc, char** argv) {
     long long idle = cfg.idle_timeout.count();
     long long send = cfg.send_timeout.count();
 
+    bool show_version = false;
+    bool list_languages = false;
+
     CLI::App app("Serves searches for Unicode characters by name over a line protocol.",
                  "mojifinderd");
-    app.set_version_flag("--version", std::string(mojifinder::protocol::version_text()));
     app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
     app.add_option("--port", cfg.port, "TCP port; 0 takes a free one")->capture_default_str();
     app.add_option("--threads", cfg.threads, "threads running the event loop")
@@ -51,12 +71,20 @@ int main(int argc, char** argv) {
     app.add_flag("--classic", cfg.classic,
                  "speak version 1 exactly: words of names only, and every line a query");
     app.add_flag("--quiet", cfg.quiet, "log only start, stop and errors");
+    app.add_option("--data", cfg.data_path,
+                   fmt::format("the data file (default: <this program's directory>/{} when it is there, "
+                               "else the build tree's)",
+                               config::installed_data))
+        ->type_name("PATH");
+    app.add_option("--lang", cfg.language, "the sessions' language until their /lang (a CLDR tag: de, pt_BR)")
+        ->capture_default_str()
+        ->type_name("TAG");
+    app.add_flag("--languages", list_languages, "print the data's languages, one \"<tag> <name>\" a line");
+    app.add_flag("--version", show_version, "print the version and the data's, then exit");
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         fmt::print(stderr, "mojifinderd: {}\n{}\n", e.what(), usage);
@@ -64,11 +92,43 @@ int main(int argc, char** argv) {
     }
     cfg.idle_timeout = std::chrono::seconds(idle);
     cfg.send_timeout = std::chrono::seconds(send);
+    if (cfg.data_path.empty()) cfg.data_path = default_data_path();
+
+    // Mapping the file is cheap: --version and --languages read it too.
+    auto started = std::chrono::steady_clock::now();
+    std::optional<mojifinder::index> idx;
+    try {
+        idx.emplace(mojifinder::index::open(cfg.data_path));
+    } catch (const std::exception& e) {  // data_file::data_error: what is wrong with the file
+        if (show_version) fmt::print("{}\n", mojifinder::protocol::version_text(nullptr));
+        std::fflush(stdout);
+        fmt::print(stderr, "mojifinderd: {}\n", e.what());
+        return 1;
+    }
+    std::chrono::duration<double, std::milli> opened = std::chrono::steady_clock::now() - started;
+    if (show_version) {
+        mojifinder::index::data_versions versions = idx->versions();
+        fmt::print("{}\n", mojifinder::protocol::version_text(&versions));
+        return 0;
+    }
+    mojifinder::index::language_id language = idx->find_language(cfg.language);
+    if (language == mojifinder::index::no_language) {
+        fmt::print(stderr, "mojifinderd: --lang {}: unknown language; mojifinderd --languages lists them\n{}\n",
+                   cfg.language, usage);
+        return 2;
+    }
+    if (list_languages) {
+        for (std::size_t l = 0; l < idx->language_count(); ++l) {
+            auto id = static_cast<mojifinder::index::language_id>(l);
+            fmt::print("{}\n", mojifinder::protocol::language_line(*idx, id));
+        }
+        return 0;
+    }
 
     // Asio sends with MSG_NOSIGNAL already; this covers every other write.
     std::signal(SIGPIPE, SIG_IGN);
     try {
-        return mojifinder::run_server(cfg);
+        return mojifinder::run_server(cfg, {*idx, language, opened});
     } catch (const std::exception& e) {
         fmt::print(stderr, "mojifinderd: {}\n", e.what());
         return 1;

@@ -1,4 +1,5 @@
-// Flow: raise the descriptor limit, build the index, bind, print the
+// Flow: (main.cpp has mapped the index) raise the descriptor limit, log what
+// is served, bind, print the
 // "listening on" line, then run --threads event loops, one per thread. The
 // first SIGINT/SIGTERM closes the acceptor and tells every session; the loop
 // runs out of work when the last session has closed, or is stopped after the
@@ -9,6 +10,7 @@
 #include "mojifinder_version.hpp"
 
 #include "server.hpp"
+#include "session_core.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,8 +21,6 @@
 
 #include <malloc.h>
 #include <sys/resource.h>
-#include <unicode/uchar.h>
-#include <unicode/uversion.h>
 
 #include <cstdio>
 #include <thread>
@@ -140,27 +140,26 @@ int serve(server_context& ctx) {
 // One event loop per thread, each with its own sessions: a session's
 // handlers then never run at once without strands, and every I/O object
 // names the loop's plain executor type.
-server_context::server_context(const index& i, const config& c, logger l)
-    : idx(i), cfg(c), log(std::move(l)) {
+server_context::server_context(const index& i, const config& c, logger l, index::language_id lang)
+    : idx(i), cfg(c), log(std::move(l)), language(lang) {
     for (unsigned n = 0; n < cfg.threads; ++n) loops.push_back(std::make_unique<asio::io_context>(1));
 }
 
-int run_server(const config& cfg) {
+int run_server(const config& cfg, const served_data& data) {
     logger log(cfg.quiet);
     raise_descriptor_limit(cfg, log);
 
-    auto started = clock::now();
-    const index idx = index::open(index::build_tree_data_path());
-    auto built = clock::now();
-    // The build's scratch arrays were freed into the heap; hand those pages
-    // back so the resident size is the index and little else.
+    // Opening the index may have freed scratch memory into the heap (while
+    // open() still builds in-process); hand those pages back so the resident
+    // size is the index and little else.
     malloc_trim(0);
-    log.always("mojifinderd {}: {} characters, {} words indexed in {:.1f} ms (Unicode {}, ICU {})",
-               version, idx.size(), idx.word_count(),
-               std::chrono::duration<double, std::milli>(built - started).count(),
-               U_UNICODE_VERSION, U_ICU_VERSION);
+    const index& idx = data.idx;
+    std::size_t languages = idx.language_count();
+    log.always("mojifinderd {}: {} entries ({} sequences), {} language{} from {} in {:.1f} ms ({})", version,
+               idx.size(), idx.sequences().size(), languages, languages == 1 ? "" : "s", cfg.data_path,
+               data.opened.count(), protocol::data_versions_text(idx.versions()));
 
-    server_context ctx(idx, cfg, log);
+    server_context ctx(idx, cfg, log, data.language);
     int status = serve(ctx);
     // Sessions that a second signal or the grace period cut off are still
     // suspended on their loops: destroying the loops destroys their frames,

@@ -72,7 +72,7 @@ struct session_state : std::enable_shared_from_this<session_state>,
     bool idle_expired = false;  // the sweeper ended a wait for a line
     bool cooled = false;        // the sweeper ended a warm wait (config::keep_warm)
     bool send_expired = false;  // the sweeper ended a write nobody reads
-    // What the session's commands set (/limit, /format, /classic): kept here
+    // What the session's commands set (/limit, /format, /classic, /lang): kept here
     // while the session is cold and its core is gone.
     protocol::session_settings settings;
     wait_memory cold_wait;
@@ -98,11 +98,12 @@ private:
 
 // Everything the server's coroutines share, and the event loops they run on.
 struct server_context {
-    server_context(const index& i, const config& c, logger l);
+    server_context(const index& i, const config& c, logger l, index::language_id lang);
 
     const index& idx;
     const config& cfg;
     logger log;
+    index::language_id language;  // --lang: every session's until its /lang
     warm_pool warm;
     session_registry sessions;
     std::atomic<std::size_t> active{0};

@@ -206,7 +206,7 @@ std::shared_ptr<session_state> open_session(tcp_socket& sock, server_context& ct
     st->socket = &sock;
     st->idle_deadline = clock::now() + ctx.cfg.idle_timeout;
     st->set_deadline(st->idle_deadline);
-    st->settings = protocol::session_settings::for_server(ctx.cfg.classic);
+    st->settings = protocol::session_settings::for_server(ctx.cfg.classic, ctx.language);
     if (!ctx.sessions.add(st.get())) st->stopping = true;
     boost::system::error_code ec;
     // write_now() must never block the loop.

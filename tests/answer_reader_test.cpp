@@ -272,6 +272,12 @@ const std::string json_cat =
 const std::string json_bell =
     "{\"cp\":\"U+0007\",\"char\":\"\xEF\xBF\xBD\",\"name\":\"<control-0007>\",\"block\":\"Basic Latin\",\"gc\":\"Cc\","
     "\"age\":\"1.1\",\"aliases\":[\"ALERT\"]}\r\n";
+// An emoji sequence: its code points, the whole sequence, its name.
+const std::string firefighter = "U+1F469 U+200D U+1F692\t\U0001F469\u200D\U0001F692\tWOMAN FIREFIGHTER\r\n";
+const std::string json_firefighter =
+    "{\"cp\":\"U+1F469 U+200D U+1F692\",\"char\":\"\U0001F469\u200D\U0001F692\",\"name\":\"WOMAN FIREFIGHTER\","
+    "\"block\":\"Miscellaneous Symbols and Pictographs\",\"gc\":\"So\",\"age\":\"6.0\",\"aliases\":[],"
+    "\"short\":\"woman firefighter\",\"keywords\":[\"firefighter\",\"woman\"]}\r\n";
 
 }  // namespace
 
@@ -301,6 +307,17 @@ TEST_CASE("answer_reader: what version 2 sends", "[answer_reader]") {
          "?> " + smiley + bell_control + unassigned + letter_a + cat_face + status_line(5) + "?> ", false,
          {prompt(), match(smiley), match(bell_control), match(unassigned), match(letter_a), match(cat_face), status(5),
           end(5), prompt()}},
+        {"emoji sequences, text and JSON",
+         "?> " + cat_face + firefighter + status_line(2) + "?> {\"ok\":\"format json\"}\r\n" + json_firefighter +
+             "{\"found\":1,\"shown\":1}\r\n",
+         true,
+         {prompt(), match(cat_face), match(firefighter), status(2), end(2), prompt(),
+          json_line(k_ok, "{\"ok\":\"format json\"}\r\n", "format json"), json_end_ok(),
+          json_line(k_match, json_firefighter), json_line(k_status, "{\"found\":1,\"shown\":1}\r\n", "", 1, 1),
+          json_end(1, 1), closed()}},
+        {"/lang: its languages as help lines, then the ok line",
+         "?> # de Deutsch\r\n# ja \u65E5\u672C\u8A9E\r\nok: lang de Deutsch\r\n?> ", false,
+         {prompt(), help("de Deutsch"), help("ja \u65E5\u672C\u8A9E"), ok("lang de Deutsch"), end_ok(), prompt()}},
         {"acknowledgements", "?> ok: limit 20\r\n?> ok: format text\r\n?> ", false,
          {prompt(), ok("limit 20"), end_ok(), prompt(), ok("format text"), end_ok(), prompt()}},
         {"help lines, then their ok line", "?> # cat face   words\r\n# smil*\r\nok: help\r\n?> ", false,
@@ -362,6 +379,13 @@ TEST_CASE("answer_reader: version 2 output that breaks the protocol", "[answer_r
         {"ok: limit 3\r\n" + letter_a, "a line after the end of an answer", 1},
         {"ok: \x1B[2J\r\n", "a line with control characters", 0},
         {"{\"cp\":\"U+0041\",\"char\":\"B\",\"name\":\"X\"}\r\n", bad_json, 0},
+        // A sequence's character field is the whole sequence; two code points at least, one space apart.
+        {"U+1F469 U+200D U+1F692\t\U0001F469\tWOMAN FIREFIGHTER\r\n", unknown, 0},
+        {"U+1F469 U+200D U+1F692\t\U0001F469\u200D\U0001F692x\tWOMAN FIREFIGHTER\r\n", unknown, 0},
+        {"U+1F469  U+200D\t\U0001F469\u200D\tX\r\n", unknown, 0},
+        {"U+1F469 \t\U0001F469\tX\r\n", unknown, 0},
+        {"U+1F469 U+0007\t\U0001F469\x07\tX\r\n", unknown, 0},
+        {"{\"cp\":\"U+1F469 U+200D\",\"char\":\"\U0001F469\",\"name\":\"X\"}\r\n", bad_json, 0},
         {"{\"found\":1,\"shown\":2}\r\n", bad_json, 0},
         {"{\"found\":1,\"shown\":1,\"hint\":[\"x\"]}\r\n", bad_json, 0},
         {"{\"what\":1}\r\n", bad_json, 0},
@@ -390,6 +414,7 @@ TEST_CASE("answer_reader: the classic reader holds a server to version 1", "[ans
         {"ok: limit 3\r\n", unknown, 0},
         {"# help\r\n", unknown, 0},
         {unassigned, unknown, 0},
+        {firefighter, unknown, 0},  // version 1 has no sequences
         {json_cat, "a JSON line that is not one of the protocol's objects", 0},
     }));
     INFO(fmt::format("{:?}", r.after_prompt));

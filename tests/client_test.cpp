@@ -3,6 +3,7 @@
 // the real server, or against a scripted one where the server must misbehave.
 // The version 1 tests run against a --classic server (v1's bytes exactly);
 // version 2's options and session commands against the default one.
+#include "index.hpp"
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -32,7 +34,8 @@ const std::string cat_face_output = [] {
     return answer;
 }();
 
-const std::string usage = "usage: mojifinder [--host ADDR] [--port N] [--limit N] [--json] [--classic] [QUERY...]\n";
+const std::string usage =
+    "usage: mojifinder [--host ADDR] [--port N] [--lang TAG] [--limit N] [--json] [--classic] [QUERY...]\n";
 
 struct run_result {
     int status;
@@ -109,6 +112,14 @@ private:
     int peer_ = -1;
     unsigned short port_ = 0;
 };
+
+// How many languages the data file the server maps has (1 while the index is
+// built in-process: English).
+std::size_t data_languages() {
+    static const std::size_t count =
+        mojifinder::index::open(mojifinder::index::build_tree_data_path()).language_count();
+    return count;
+}
 
 }  // namespace
 
@@ -344,7 +355,7 @@ std::string server_reply(unsigned short port, const std::vector<std::string>& se
     }
     c.send(line + "\n");
     std::string reply;
-    if (setup.size() == 1 && setup[0] == "/format json") {
+    if (std::find(setup.begin(), setup.end(), "/format json") != setup.end()) {
         // JSON: up to the final object.
         for (;;) {
             reply += c.read_until("\r\n", 60s);
@@ -414,8 +425,35 @@ TEST_CASE("client one-shot: --limit, --json, --classic", "[server][client]") {
         CHECK(cat.out == cat_face_output);
         CHECK(cat.status == 0);
     }
-    SECTION("--classic excludes --json and --limit") {
-        for (const auto& option : std::vector<std::vector<std::string>>{{"--json"}, {"--limit", "3"}}) {
+    SECTION("--lang TAG: /lang TAG first") {
+        // English always; German too once the data file has CLDR's languages.
+        std::vector<std::string> tags{"en"};
+        if (data_languages() > 1) tags.push_back("de");
+        for (const auto& tag : tags) {
+            INFO(tag);
+            run_result got = run_client(with_port(server.port(), {"--lang", tag, "--json", "U+1F431"}));
+            CHECK(got.out == server_reply(server.port(), {"/lang " + tag, "/format json"}, "U+1F431"));
+            CHECK(got.out.starts_with("{\"cp\":\"U+1F431\","));
+            CHECK(got.status == 0);
+            CHECK(got.err == "");
+            run_result text = run_client(with_port(server.port(), {"--lang", tag, "cat", "face"}));
+            CHECK(text.out == server_reply(server.port(), {"/lang " + tag}, "cat face"));
+            CHECK(text.status == 0);
+        }
+    }
+    SECTION("--lang with a tag the server does not have: its error, exit 2") {
+        run_result got = run_client(with_port(server.port(), {"--lang", "xx", "cat", "face"}));
+        CHECK(got.status == 2);
+        CHECK(got.out == "");
+        CHECK(got.err == "mojifinder: /lang xx: server error: unknown language 'xx'; /lang lists them\n");
+        run_result batch = run_client(with_port(server.port(), {"--lang", "xx"}), "cat face\n");
+        CHECK(batch.status == 2);
+        CHECK(batch.out == "");
+        CHECK(batch.err == got.err);
+    }
+    SECTION("--classic excludes --json, --limit and --lang") {
+        for (const auto& option :
+             std::vector<std::vector<std::string>>{{"--json"}, {"--limit", "3"}, {"--lang", "en"}}) {
             std::vector<std::string> args{"--classic"};
             args.insert(args.end(), option.begin(), option.end());
             args.push_back("cat");
@@ -440,6 +478,12 @@ TEST_CASE("client: options against a --classic server", "[server][client]") {
         CHECK(got.out == "");
         CHECK(got.err == "mojifinder: /limit 3: the server takes no session commands (version 1, or --classic)\n");
     }
+    SECTION("--lang: the same") {
+        run_result got = run_client(with_port(server.port(), {"--lang", "en", "cat"}));
+        CHECK(got.status == 2);
+        CHECK(got.out == "");
+        CHECK(got.err == "mojifinder: /lang en: the server takes no session commands (version 1, or --classic)\n");
+    }
 }
 
 TEST_CASE("client batch: session commands", "[server][client]") {
@@ -461,6 +505,15 @@ TEST_CASE("client batch: session commands", "[server][client]") {
                              cat[5] + cat[6] + cat[7] + rule + ", 8 shown\r\n");
         CHECK(got.err == "mojifinder: server error: unknown command /bogus; try /help\n");
         CHECK(got.status == 2);
+    }
+    SECTION("/lang: the languages, then a switch; acknowledgements count as nothing found") {
+        run_result got = run_client(with_port(server.port(), {}), "/lang\n/lang en\n");
+        CHECK(got.out.starts_with("# af Afrikaans\r\n"));
+        CHECK(got.out.find("\r\n# de Deutsch\r\n") != std::string::npos);
+        CHECK(got.out.ends_with("# zu isiZulu\r\nok: lang en English\r\nok: lang en English\r\n"));
+        CHECK(std::count(got.out.begin(), got.out.end(), '#') == 146);
+        CHECK(got.err == "");
+        CHECK(got.status == 1);
     }
     SECTION("/quit ends the batch") {
         run_result got = run_client(with_port(server.port(), {}), "cat face\n/quit\ncat face\n");

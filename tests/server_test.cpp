@@ -4,6 +4,8 @@
 // The version 1 suite runs against a --classic server and, where version 2
 // answers the same bytes, against the default one too; then version 2's
 // session commands through the real server.
+#include "index.hpp"
+#include "mojifinder_version.hpp"
 #include "process.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,10 +14,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <cstdint>
 #include <latch>
 #include <stdexcept>
@@ -451,20 +456,18 @@ TEST_CASE("the server's command line", "[server]") {
         CHECK(server.stop().value_or(still_running) == 0);
         CHECK(server.process().out() == fmt::format("listening on 127.0.0.1:{}\n", server.port()));
     }
-    SECTION("--version") {
+    SECTION("--version: the program's and the data's versions") {
         child_process p({server_path(), "--version"});
         CHECK(p.wait(patience).value_or(still_running) == 0);
-        CHECK(p.out().starts_with("mojifinderd "));
-        CHECK(p.out().ends_with("\n"));
-        CHECK(std::count(p.out().begin(), p.out().end(), '\n') == 1);
+        CHECK(p.out() == fmt::format("mojifinderd {} (Unicode 15.0, CLDR 41, ICU 72.1)\n", mojifinder::version));
         CHECK(p.err().empty());
     }
     SECTION("--help names every option") {
         child_process p({server_path(), "--help"});
         CHECK(p.wait(patience).value_or(still_running) == 0);
-        for (std::string_view option : {"--host", "--port", "--threads", "--max-connections",
-                                        "--max-line", "--idle-timeout", "--send-timeout", "--quiet",
-                                        "--version", "--help"}) {
+        for (std::string_view option : {"--host", "--port", "--threads", "--max-connections", "--max-line",
+                                        "--idle-timeout", "--send-timeout", "--quiet", "--data", "--lang",
+                                        "--languages", "--version", "--help"}) {
             CAPTURE(option);
             CHECK(has(p.out(), option));
         }
@@ -497,6 +500,119 @@ TEST_CASE("the server's command line", "[server]") {
             CHECK(has(first_line, word));
         }
         CHECK(has(p.err(), "usage:"));
+    }
+}
+
+namespace {
+
+// The data file the server maps when not told otherwise.
+const mojifinder::index& build_tree_index() {
+    static const mojifinder::index idx = mojifinder::index::open(mojifinder::index::build_tree_data_path());
+    return idx;
+}
+
+std::string language_line(mojifinder::index::language_id l) {
+    return fmt::format("{} {}", build_tree_index().language_tag(l), build_tree_index().language_name(l));
+}
+
+// A scratch directory of this process's, removed with it.
+struct scratch_dir {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / fmt::format("mojifinder-server-test-{}", ::getpid());
+    scratch_dir() { std::filesystem::create_directories(path); }
+    ~scratch_dir() { std::filesystem::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("the server's data file and languages", "[server][lang]") {
+    const std::string usage_start = "usage: mojifinderd ";
+    SECTION("--lang with a tag the data does not have: the message, usage, exit 2") {
+        child_process p({server_path(), "--port", "0", "--lang", "xx"});
+        CHECK(p.wait(patience).value_or(still_running) == 2);
+        CHECK(p.out().empty());
+        std::string first_line = p.err().substr(0, p.err().find('\n') + 1);
+        CHECK(first_line == "mojifinderd: --lang xx: unknown language; mojifinderd --languages lists them\n");
+        CHECK(p.err().substr(first_line.size()).starts_with(usage_start));
+    }
+    SECTION("--languages: one \"<tag> <name>\" line each, in tag order") {
+        child_process p({server_path(), "--languages"});
+        CHECK(p.wait(patience).value_or(still_running) == 0);
+        std::string expected;
+        for (std::size_t l = 0; l < build_tree_index().language_count(); ++l)
+            expected += language_line(static_cast<mojifinder::index::language_id>(l)) + "\n";
+        CHECK(p.out() == expected);
+        CHECK(p.out().find("en English\n") != std::string::npos);
+        CHECK(p.err().empty());
+    }
+    SECTION("--lang: the sessions' language until their /lang") {
+        // The last in tag order (English while the data has no other).
+        const auto last = static_cast<mojifinder::index::language_id>(build_tree_index().language_count() - 1);
+        const std::string tag(build_tree_index().language_tag(last));
+        server_process server({"--lang", tag});
+        connection c = open_session(server);
+        CHECK(ask(c, "/lang\n").ends_with(fmt::format("\r\nok: lang {}\r\n", language_line(last)) + prompt));
+        CHECK(ask(c, "/lang en\n") == "ok: lang en English\r\n" + prompt);
+        CHECK(ask(c, "/lang xx\n") == "error: unknown language 'xx'; /lang lists them\r\n" + prompt);
+        // The session's choice outlives its going quiet (its core is given back).
+        std::this_thread::sleep_for(1500ms);
+        CHECK(ask(c, "/lang\n").ends_with("\r\nok: lang en English\r\n" + prompt));
+        CHECK(ask(c, "/version\n") ==
+              fmt::format("ok: mojifinderd {} (Unicode 15.0, CLDR 41, ICU 72.1)\r\n", mojifinder::version) + prompt);
+        // A new session starts in the server's language.
+        connection d = open_session(server);
+        CHECK(ask(d, "/lang\n").ends_with(fmt::format("\r\nok: lang {}\r\n", language_line(last)) + prompt));
+    }
+    SECTION("the start-up log line says what is served, and from where") {
+        server_process server;
+        REQUIRE(server.process().wait_for_err("listening on", patience));
+        std::string path = std::filesystem::path(mojifinder::index::build_tree_data_path()).lexically_normal();
+        const auto& idx = build_tree_index();
+        auto lines = lines_containing(server.process().err(), " entries (");
+        REQUIRE(lines.size() == 1);
+        std::string_view line = lines.front();
+        CAPTURE(line);
+        CHECK(has(line, fmt::format(" mojifinderd {}: {} entries ({} sequences), {} language{} from {} in ",
+                                    mojifinder::version, idx.size(), idx.sequences().size(), idx.language_count(),
+                                    idx.language_count() == 1 ? "" : "s", path)));
+        CHECK(line.ends_with(" ms (Unicode 15.0, CLDR 41, ICU 72.1)\n"));
+        CHECK(server.stop().value_or(still_running) == 0);
+    }
+}
+
+TEST_CASE("a data file that cannot be served: its message, exit 1", "[server][lang]") {
+    scratch_dir dir;
+    auto [what, contents] = GENERATE(table<std::string, std::string>({
+        {"missing", ""},
+        {"garbage", "this is not a data file\n"},
+        {"empty", "-"},
+    }));
+    std::filesystem::path file = dir.path / ("mojifinder-" + what + ".data");
+    if (what == "garbage") std::ofstream(file) << contents;
+    if (what == "empty") std::ofstream{file};
+    CAPTURE(what, file);
+    // The message is index::open()'s, word for word.
+    std::string message;
+    try {
+        mojifinder::index::open(file.string());
+    } catch (const std::exception& e) {
+        message = e.what();
+    }
+    if (message.empty()) {
+        WARN("index::open() builds in-process and reads no file yet: nothing to refuse");
+        return;
+    }
+    SECTION("serving") {
+        child_process p({server_path(), "--port", "0", "--data", file.string()});
+        CHECK(p.wait(patience).value_or(still_running) == 1);
+        CHECK(p.out().empty());
+        CHECK(p.err() == "mojifinderd: " + message + "\n");
+    }
+    SECTION("--version: what the program knows, and the message") {
+        child_process p({server_path(), "--version", "--data", file.string()});
+        CHECK(p.wait(patience).value_or(still_running) == 1);
+        CHECK(p.out() == fmt::format("mojifinderd {} (ICU 72.1)\n", mojifinder::version));
+        CHECK(p.err() == "mojifinderd: " + message + "\n");
     }
 }
 

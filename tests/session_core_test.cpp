@@ -10,6 +10,8 @@
 // input used up, passes eof (when asked to) or leaves the session waiting.
 #include "session_core.hpp"
 
+#include "json_lines.hpp"
+#include "mojifinder_version.hpp"
 #include "process.hpp"
 #include "search.hpp"
 
@@ -79,6 +81,9 @@ const mojifinder::index& the_index() {
     static const mojifinder::index idx = mojifinder::index::open(mojifinder::index::build_tree_data_path());
     return idx;
 }
+
+// A session of a server started with or without --classic, and --lang en.
+session_settings server_settings(bool classic) { return session_settings::for_server(classic, the_index().english()); }
 
 const std::string prompt = "?> ";
 const std::string utf8_error = "error: query is not valid UTF-8\r\n";
@@ -294,7 +299,7 @@ TEST_CASE("session transcripts are exact, however the input is split into reads"
         std::string input = r.input;
         std::string expected = r.expected;
         session_settings settings;
-        if (mode == how::classic_server) settings = session_settings::for_server(true);
+        if (mode == how::classic_server) settings = server_settings(true);
         if (mode == how::classic_command) {
             // "/classic on" first: its acknowledgement, then the same bytes as v1.
             input = "/classic on\n" + input;
@@ -312,7 +317,7 @@ TEST_CASE("a huge answer streams in steps of at most write_chunk bytes", "[sessi
     INFO(word << (classic ? ", classic" : ", full"));
     std::string expected = answer_of(word);
     REQUIRE(expected.size() > 4 * config::write_chunk);
-    transcript t = run(fmt::format("{}\n", word), false, default_max_line, {}, session_settings::for_server(classic));
+    transcript t = run(fmt::format("{}\n", word), false, default_max_line, {}, server_settings(classic));
     CHECK(first_difference(t.bytes, prompt + expected + prompt) == "");
     CHECK_FALSE(t.closed);
 
@@ -334,7 +339,7 @@ TEST_CASE("a huge answer streams in steps of at most write_chunk bytes", "[sessi
 TEST_CASE("shutting down ends the session after the answer being written", "[session_core]") {
     bool classic = GENERATE(true, false);
     INFO((classic ? "classic" : "full"));
-    protocol::session_core core(the_index(), default_max_line, session_settings::for_server(classic));
+    protocol::session_core core(the_index(), default_max_line, server_settings(classic));
     std::string out;
     append_out(out, core.start());
 
@@ -376,7 +381,7 @@ TEST_CASE("shutting down ends the session after the answer being written", "[ses
 TEST_CASE("the idle timeout closes with its error line", "[session_core]") {
     bool classic = GENERATE(true, false);
     INFO((classic ? "classic" : "full"));
-    protocol::session_core core(the_index(), default_max_line, session_settings::for_server(classic));
+    protocol::session_core core(the_index(), default_max_line, server_settings(classic));
     std::string out;
     append_out(out, core.start());
     std::string expected = prompt;
@@ -413,7 +418,7 @@ TEST_CASE("each step says what happened, for the log", "[session_core]") {
         }));
     bool classic = GENERATE(true, false);
     INFO(input.substr(0, 20) << (classic ? ", classic" : ", full"));
-    protocol::session_core core(the_index(), default_max_line, session_settings::for_server(classic));
+    protocol::session_core core(the_index(), default_max_line, server_settings(classic));
     core.start();
     auto s = core.next(input, eof, false);
     CHECK(static_cast<int>(s.what) == static_cast<int>(what));
@@ -548,7 +553,9 @@ TEST_CASE("session commands: exact bytes of each reply", "[session_core]") {
         {"/format text\n", "ok: format text\r\n" + p, false},
         {"/format xml\n", "error: /format takes json or text\r\n" + p, false},
         {"/format\n", "error: /format takes json or text\r\n" + p, false},
-        {"/version\n", fmt::format("ok: {}\r\n", protocol::version_text()) + p, false},
+        {"/version\n", fmt::format("ok: mojifinderd {} (Unicode 15.0, CLDR 41, ICU 72.1)\r\n", mojifinder::version) + p,
+         false},
+        {"/version now\n", "error: /version takes no argument\r\n" + p, false},
         {"/classic on\n", "ok: classic on\r\n" + p, false},
         {"/classic off\n", "ok: classic off\r\n" + p, false},
         {"/classic\n", "error: /classic takes on or off\r\n" + p, false},
@@ -593,9 +600,9 @@ TEST_CASE("session commands: exact bytes of each reply", "[session_core]") {
 
 TEST_CASE("session commands: --classic takes every line for a query, as v1 did", "[session_core]") {
     auto line = GENERATE(as<std::string>{}, "/help", "/classic off", "/quit", "/limit 3", "/format json", "/more",
-                         "//x", "/");
+                         "//x", "/", "/lang", "/lang en", "/lang xx");
     INFO(line);
-    const auto classic = session_settings::for_server(true);
+    const auto classic = server_settings(true);
     bool closed = false;
     CHECK(reply(line + "\n", &closed, classic) == status_line(0) + prompt);
     CHECK_FALSE(closed);
@@ -603,12 +610,185 @@ TEST_CASE("session commands: --classic takes every line for a query, as v1 did",
 
 TEST_CASE("session commands: /help is the language in at most 24 lines", "[session_core]") {
     CHECK(protocol::help_lines().size() + 1 <= 24);  // and "ok: help"
+    auto help = protocol::help_lines();
+    CHECK(std::any_of(help.begin(), help.end(), [](std::string_view line) { return line.starts_with("/lang "); }));
     for (std::string_view line : protocol::help_lines()) {
         INFO(line);
         CHECK(line.size() <= 80);
         CHECK(protocol::is_valid_utf8(line));
         CHECK(line.find_first_of("\r\n\t") == std::string_view::npos);
     }
+}
+
+// The data file's languages (with the in-process index, only English).
+bool has_real_languages() { return the_index().language_count() > 1; }
+
+std::string language_line(mojifinder::index::language_id l) {
+    return fmt::format("{} {}", the_index().language_tag(l), the_index().language_name(l));
+}
+
+// What /lang writes: every language, in tag order, then the session's.
+std::string lang_listing(mojifinder::index::language_id current) {
+    std::string out;
+    for (std::size_t l = 0; l < the_index().language_count(); ++l)
+        out += fmt::format("# {}\r\n", language_line(static_cast<mojifinder::index::language_id>(l)));
+    return out + fmt::format("ok: lang {}\r\n", language_line(current));
+}
+
+TEST_CASE("/lang: the languages, a switch, its errors", "[session_core][lang]") {
+    const std::string& p = prompt;
+    const std::string unknown_xx = "error: unknown language 'xx'; /lang lists them\r\n";
+    const std::string too_many = "error: /lang takes one language tag, e.g. /lang de; /lang alone lists them\r\n";
+    const auto en = the_index().english();
+    auto [input, expected] = GENERATE_COPY(table<std::string, std::string>({
+        {"/lang\n", lang_listing(en) + p},
+        {"/LANG \t\r\n", lang_listing(en) + p},
+        {"/lang en\n", "ok: lang en English\r\n" + p},
+        {"/Lang EN\n", "ok: lang en English\r\n" + p},
+        {"/lang  en \n", "ok: lang en English\r\n" + p},
+        {"/lang xx\n", unknown_xx + p},
+        // The session goes on, in its language.
+        {"/lang xx\ncat face\n", unknown_xx + p + cat_face_answer()},
+        {"/lang xx\n/lang\n", unknown_xx + p + lang_listing(en) + p},
+        {"/lang en de\n", too_many + p},
+        {"/lang en\tde\n", too_many + p},
+        {"/lang caf\xC3\xA9\n", "error: unknown language; /lang lists them\r\n" + p},
+        {"/lang " + std::string(40, 'x') + "\n", "error: unknown language; /lang lists them\r\n" + p},
+        // JSON: the acknowledgement and the errors as objects; the listing in "text".
+        {"/format json\n/lang en\n", "{\"ok\":\"format json\"}\r\n{\"ok\":\"lang en English\"}\r\n"},
+        {"/format json\n/lang xx\n",
+         "{\"ok\":\"format json\"}\r\n{\"error\":\"unknown language 'xx'; /lang lists them\"}\r\n"},
+        // After /classic on, /lang is a query, as any line starting with / was in version 1.
+        {"/classic on\n/lang en\n", "ok: classic on\r\n" + p + status_line(0) + p},
+    }));
+    INFO(fmt::format("{:?}", input.substr(0, 80)));
+    CHECK(first_difference(reply(input), expected) == "");
+}
+
+TEST_CASE("/lang: what the data has", "[session_core][lang]") {
+    std::string listing = reply("/lang\n");
+    if (!has_real_languages()) {
+        // The in-process index: English alone.
+        CHECK(listing == "# en English\r\nok: lang en English\r\n" + prompt);
+        return;
+    }
+    CHECK(static_cast<std::size_t>(std::count(listing.begin(), listing.end(), '\n')) ==
+          the_index().language_count() + 1);
+    CHECK(listing.find("\r\n# de Deutsch\r\n") != std::string::npos);
+    CHECK(listing.find("\r\n# ja \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\r\n") != std::string::npos);
+    CHECK(reply("/lang de\n") == "ok: lang de Deutsch\r\n" + prompt);
+    CHECK(reply("/lang ja\n") == "ok: lang ja \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\r\n" + prompt);
+    // BCP 47's form and any case.
+    CHECK(reply("/lang DE-ch\n") == fmt::format("ok: lang {}\r\n", language_line(the_index().find_language("de_CH"))) +
+                                        prompt);
+}
+
+TEST_CASE("/lang in JSON mode: the listing in the ok object's text", "[session_core][lang]") {
+    std::vector<std::string> lines = lines_of(reply("/format json\n/lang\n"));
+    REQUIRE(lines.size() == 2);
+    json::value v = json::parse(lines[1]);
+    CHECK(v.as_object().size() == 2);
+    CHECK(v.at("ok").as_string() == "lang en English");
+    const json::array& text = v.at("text").as_array();
+    REQUIRE(text.size() == the_index().language_count());
+    for (std::size_t l = 0; l < text.size(); ++l)
+        CHECK(std::string_view(text[l].as_string()) == language_line(static_cast<mojifinder::index::language_id>(l)));
+}
+
+TEST_CASE("/lang: the session's language is the server's until /lang, and outlives its core", "[session_core][lang]") {
+    // The last language in tag order: not English once the data has others.
+    const auto last = static_cast<mojifinder::index::language_id>(the_index().language_count() - 1);
+    const std::string ack = fmt::format("ok: lang {}\r\n", language_line(last));
+    SECTION("--lang: the server's default") {
+        auto settings = session_settings::for_server(false, last);
+        CHECK(reply("/lang\n", nullptr, settings).ends_with(ack + prompt));
+        // --classic: every line a query, whatever the language.
+        CHECK(reply("/lang\n", nullptr, session_settings::for_server(true, last)) == status_line(0) + prompt);
+    }
+    SECTION("a default-constructed session speaks English") {
+        protocol::session_core core(the_index(), default_max_line);
+        CHECK(core.settings().language == the_index().english());
+    }
+    SECTION("/lang sets it; the next core has it") {
+        protocol::session_core first(the_index(), default_max_line);
+        first.start();
+        std::string input = fmt::format("/lang {}\n/limit 3\n", the_index().language_tag(last));
+        for (int i = 0; i < 2; ++i) {
+            first.next(input, false, false);
+            input.erase(0, first.consumed());
+        }
+        CHECK(first.quiet());
+        CHECK(first.settings() == session_settings{search::mode::full, protocol::output_format::text, false, 3, last});
+        CHECK(reply("/lang\n", nullptr, first.settings()) == lang_listing(last) + prompt);
+    }
+    SECTION("/classic on and off keep it") {
+        std::string input = fmt::format("/lang {}\n/classic on\n/classic off\n/lang\n", the_index().language_tag(last));
+        CHECK(reply(input).ends_with("ok: classic off\r\n" + prompt + lang_listing(last) + prompt));
+    }
+}
+
+TEST_CASE("JSON mode: short and keywords in the session's language", "[session_core][lang]") {
+    std::vector<std::string> lines = lines_of(reply("/format json\nU+1F431\n"));
+    REQUIRE(lines.size() == 3);
+    const std::string cat = "{\"cp\":\"U+1F431\",\"char\":\"\U0001F431\",\"name\":\"CAT FACE\","
+                            "\"block\":\"Miscellaneous Symbols and Pictographs\",\"gc\":\"So\",\"age\":\"6.0\","
+                            "\"aliases\":[],";
+    if (has_real_languages())
+        CHECK(lines[1] == cat + "\"short\":\"cat face\",\"keywords\":[\"cat\",\"face\",\"pet\"]}\r\n");
+    else
+        CHECK(lines[1] == cat + "\"short\":\"\",\"keywords\":[]}\r\n");
+    // An identified code point without an entry has the keys too, empty.
+    lines = lines_of(reply("/format json\nU+0378\n"));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1] == "{\"cp\":\"U+0378\",\"char\":\"\uFFFD\",\"name\":\"<unassigned-0378>\","
+                      "\"block\":\"Greek and Coptic\",\"gc\":\"Cn\",\"age\":\"\",\"aliases\":[],\"short\":\"\",\"keywords\":[]}\r\n");
+    // Every language: what the index has for the entry in it.
+    for (std::size_t l = 0; l < the_index().language_count(); ++l) {
+        auto language = static_cast<mojifinder::index::language_id>(l);
+        INFO(the_index().language_tag(language));
+        lines = lines_of(reply(fmt::format("/lang {}\n/format json\nU+1F431\n", the_index().language_tag(language))));
+        REQUIRE(lines.size() == 4);  // ok: lang, the format's ok, the character, the status
+        json::value v = json::parse(lines[2]);
+        std::string short_name;
+        the_index().append_short_name(language, the_index().entry_of(U'\U0001F431'), short_name);
+        CHECK(std::string_view(v.at("short").as_string()) == short_name);
+        std::size_t keywords = 0;
+        the_index().for_each_keyword(language, the_index().entry_of(U'\U0001F431'),
+                                     [&](std::string_view) { ++keywords; });
+        CHECK(v.at("keywords").as_array().size() == keywords);
+    }
+}
+
+TEST_CASE("JSON mode: a sequence's object", "[session_core][lang]") {
+    const auto& idx = the_index();
+    if (idx.sequences().empty()) {
+        WARN("the in-process index has no sequences");
+        return;
+    }
+    for (std::size_t i = 0; i < idx.sequences().size(); i += std::max<std::size_t>(1, idx.sequences().size() / 50)) {
+        auto e = idx.sequences()[i];
+        std::string line(idx.line(e));
+        INFO(line);
+        std::string out;
+        protocol::json_lines::append_entry(out, idx, idx.english(), e);
+        json::value v = json::parse(out);
+        const json::object& o = v.as_object();
+        CHECK(o.size() == 9);
+        std::size_t tab = line.find('\t'), second = line.find('\t', tab + 1);
+        CHECK(std::string_view(o.at("cp").as_string()) == line.substr(0, tab));
+        CHECK(std::string_view(o.at("char").as_string()) == line.substr(tab + 1, second - tab - 1));
+        CHECK(std::string_view(o.at("name").as_string()) == idx.name(e));
+        search::character_info first = search::describe(idx, idx.code_point(e));
+        CHECK(std::string_view(o.at("block").as_string()) == first.block);
+        CHECK(std::string_view(o.at("gc").as_string()) == first.gc);
+        CHECK(std::string_view(o.at("age").as_string()) == first.age);
+        CHECK(o.at("aliases").as_array().empty());
+    }
+    // The example of docs/PROTOCOL.md.
+    std::string out;
+    protocol::json_lines::append_entry(out, idx, idx.english(), idx.entry_of(U"\U0001F469\u200D\U0001F692"));
+    CHECK(out.starts_with("{\"cp\":\"U+1F469 U+200D U+1F692\",\"char\":\"\U0001F469\u200D\U0001F692\","
+                          "\"name\":\"WOMAN FIREFIGHTER\","));
 }
 
 TEST_CASE("/limit and /more: exact bytes for cat face", "[session_core]") {
@@ -695,7 +875,8 @@ TEST_CASE("a session's settings outlive its core", "[session_core]") {
         first.next(input, false, false);
         input.erase(0, first.consumed());
     }
-    CHECK(first.settings() == session_settings{search::mode::full, protocol::output_format::json, false, 3});
+    CHECK(first.settings() ==
+          session_settings{search::mode::full, protocol::output_format::json, false, 3, the_index().english()});
     CHECK(first.quiet());
 
     // The server hands them to the next core when the session warms up again.
@@ -735,7 +916,7 @@ TEST_CASE("hints: the status line of an empty answer says did you mean", "[sessi
         CHECK(reply(query + "\n") == expected);
     }
     // Classic: never a hint.
-    CHECK(reply(query + "\n", nullptr, session_settings::for_server(true)).find("did you mean") == std::string::npos);
+    CHECK(reply(query + "\n", nullptr, server_settings(true)).find("did you mean") == std::string::npos);
 }
 
 TEST_CASE("JSON mode: one object per answer line, then exactly one final object", "[session_core]") {
@@ -762,7 +943,7 @@ TEST_CASE("JSON mode: one object per answer line, then exactly one final object"
         CHECK(lines[i].ends_with("\r\n"));
         json::value v = json::parse(lines[i]);
         const json::object& o = v.as_object();
-        CHECK(o.size() == 7);
+        CHECK(o.size() == 9);
         // cp: the text line's first field; char: its second (U+FFFD for a control).
         std::vector<std::string_view> fields;
         std::string_view line(text_lines[i]);
@@ -786,6 +967,18 @@ TEST_CASE("JSON mode: one object per answer line, then exactly one final object"
         REQUIRE(aliases.size() == info.aliases.size());
         for (std::size_t k = 0; k < aliases.size(); ++k)
             CHECK(std::string_view(aliases[k].as_string()) == info.aliases[k]);
+        // short and keywords: the index's, in English; "" and [] without an entry.
+        std::string short_name;
+        std::vector<std::string> keywords;
+        if (auto e = the_index().entry_of(cp); e != mojifinder::index::no_entry) {
+            the_index().append_short_name(the_index().english(), e, short_name);
+            the_index().for_each_keyword(the_index().english(), e,
+                                         [&](std::string_view k) { keywords.emplace_back(k); });
+        }
+        CHECK(std::string_view(o.at("short").as_string()) == short_name);
+        std::vector<std::string> got_keywords;
+        for (const auto& k : o.at("keywords").as_array()) got_keywords.emplace_back(k.as_string());
+        CHECK(got_keywords == keywords);
     }
     json::value last = json::parse(lines.back());
     const json::object& status = last.as_object();
@@ -942,7 +1135,7 @@ TEST_CASE("a warm session answers text queries without allocating", "[session_co
                           "snowman -black\n", "U+1F600\n", "U+2190..U+21FF\n", "\xF0\x9F\x98\x80 snowman\n",
                           "block:emoticons cat\n");
     INFO(query);
-    auto settings = GENERATE(session_settings{}, session_settings::for_server(true),
+    auto settings = GENERATE(session_settings{}, server_settings(true),
                              session_settings{search::mode::full, protocol::output_format::text, false, 3});
     protocol::session_core core(the_index(), default_max_line, settings);
     core.start();

@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     data += 2;
     size -= 2;
 
-    protocol::session_core core(shared_index(), max_line, protocol::session_settings::for_server(classic_server));
+    const auto settings = protocol::session_settings::for_server(classic_server, shared_index().english());
+    protocol::session_core core(shared_index(), max_line, settings);
     std::string input;
     std::size_t fed = 0;
     std::size_t steps = 0;
@@ -64,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         s = core.next(input, eof, stopping);
         require(core.consumed() <= input.size());
         // --classic never leaves version 1.
-        require(!classic_server || core.settings() == protocol::session_settings::for_server(true));
+        require(!classic_server || core.settings() == settings);
         input.erase(0, core.consumed());
     }
     return 0;
