@@ -18,8 +18,12 @@
 //                         until the answer is over, timed the same way
 //                         (200,000 samples; 20,000 for the did-you-mean
 //                         queries); QueryLatency/words-mix is the small
-//                         queries above in full mode (aliases looked up too),
-//                         QueryLatency/classic-mix in classic mode.
+//                         queries above in full mode (aliases and English
+//                         keywords looked up too), QueryLatency/classic-mix
+//                         in classic mode.
+//   QueryLatency/<lang>/<query>  the same in a session language: 1 to 3 word
+//                         queries with small answers over names and CLDR
+//                         keywords (en, de, ja), and <lang>/mix of them all.
 //   Stream/<query>        a huge answer through run(), every next() and
 //                         index::lines() of each run: bytes/s is the rate at
 //                         which answer lines are handed out (identified
@@ -76,6 +80,17 @@ constexpr const char* language_queries[] = {
     "smil*", "arrow -left -right", "\"black chess\"", "U+1F600", "U+2190..U+21FF double",
     "block:arrows left", "script:greek small alpha", "nbsp", "\u2192\u2190\U0001F600",
 };
+// 1 to 3 words with small answers in a session language: names' words and
+// the language's keywords (ICU's word break for the Japanese ones).
+struct language_query {
+    const char* language;
+    const char* text;
+};
+constexpr language_query keyword_queries[] = {
+    {"en", "laugh"}, {"en", "red heart"}, {"en", "cat face"}, {"en", "smiling cat face"}, {"en", "\"red heart\""},
+    {"de", "Katze"}, {"de", "rotes Herz"}, {"de", "Katze Gesicht"}, {"de", "\"rotes Herz\""},
+    {"ja", "\u732B"}, {"ja", "\u30CF\u30FC\u30C8"}, {"ja", "\u732B \u9854"},  // 猫, ハート, 猫 顔
+};
 // Did-you-mean: the word is in no name, so the answer is the hints.
 constexpr const char* hinted_queries[] = {"snowmam", "smiel", "cat faec"};
 // Huge answers: a* 6,796 lines (300 KB), gc:Lo 131,612 (5.3 MB), all 149,186 (6 MB).
@@ -100,8 +115,9 @@ void set_percentiles(benchmark::State& state, std::vector<std::uint32_t>& sample
 }
 
 // run() and every run of the answer, as a session would pull it.
-std::size_t run_query(const search_layer::engine& engine, std::string_view q, search_layer::mode m, search_layer::scratch& s) {
-    engine.run(q, m, s);
+std::size_t run_query(const search_layer::engine& engine, std::string_view q, search_layer::mode m,
+                      index::language_id language, search_layer::scratch& s) {
+    engine.run(q, m, language, s);
     search_layer::run r;
     std::size_t runs = 0;
     while (s.next(r)) ++runs;
@@ -109,19 +125,25 @@ std::size_t run_query(const search_layer::engine& engine, std::string_view q, se
     return s.found();
 }
 
-void query_latency(benchmark::State& state, std::vector<std::string_view> queries, search_layer::mode m) {
+void query_latency(benchmark::State& state, std::vector<std::string_view> queries, search_layer::mode m,
+                   std::string_view language = "en") {
     using clock = std::chrono::steady_clock;
+    index::language_id l = shared_index().find_language(language);
+    if (l == index::no_language) {
+        state.SkipWithError("no such language in the data file");
+        return;
+    }
     search_layer::engine engine(shared_index());
     search_layer::scratch scratch;
     const std::size_t n = static_cast<std::size_t>(state.range(0));
     std::vector<std::uint32_t> samples(n);
     std::size_t largest = 0;
-    for (std::size_t i = 0; i < 2'000; ++i) run_query(engine, queries[i % queries.size()], m, scratch);
+    for (std::size_t i = 0; i < 2'000; ++i) run_query(engine, queries[i % queries.size()], m, l, scratch);
     for (auto _ : state) {
         for (std::size_t i = 0; i < n; ++i) {
             std::string_view q = queries[i % queries.size()];
             auto t0 = clock::now();
-            std::size_t found = run_query(engine, q, m, scratch);
+            std::size_t found = run_query(engine, q, m, l, scratch);
             auto t1 = clock::now();
             largest = std::max(largest, found);
             samples[i] = static_cast<std::uint32_t>(
@@ -282,6 +304,28 @@ int main(int argc, char** argv) {
             ->Arg(200'000)
             ->Iterations(1)
             ->Unit(benchmark::kMillisecond);
+    for (const char* language : {"en", "de", "ja"}) {
+        std::vector<std::string_view> mix;
+        for (const auto& q : keyword_queries) {
+            if (std::string_view(q.language) != language) continue;
+            mix.push_back(q.text);
+            std::string_view text = q.text;
+            benchmark::RegisterBenchmark((std::string("QueryLatency/") + language + "/" + q.text).c_str(),
+                                         [text, language](benchmark::State& s) {
+                                             query_latency(s, {text}, search_layer::mode::full, language);
+                                         })
+                ->Arg(200'000)
+                ->Iterations(1)
+                ->Unit(benchmark::kMillisecond);
+        }
+        benchmark::RegisterBenchmark((std::string("QueryLatency/") + language + "/mix").c_str(),
+                                     [mix, language](benchmark::State& s) {
+                                         query_latency(s, mix, search_layer::mode::full, language);
+                                     })
+            ->Arg(200'000)
+            ->Iterations(1)
+            ->Unit(benchmark::kMillisecond);
+    }
     for (const char* q : hinted_queries)
         benchmark::RegisterBenchmark((std::string("QueryLatency/hint/") + q).c_str(),
                                      [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); })

@@ -173,6 +173,14 @@ constexpr query_text good_texts[] = {
     {"/limit 2\ncat face\n/limit 0\n/more", 10},
     {"/format json\ncat face\n/format text", 10},
     {"/help", 5},
+    // Issue 10: keywords in the session's language, skin tones, pasted
+    // sequences; a /lang script switches back to English at its end.
+    {"laugh", 15},
+    {"firefighter dark", 10},
+    {"\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x9A\x92", 10},  // 👩‍🚒
+    {"/lang de\nKatze\nrotes Herz\n/lang en", 15},
+    {"/lang ja\n\xE7\x8C\xAB\n/lang en", 15},  // 猫
+    {"/lang de\nKatz* -Gesicht\n/lang ja\n\xE3\x83\x8F\xE3\x83\xBC\xE3\x83\x88\n/lang en", 5},  // ハート
 };
 
 // Queries whose answers take a while to stream: for resets and never-readers.

@@ -1,10 +1,14 @@
 // Flow: run() parses the line into terms (full mode: the query language of
 // search.hpp; classic: split_words(), v1's words), prepares each term (its
-// posting lists, its entry range, its property value) with an estimate of
-// how many entries it can give, and takes the positive term with the lowest
-// estimate as the generator: the rarest term drives, and every other term is
-// a membership test on its candidates, ascending (posting lists gallop from a
-// cursor, prefixes and phrases read the candidate's name, properties ask ICU).
+// posting lists: names', other names', the session language's keywords'; its
+// entry range, its property value), decides whether the query names a skin
+// tone (if not, toned sequences are left out; if so, keyword lists are
+// extended to the toned sequences of their entries), and estimates how many
+// entries each term can give. The positive term with the lowest estimate is
+// the generator: the rarest term drives, and every other term is a
+// membership test on its candidates, ascending (posting lists gallop from a
+// cursor, prefixes and phrases read the candidate's name, phrases its
+// keywords, properties ask ICU).
 //
 // Where the answer goes, so that a session's memory is bounded whatever the
 // answer: a single word's list is answered straight from the index; a
@@ -30,6 +34,7 @@
 #include <unicode/ucasemap.h>
 #include <unicode/uchar.h>
 #include <unicode/ucpmap.h>
+#include <unicode/uscript.h>
 #include <unicode/uset.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
@@ -66,16 +71,30 @@ constexpr std::size_t hint_count = 3;
 enum class term_kind : std::uint8_t { word, prefix, entries, property, phrase };
 enum class property_kind : std::uint8_t { script, gc, age, emoji };
 
+// A word's (and a prefix's) entries come from up to four lists: the names'
+// words, the other names' (formal aliases and sequence names), the keywords'
+// and short names' in the session's language, and the skin-tone sequences a
+// keyword reaches through their base or tone (only when the query names a
+// tone). An entry has the word when any list has it.
+enum list_kind : std::size_t { names_list, aliases_list, keywords_list, toned_list, list_kinds };
+
 struct term {
     term_kind kind = term_kind::word;
     bool excluded = false;
     property_kind property = property_kind::script;
     // word and prefix: upper-case; phrase: its words, one space between.
     std::string_view text;
-    // word: the entries whose name has it, and those whose alias has it.
-    std::span<const entry_id> names, aliases;
-    const entry_id* name_at = nullptr;  // cursors of contains(), ascending
-    const entry_id* alias_at = nullptr;
+    // The same as keyword words (keyword_words(), so lower-case): word and
+    // prefix: one word, or empty when it has none; phrase: its words, one
+    // space between.
+    std::string_view folded;
+    std::array<std::span<const entry_id>, list_kinds> lists;
+    std::array<const entry_id*, list_kinds> at{};  // cursors of contains() and seek(), ascending
+    // lists[keywords_list] (a prefix's union) and lists[toned_list] when they
+    // are in the scratch's pool: [from, to) there, made into spans once the
+    // pool stops growing.
+    std::array<std::uint32_t, list_kinds> pool_from{}, pool_to{};
+    std::array<bool, list_kinds> pooled{};
     entry_id first = 0, last = 0;  // entries: [first, last)
     std::uint32_t value = 0;       // script code, gc mask, age major << 8 | minor, emoji 0/1
     std::size_t estimate = 0;      // at most this many entries
@@ -83,14 +102,21 @@ struct term {
 };
 
 // The first element of [from, end) not below `e`, in doubling steps.
-const entry_id* gallop(const entry_id* from, const entry_id* end, entry_id e) noexcept {
-    if (from == end || *from >= e) return from;
+const entry_id* gallop_far(const entry_id* from, const entry_id* end, entry_id e) noexcept {
     std::ptrdiff_t step = 1;
     while (end - from > step && from[step] < e) {
         from += step;
         step *= 2;
     }
     return std::lower_bound(from + 1, from + std::min(step + 1, end - from), e);
+}
+
+// The same, with the usual cases (at the end, already there, one step)
+// answered inline: membership tests call it once per list per candidate.
+inline const entry_id* gallop(const entry_id* from, const entry_id* end, entry_id e) noexcept {
+    if (from == end || *from >= e) return from;
+    if (from + 1 == end || from[1] >= e) return from + 1;
+    return gallop_far(from + 1, end, e);
 }
 
 bool is_separator(char32_t c) noexcept { return c == '-' || is_white_space(c); }
@@ -105,36 +131,88 @@ char32_t next_code_point(std::string_view text, std::size_t& i) noexcept {
     return c < 0 ? 0xFFFD : static_cast<char32_t>(c);
 }
 
-// Calls f(word) for each word of an index name or alias (' ' and '-' separate).
+bool is_name_char(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// The next word of an index name, alias or sequence name from `rest` (which
+// moves past it), or "" when none is left. Names' words are their runs of
+// A-Z and 0-9: a character's name has only those, ' ' and '-'; a sequence's
+// ("WOMAN FIREFIGHTER: DARK SKIN TONE") has punctuation too, and, as the
+// data file's words of it, a space-separated piece with a letter beyond
+// ASCII ("CURAÇAO") has no words (the keywords have it, folded).
+std::string_view next_name_word(std::string_view& rest) noexcept {
+    std::size_t i = 0;
+    auto skip_piece = [&] {
+        while (i < rest.size() && rest[i] != ' ') ++i;
+    };
+    for (;;) {
+        while (i < rest.size() && !is_name_char(rest[i])) {
+            if (static_cast<unsigned char>(rest[i]) >= 0x80)
+                skip_piece();
+            else
+                ++i;
+        }
+        std::size_t start = i;
+        while (i < rest.size() && is_name_char(rest[i])) ++i;
+        if (start == i) {
+            rest = {};
+            return {};
+        }
+        if (i < rest.size() && static_cast<unsigned char>(rest[i]) >= 0x80) {
+            skip_piece();  // CURA of CURAÇAO is no word
+            continue;
+        }
+        std::string_view word = rest.substr(start, i - start);
+        rest.remove_prefix(i);
+        return word;
+    }
+}
+
+// Calls f(word) for each word of an index name or alias; true as soon as f does.
 template <class F>
 bool any_name_word(std::string_view name, F&& f) {
-    while (!name.empty()) {
-        std::size_t end = std::min(name.find_first_of(" -"), name.size());
-        if (end > 0 && f(name.substr(0, end))) return true;
-        name.remove_prefix(std::min(end + 1, name.size()));
+    for (std::string_view w; !(w = next_name_word(name)).empty();)
+        if (f(w)) return true;
+    return false;
+}
+
+// Do the words `next(rest)` cuts from `text` have the words of `phrase`
+// (one space between them) next to each other, in that order?
+template <class Next>
+bool has_words_in_order(std::string_view text, std::string_view phrase, Next&& next) {
+    for (std::string_view from = text; !from.empty();) {
+        std::string_view rest = from, words = phrase;
+        std::string_view first = next(from);
+        if (first.empty()) break;
+        rest = from;
+        for (std::string_view w = first;;) {
+            std::size_t word_end = std::min(words.find(' '), words.size());
+            if (w != words.substr(0, word_end)) break;
+            if (word_end == words.size()) return true;
+            words.remove_prefix(word_end + 1);
+            w = next(rest);
+            if (w.empty()) break;
+        }
     }
     return false;
 }
 
-// Does `name` have the words of `phrase` (one space between them) next to
-// each other, in that order?
+// Does `name` have the words of `phrase` (upper-case, one space between
+// them) next to each other, in that order?
 bool has_phrase(std::string_view name, std::string_view phrase) {
-    while (!name.empty()) {
-        std::string_view rest = name, words = phrase;
-        for (;;) {
-            std::size_t end = std::min(rest.find_first_of(" -"), rest.size());
-            std::size_t word_end = std::min(words.find(' '), words.size());
-            if (rest.substr(0, end) != words.substr(0, word_end)) break;
-            if (word_end == words.size()) return true;
-            words.remove_prefix(word_end + 1);
-            if (end == rest.size()) break;
-            rest.remove_prefix(end + 1);
-        }
-        std::size_t end = name.find_first_of(" -");
-        if (end == std::string_view::npos) break;
-        name.remove_prefix(end + 1);
-    }
-    return false;
+    return has_words_in_order(name, phrase, next_name_word);
+}
+
+// The next word of text made of words with one space between them.
+std::string_view next_spaced_word(std::string_view& rest) noexcept {
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    std::size_t end = std::min(rest.find(' '), rest.size());
+    std::string_view word = rest.substr(0, end);
+    rest.remove_prefix(end);
+    return word;
+}
+
+bool is_ascii(std::string_view text) noexcept {
+    return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // Optimal string alignment distance (a swap of neighbours is one edit), or
@@ -333,8 +411,38 @@ struct query_state {
     std::string error;
     std::string text;  // the terms' upper-case text: reserved, so views into it hold
     std::vector<term> terms;
-    std::vector<char32_t> identified;
+    // Pasted text's lines, in text order: a code point (entry == no_entry),
+    // or the sequence entry of a whole grapheme cluster.
+    struct pasted {
+        char32_t code_point = 0;
+        entry_id entry = index::no_entry;
+    };
+    std::vector<pasted> identified;
     bool with_aliases = false;
+    // The session's language (keywords, short names); no_language in classic mode.
+    index::language_id language = index::no_language;
+    bool folds_accents = false;
+    // Skin-tone sequences are left out of the answer: the query names no tone.
+    bool hide_toned = false;
+    // Lists made for this query (prefixes' keyword unions, tone expansions).
+    std::vector<entry_id> pool;
+    // Per toned sequence (parallel to index::toned_sequences()): its base
+    // entry and its (at most two distinct) tones' entries, no_entry where
+    // none. Made on the first query that names a tone, then kept.
+    struct toned_parts {
+        entry_id base = index::no_entry;
+        std::array<entry_id, 2> tones{index::no_entry, index::no_entry};
+    };
+    std::vector<toned_parts> toned_table;
+    const index* toned_table_of = nullptr;
+    // The five modifiers' entries (no_entry where none), looked up once per
+    // index: entry_of() reads hex from answer lines, ~0.1 us each.
+    std::array<entry_id, 5> tone_entries{};
+    const index* tone_entries_of = nullptr;
+    // keyword_words()' own scratch, and a short name's text, for phrases.
+    std::string keyword_text;
+    std::vector<std::string_view> keyword_list;
+    std::string short_name;
     std::string_view unknown_word;  // the first positive word in no name nor alias
 
     // The answer's entries: a span (into the index or `small`), or the bitmap.
@@ -428,7 +536,8 @@ void scratch_lease::release() noexcept {
 bool scratch::next(run& r) {
     auto& st = *state_;
     if (st.identified_at < st.identified.size()) {
-        r = run{0, 0, st.identified[st.identified_at++]};
+        auto p = st.identified[st.identified_at++];
+        r = p.entry == index::no_entry ? run{0, 0, p.code_point} : run{p.entry, p.entry + 1, 0};
         return true;
     }
     if (!st.in_bitmap) {
@@ -478,20 +587,39 @@ private:
         return false;
     }
     std::string_view upper(std::string_view text);
+    std::string_view keep(std::string_view text);
+    std::string_view lower_ascii(std::string_view text);
+    std::string_view fold(std::string_view piece);
     void parse_phrase(std::string_view body, bool excluded);
     void parse_token(std::string_view token);
     void parse_code_points(std::string_view body, bool excluded);
     void parse_property(std::string_view name, std::string_view value, bool excluded);
-    void add_word_or_prefix(std::string_view part, bool excluded);
+    void add_word_or_prefix(std::string_view part, std::string_view original, bool excluded);
+    bool search_pasted(std::string_view body, bool excluded);
+    bool in_vocabulary(std::string_view folded, std::string_view upper_word) const;
     void identify(std::string_view text);
+    void add_cluster(std::string_view cluster);
 
     void prepare(term& t);
+    void settle(term& t);
+    void name_tones();
+    void expand_toned(term& t);
+    void make_toned_table();
+    bool is_toned(entry_id e) const {
+        auto toned = idx_.toned_sequences();
+        return !toned.empty() && e >= toned.front() && std::binary_search(toned.begin(), toned.end(), e);
+    }
+    bool matches(const term& t, entry_id e);
     bool contains(term& t, entry_id e);
+    bool prefix_in_names(const term& t, entry_id e) const;
+    bool keyword_phrase(const term& t, entry_id e);
     // Calls f with each list of entries a prefix covers: the words of names
     // that start with it, the hex words of algorithmic names, and (full mode)
-    // the words of aliases. The lists may overlap.
+    // the words of other names, its keyword words' union and its skin-tone
+    // sequences. The lists may overlap.
     template <class F>
-    void for_each_prefix_list(std::string_view prefix, F&& f) const {
+    void for_each_prefix_list(const term& t, F&& f) const {
+        std::string_view prefix = t.text;
         idx_.for_each_word_with_prefix(prefix, [&](index::word_id w) { f(idx_.entries_of(w)); });
         for (auto run : idx_.self_named_with_prefix(prefix).runs) f(run);
         if (!st_.with_aliases) return;
@@ -499,6 +627,8 @@ private:
         for (auto it = std::lower_bound(words.begin(), words.end(), prefix); it != words.end() && it->starts_with(prefix);
              ++it)
             f(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
+        f(t.lists[keywords_list]);
+        f(t.lists[toned_list]);
     }
     void intersect_words();
     entry_id seek(term& t, entry_id e);
@@ -515,11 +645,13 @@ private:
     entry_id fill_low_ = 0, fill_high_ = 0;  // entries the fill touched: [low, high)
 };
 
+// Every view into st_.text must hold until the query is over, so st_.text
+// never grows past the capacity run() reserved: what would not fit is left
+// out (an empty view), which run()'s reserve makes impossible in practice.
 std::string_view query_run::upper(std::string_view text) {
     std::size_t at = st_.text.size();
-    bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (ascii) {
-        st_.text.append(text);
+    if (is_ascii(text)) {
+        if (keep(text).size() != text.size()) return {};
         for (std::size_t i = at; i < st_.text.size(); ++i)
             if (st_.text[i] >= 'a' && st_.text[i] <= 'z') st_.text[i] = static_cast<char>(st_.text[i] - 'a' + 'A');
         return std::string_view(st_.text).substr(at);
@@ -528,6 +660,7 @@ std::string_view query_run::upper(std::string_view text) {
     if (!st_.case_map) st_.case_map = ucasemap_open("", 0, &status);
     // Full case mapping grows UTF-8 at most threefold (U+0390 -> 3 code points).
     std::size_t room = 3 * text.size() + 4;
+    if (at + room > st_.text.capacity()) return {};
     st_.text.resize(at + room);
     status = U_ZERO_ERROR;
     int32_t n = ucasemap_utf8ToUpper(st_.case_map, st_.text.data() + at, static_cast<int32_t>(room), text.data(),
@@ -536,9 +669,42 @@ std::string_view query_run::upper(std::string_view text) {
     return std::string_view(st_.text).substr(at);
 }
 
+std::string_view query_run::keep(std::string_view text) {
+    if (st_.text.size() + text.size() > st_.text.capacity()) return {};
+    std::size_t at = st_.text.size();
+    st_.text.append(text);
+    return std::string_view(st_.text).substr(at);
+}
+
+std::string_view query_run::lower_ascii(std::string_view text) {
+    std::size_t at = st_.text.size();
+    if (keep(text).size() != text.size()) return {};
+    for (std::size_t i = at; i < st_.text.size(); ++i)
+        if (st_.text[i] >= 'A' && st_.text[i] <= 'Z') st_.text[i] = static_cast<char>(st_.text[i] - 'A' + 'a');
+    return std::string_view(st_.text).substr(at);
+}
+
+// A piece of a word term (no '-', no '*') as a keyword word: "" when the
+// session has no keywords or the piece is not exactly one keyword word.
+// ASCII letters and digits are one word to ICU's word break (UAX #29 joins
+// letters and digits, WB5, WB8-WB10) and fold to lower case whatever the
+// language (accents aside, which ASCII has none of): lower-cased here
+// without ICU, the same words (search_test checks it).
+std::string_view query_run::fold(std::string_view piece) {
+    if (st_.language == index::no_language || piece.empty()) return {};
+    if (std::all_of(piece.begin(), piece.end(), [](char c) { return is_name_char(c) || (c >= 'a' && c <= 'z'); }))
+        return lower_ascii(piece);
+    keyword_words(piece, st_.folds_accents, st_.keyword_text, st_.keyword_list);
+    if (st_.keyword_list.size() != 1) return {};
+    return keep(st_.keyword_list[0]);
+}
+
 void query_run::parse_classic(std::string_view q) {
     split_words(q, st_.text, st_.words);
     for (std::string_view w : st_.words) st_.terms.push_back(term{.kind = term_kind::word, .text = w});
+    // The full language's plain words: their keyword words too.
+    if (st_.language != index::no_language)
+        for (term& t : st_.terms) t.folded = lower_ascii(t.text);
 }
 
 void query_run::parse_full(std::string_view q) {
@@ -578,6 +744,7 @@ void query_run::parse_phrase(std::string_view body, bool excluded) {
     std::size_t out = at, count = 0;
     std::size_t i = 0;
     bool in_word = false;
+    bool name_like = true;  // every word A-Z and 0-9: words of names could have them
     while (i < words.size()) {
         std::size_t from = i;
         char32_t c = next_code_point(words, i);
@@ -587,22 +754,48 @@ void query_run::parse_phrase(std::string_view body, bool excluded) {
         }
         if (!in_word && count++ > 0) st_.text[out++] = ' ';
         in_word = true;
+        if (!is_name_char(static_cast<char>(c < 0x80 ? c : 0))) name_like = false;
         for (std::size_t k = from; k < i; ++k) st_.text[out++] = st_.text[at + k];
     }
     st_.text.resize(out);
     std::string_view phrase = std::string_view(st_.text).substr(at, out - at);
     if (count == 0) return;
-    if (count == 1 || !excluded) {
-        // Each word is a term of its own too: they drive the search.
-        std::string_view rest = phrase;
-        while (!rest.empty()) {
-            std::size_t end = std::min(rest.find(' '), rest.size());
-            st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded && count == 1,
-                                     .text = rest.substr(0, end)});
-            rest.remove_prefix(std::min(end + 1, rest.size()));
+    // Its keyword words, one space between them, and a word term per word.
+    // Words of names: each word of the split above pairs with the one
+    // keyword word it folds to. Other text (ICU splits "赤いハート" into two
+    // keyword words): the keyword words are the words, each looked up in
+    // names too, upper-cased.
+    std::string_view folded;
+    if (st_.language != index::no_language) {
+        if (name_like) {
+            folded = lower_ascii(phrase);
+        } else {
+            keyword_words(body, st_.folds_accents, st_.keyword_text, st_.keyword_list);
+            std::size_t folded_at = st_.text.size();
+            bool fits = true;
+            for (std::size_t k = 0; k < st_.keyword_list.size() && fits; ++k)
+                fits = (k == 0 || keep(" ").size() == 1) && keep(st_.keyword_list[k]).size() == st_.keyword_list[k].size();
+            if (fits && !st_.keyword_list.empty()) {
+                folded = std::string_view(st_.text).substr(folded_at);
+                // Their upper-case forms stand for the words on the names' side.
+                std::string_view upper_words = upper(folded);
+                if (!upper_words.empty()) {
+                    phrase = upper_words;
+                    count = st_.keyword_list.size();
+                }
+            }
         }
     }
-    if (count > 1) st_.terms.push_back(term{.kind = term_kind::phrase, .excluded = excluded, .text = phrase});
+    if (count == 1 || !excluded) {
+        // Each word is a term of its own too: they drive the search.
+        std::string_view rest = phrase, rest_folded = folded;
+        for (std::string_view w; !(w = next_spaced_word(rest)).empty();) {
+            std::string_view f = next_spaced_word(rest_folded);
+            st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded && count == 1, .text = w, .folded = f});
+        }
+    }
+    if (count > 1)
+        st_.terms.push_back(term{.kind = term_kind::phrase, .excluded = excluded, .text = phrase, .folded = folded});
 }
 
 void query_run::parse_token(std::string_view token) {
@@ -622,28 +815,33 @@ void query_run::parse_token(std::string_view token) {
     });
     if (!can_be_words) {
         st_.text.resize(st_.text.size() - up.size());
+        if (search_pasted(body, excluded)) return;
         if (excluded) {
             fail(concat({"cannot exclude '", body, "': it is pasted text, not a word; exclude words, e.g. arrow -left"}));
             return;
         }
         return identify(body);
     }
-    // '-' inside separates: only the first part is excluded.
+    // '-' inside separates: only the first part is excluded. The original
+    // text's parts (for their keyword words) are cut at the same '-'s.
     bool first = true;
+    std::string_view original = body;
     while (!up.empty() && st_.error.empty()) {
         std::size_t end = std::min(up.find('-'), up.size());
+        std::size_t original_end = std::min(original.find('-'), original.size());
         if (end > 0) {
-            add_word_or_prefix(up.substr(0, end), excluded && first);
+            add_word_or_prefix(up.substr(0, end), original.substr(0, original_end), excluded && first);
             first = false;
         }
         up.remove_prefix(std::min(end + 1, up.size()));
+        original.remove_prefix(std::min(original_end + 1, original.size()));
     }
 }
 
-void query_run::add_word_or_prefix(std::string_view part, bool excluded) {
+void query_run::add_word_or_prefix(std::string_view part, std::string_view original, bool excluded) {
     std::size_t star = part.find('*');
     if (star == std::string_view::npos) {
-        st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = part});
+        st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = part, .folded = fold(original)});
         return;
     }
     std::string_view stem = part.substr(0, star);
@@ -655,7 +853,112 @@ void query_run::add_word_or_prefix(std::string_view part, bool excluded) {
         fail("a bare '*' matches everything; add letters before it: smil*");
         return;
     }
-    st_.terms.push_back(term{.kind = term_kind::prefix, .excluded = excluded, .text = stem});
+    std::string_view original_stem = original.substr(0, std::min(original.find('*'), original.size()));
+    st_.terms.push_back(
+        term{.kind = term_kind::prefix, .excluded = excluded, .text = stem, .folded = fold(original_stem)});
+}
+
+// Whether `text` is one code point of gc Lo in the Han, Hiragana or
+// Katakana script.
+bool is_one_ideograph_or_kana(std::string_view text) noexcept {
+    std::size_t i = 0;
+    if (text.empty() || static_cast<unsigned char>(text[0]) < 0x80) return false;
+    auto c = static_cast<UChar32>(next_code_point(text, i));
+    if (i != text.size() || u_charType(c) != U_OTHER_LETTER) return false;
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode script = uscript_getScript(c, &status);
+    return U_SUCCESS(status) && (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA);
+}
+
+// Is a keyword word (and its upper-case form) in the session's vocabulary:
+// a keyword word of its language, or a word of names or other names?
+bool query_run::in_vocabulary(std::string_view folded, std::string_view upper_word) const {
+    if (!idx_.keyword_entries_with(st_.language, folded).empty()) return true;
+    return !upper_word.empty() && (!idx_.entries_with(upper_word).empty() || !idx_.alias_entries_with(upper_word).empty());
+}
+
+// A term of other characters than words have (pasted text, or words of
+// another script): searched when ICU's word break finds words in it and
+// every one is in the session's vocabulary ("猫" in Japanese); a single
+// trailing '*' makes its one word a prefix of keyword words ("ネコ*").
+// False (nothing added) when it is to be identified instead.
+bool query_run::search_pasted(std::string_view body, bool excluded) {
+    if (st_.language == index::no_language) return false;
+    // Symbols (emoji, arrows) and other non-text (controls, private use,
+    // unassigned) are what pasted text is for: a term with one is pasted
+    // text whatever words it has beside them ("ネコ😀" is not ネコ). Not
+    // format characters: ZWNJ and ZWJ are inside Persian and Sinhala words.
+    for (std::size_t i = 0; i < body.size();) {
+        char32_t c = next_code_point(body, i);
+        if (c == '*' && i == body.size()) break;
+        if ((U_MASK(u_charType(static_cast<UChar32>(c))) & (U_GC_S_MASK | (U_GC_C_MASK & ~U_GC_CF_MASK))) != 0) return false;
+    }
+    bool prefix = body.size() > 1 && body.back() == '*' && body.find('*') == body.size() - 1;
+    std::string_view text = prefix ? body.substr(0, body.size() - 1) : body;
+    if (is_one_ideograph_or_kana(text) && !st_.folds_accents) {
+        // One ideograph or kana letter is one word of itself, which case
+        // folding leaves alone (search_test checks every one): ICU's word
+        // break is ~0.7 us of a Japanese or Chinese one-character query.
+        st_.keyword_list.assign(1, text);
+    } else {
+        keyword_words(text, st_.folds_accents, st_.keyword_text, st_.keyword_list);
+    }
+    std::size_t count = st_.keyword_list.size();
+    if (count == 0 || (prefix && count != 1)) return false;
+    std::size_t mark = st_.text.size(), term_mark = st_.terms.size();
+    auto undo = [&] {
+        st_.text.resize(mark);
+        st_.terms.resize(term_mark);
+        return false;
+    };
+    // Copied out of keyword_words()' scratch, which the names' side reuses.
+    std::size_t folded_at = st_.text.size();
+    for (std::size_t k = 0; k < count; ++k)
+        if ((k > 0 && keep(" ").size() != 1) || keep(st_.keyword_list[k]).size() != st_.keyword_list[k].size())
+            return undo();
+    std::string_view folded = std::string_view(st_.text).substr(folded_at);
+    // The names' side: the words as the query wrote them (accents kept:
+    // "é" is no word E in a language that folds accents), upper-cased.
+    std::string_view unfolded = folded;
+    if (st_.folds_accents) {
+        keyword_words(text, false, st_.keyword_text, st_.keyword_list);
+        std::size_t unfolded_at = st_.text.size();
+        bool fits = st_.keyword_list.size() == count;
+        for (std::size_t k = 0; k < st_.keyword_list.size() && fits; ++k)
+            fits = (k == 0 || keep(" ").size() == 1) && keep(st_.keyword_list[k]).size() == st_.keyword_list[k].size();
+        unfolded = fits ? std::string_view(st_.text).substr(unfolded_at) : std::string_view{};
+    }
+    // One accented letter that folds to another (é -> e, a keyword word of
+    // e-mail) was pasted to be identified: the bare letter is typed as such.
+    if (count == 1 && !prefix && unfolded != folded) {
+        std::size_t letters = 0;
+        for (std::size_t i = 0; i < unfolded.size();) {
+            auto c = static_cast<UChar32>(next_code_point(unfolded, i));
+            if ((U_MASK(u_charType(c)) & U_GC_M_MASK) == 0) ++letters;
+        }
+        if (letters <= 1) return undo();
+    }
+    std::string_view upper_words = unfolded.empty() ? std::string_view{} : upper(unfolded);
+    if (prefix) {
+        bool any = false;
+        idx_.for_each_keyword_with_prefix(st_.language, folded, [&](std::string_view, auto) { any = true; });
+        if (!any) return undo();
+        st_.terms.push_back(term{.kind = term_kind::prefix, .excluded = excluded,
+                                 .text = upper_words.empty() ? folded : upper_words, .folded = folded});
+        return true;
+    }
+    std::string_view rest = folded, rest_upper = upper_words;
+    for (std::string_view w; !(w = next_spaced_word(rest)).empty();) {
+        std::string_view u = next_spaced_word(rest_upper);
+        if (!in_vocabulary(w, u)) return undo();
+        // Excluded, several words are one phrase: the entries that have all
+        // of them side by side, as the term had them.
+        if (!excluded || count == 1)
+            st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = u, .folded = w});
+    }
+    if (excluded && count > 1)
+        st_.terms.push_back(term{.kind = term_kind::phrase, .excluded = true, .text = upper_words, .folded = folded});
+    return true;
 }
 
 void query_run::parse_code_points(std::string_view body, bool excluded) {
@@ -690,10 +993,19 @@ void query_run::parse_code_points(std::string_view body, bool excluded) {
         return (void)fail(concat({"reversed range '", body, "': write the lower code point first, ", fixed}));
     }
     auto cp = static_cast<char32_t>(lo);
-    if (dots == std::string_view::npos && !excluded && idx_.entry_of(cp) == index::no_entry) {
-        st_.identified.push_back(cp);  // no name: identified, with its label
+    if (dots == std::string_view::npos) {
+        // One code point is that character, not the sequences starting with it.
+        entry_id e = idx_.entry_of(cp);
+        if (e == index::no_entry && !excluded) {
+            st_.identified.push_back({cp});  // no name: identified, with its label
+            return;
+        }
+        st_.terms.push_back(term{.kind = term_kind::entries, .excluded = excluded,
+                                 .first = e == index::no_entry ? 0 : e, .last = e == index::no_entry ? 0 : e + 1});
         return;
     }
+    // A range: the entries of its code points, with the sequences that
+    // start with one of them.
     st_.terms.push_back(term{.kind = term_kind::entries, .excluded = excluded,
                              .first = idx_.first_entry_from(cp),
                              .last = idx_.first_entry_from(static_cast<char32_t>(hi) + 1)});
@@ -773,72 +1085,325 @@ void query_run::parse_property(std::string_view name, std::string_view value, bo
     st_.terms.push_back(t);
 }
 
-// Pasted text: every code point, grapheme cluster by cluster, in text order.
+// Pasted text: grapheme cluster by cluster, in text order, every code point,
+// after the cluster's own sequence line when it is an emoji sequence.
 void query_run::identify(std::string_view text) {
     UErrorCode status = U_ZERO_ERROR;
     if (!st_.graphemes)
         st_.graphemes.reset(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
     utext_openUTF8(&st_.utext, text.data(), static_cast<int64_t>(text.size()), &status);
     if (U_FAILURE(status) || !st_.graphemes) {
-        for (std::size_t i = 0; i < text.size();) st_.identified.push_back(next_code_point(text, i));
+        for (std::size_t i = 0; i < text.size();) st_.identified.push_back({next_code_point(text, i)});
         return;
     }
     st_.graphemes->setText(&st_.utext, status);
     std::int32_t from = st_.graphemes->first();
-    for (std::int32_t to = st_.graphemes->next(); to != icu::BreakIterator::DONE; from = to, to = st_.graphemes->next()) {
-        std::string_view cluster = text.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
-        for (std::size_t i = 0; i < cluster.size();) st_.identified.push_back(next_code_point(cluster, i));
+    for (std::int32_t to = st_.graphemes->next(); to != icu::BreakIterator::DONE; from = to, to = st_.graphemes->next())
+        add_cluster(text.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from)));
+}
+
+void query_run::add_cluster(std::string_view cluster) {
+    std::array<char32_t, index::max_sequence> cps;
+    std::size_t n = 0;
+    bool fits = true;
+    for (std::size_t i = 0; i < cluster.size();) {
+        char32_t c = next_code_point(cluster, i);
+        if (n < cps.size())
+            cps[n++] = c;
+        else
+            fits = false;
     }
+    if (fits && n >= 2 && !idx_.sequences().empty()) {
+        entry_id e = idx_.entry_of(std::u32string_view(cps.data(), n));
+        if (e == index::no_entry || !idx_.is_sequence(e)) {
+            // The index has sequences fully-qualified: pasted text often
+            // lacks a U+FE0F (or has one too many). Its fully-qualified form:
+            // U+FE0F after each code point that is an emoji without emoji
+            // presentation of its own, unless a tone or U+FE0F follows.
+            // One more lookup, only for clusters of two code points or more.
+            std::array<char32_t, index::max_sequence> q;
+            std::size_t m = 0;
+            bool ok = true;
+            for (std::size_t k = 0; k < n && ok; ++k) {
+                if (cps[k] == 0xFE0F) continue;
+                if (m == q.size()) ok = false;
+                else q[m++] = cps[k];
+                auto c = static_cast<UChar32>(cps[k]);
+                char32_t after = k + 1 < n ? cps[k + 1] : 0;
+                if (u_hasBinaryProperty(c, UCHAR_EMOJI) && !u_hasBinaryProperty(c, UCHAR_EMOJI_PRESENTATION) &&
+                    !index::is_skin_tone(after) && (k + 1 < n || m > 1)) {
+                    if (m == q.size()) ok = false;
+                    else q[m++] = 0xFE0F;
+                }
+            }
+            std::u32string_view qualified(q.data(), m);
+            e = ok && m >= 2 && qualified != std::u32string_view(cps.data(), n) ? idx_.entry_of(qualified)
+                                                                                 : index::no_entry;
+        }
+        if (e != index::no_entry && idx_.is_sequence(e)) st_.identified.push_back({cps[0], e});
+    }
+    for (std::size_t i = 0; i < cluster.size();) st_.identified.push_back({next_code_point(cluster, i)});
 }
 
 void query_run::prepare(term& t) {
+    t.lists = {};
+    t.pooled = {};
     switch (t.kind) {
     case term_kind::word:
-        t.names = idx_.entries_with(t.text);
-        t.aliases = st_.with_aliases ? idx_.alias_entries_with(t.text) : std::span<const entry_id>{};
-        t.estimate = t.names.size() + t.aliases.size();
+        t.lists[names_list] = idx_.entries_with(t.text);
+        if (st_.with_aliases) t.lists[aliases_list] = idx_.alias_entries_with(t.text);
+        if (st_.language != index::no_language && !t.folded.empty())
+            t.lists[keywords_list] = idx_.keyword_entries_with(st_.language, t.folded);
         break;
-    case term_kind::prefix: {
-        std::size_t sum = 0;
-        for_each_prefix_list(t.text, [&](std::span<const entry_id> list) { sum += list.size(); });
-        t.estimate = sum;
+    case term_kind::prefix:
+        if (st_.language != index::no_language && !t.folded.empty()) {
+            // The union of its keyword words' lists, made once: as a filter
+            // it is then one galloping cursor, not one per word.
+            auto& pool = st_.pool;
+            std::size_t from = pool.size();
+            idx_.for_each_keyword_with_prefix(st_.language, t.folded, [&](std::string_view, std::span<const entry_id> list) {
+                pool.insert(pool.end(), list.begin(), list.end());
+            });
+            std::sort(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end());
+            pool.erase(std::unique(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end()), pool.end());
+            t.pooled[keywords_list] = true;
+            t.pool_from[keywords_list] = static_cast<std::uint32_t>(from);
+            t.pool_to[keywords_list] = static_cast<std::uint32_t>(pool.size());
+        }
         break;
-    }
     case term_kind::entries: t.estimate = t.last > t.first ? t.last - t.first : 0; break;
     case term_kind::property: t.estimate = idx_.size(); break;
     case term_kind::phrase: t.estimate = std::numeric_limits<std::size_t>::max(); break;
     }
-    t.name_at = t.names.data();
-    t.alias_at = t.aliases.data();
 }
 
-bool query_run::contains(term& t, entry_id e) {
-    switch (t.kind) {
-    case term_kind::word: {
-        t.name_at = gallop(t.name_at, t.names.data() + t.names.size(), e);
-        if (t.name_at != t.names.data() + t.names.size() && *t.name_at == e) return true;
-        t.alias_at = gallop(t.alias_at, t.aliases.data() + t.aliases.size(), e);
-        return t.alias_at != t.aliases.data() + t.aliases.size() && *t.alias_at == e;
+// The pool has stopped growing: its lists become spans, and words and
+// prefixes get their estimates and cursors.
+void query_run::settle(term& t) {
+    for (std::size_t k = 0; k < list_kinds; ++k)
+        if (t.pooled[k])
+            t.lists[k] = std::span<const entry_id>(st_.pool.data() + t.pool_from[k], t.pool_to[k] - t.pool_from[k]);
+    if (t.kind == term_kind::word) {
+        t.estimate = 0;
+        for (auto list : t.lists) t.estimate += list.size();
+    } else if (t.kind == term_kind::prefix) {
+        std::size_t sum = 0;
+        for_each_prefix_list(t, [&](std::span<const entry_id> list) { sum += list.size(); });
+        t.estimate = sum;
     }
+    for (std::size_t k = 0; k < list_kinds; ++k) t.at[k] = t.lists[k].data();
+}
+
+// Skin tones: a query names one when a positive word, prefix or phrase
+// matches one of the five modifiers themselves (in the session's language:
+// "dark" matches U+1F3FF, "dark skin tone"). Then toned sequences stay in
+// the answer, and a keyword word reaches them through their base or tones
+// (CLDR derives their annotations, so the file lists none under keywords).
+// Otherwise they are left out.
+void query_run::name_tones() {
+    st_.hide_toned = false;
+    if (!st_.with_aliases || idx_.toned_sequences().empty()) return;
+    if (st_.tone_entries_of != &idx_) {
+        for (char32_t k = 0; k < 5; ++k) st_.tone_entries[k] = idx_.entry_of(char32_t{0x1F3FB} + k);
+        st_.tone_entries_of = &idx_;
+    }
+    // The modifiers are five neighbouring characters (no sequence starts
+    // with one): a word term's lists are each asked once for that run.
+    entry_id lo = index::no_entry, hi = 0;
+    for (entry_id e : st_.tone_entries)
+        if (e != index::no_entry) lo = std::min(lo, e), hi = std::max(hi, e);
+    bool named = false;
+    for (const term& t : st_.terms) {
+        if (t.excluded || t.kind != term_kind::word || lo > hi) continue;
+        for (auto list : t.lists) {
+            auto it = std::lower_bound(list.begin(), list.end(), lo);
+            if (it != list.end() && *it <= hi) named = true;
+        }
+    }
+    for (std::size_t k = 0; k < st_.tone_entries.size() && !named; ++k) {
+        entry_id e = st_.tone_entries[k];
+        if (e == index::no_entry) continue;
+        // Not phrases: a positive phrase's words are positive terms too, and
+        // they match whatever the phrase does.
+        for (term& t : st_.terms) {
+            if (t.excluded || t.kind != term_kind::prefix) continue;
+            if (matches(t, e)) {
+                named = true;
+                break;
+            }
+        }
+    }
+    if (!named) {
+        st_.hide_toned = true;
+        return;
+    }
+    if (st_.language == index::no_language) return;
+    make_toned_table();
+    // Bounded: at most this many terms' expansions (each at most one entry
+    // per toned sequence) are made; further terms reach toned sequences
+    // through their names only.
+    constexpr std::size_t most_expanded = 8;
+    std::size_t expanded = 0;
+    for (term& t : st_.terms)
+        if ((t.kind == term_kind::word || t.kind == term_kind::prefix) && expanded < most_expanded &&
+            (!t.lists[keywords_list].empty() || t.pooled[keywords_list])) {
+            expand_toned(t);
+            ++expanded;
+        }
+}
+
+void query_run::make_toned_table() {
+    if (st_.toned_table_of == &idx_) return;
+    auto toned = idx_.toned_sequences();
+    st_.toned_table.assign(toned.size(), {});
+    std::array<char32_t, index::max_sequence> cps;
+    std::array<char32_t, index::max_sequence> base;
+    for (std::size_t i = 0; i < toned.size(); ++i) {
+        auto& parts = st_.toned_table[i];
+        std::size_t n = idx_.code_points(toned[i], cps), b = 0, tones = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!index::is_skin_tone(cps[k])) {
+                base[b++] = cps[k];
+                continue;
+            }
+            entry_id tone = idx_.entry_of(cps[k]);
+            if (tones < 2 && (tones == 0 || parts.tones[0] != tone)) parts.tones[tones++] = tone;
+        }
+        parts.base = idx_.entry_of(std::u32string_view(base.data(), b));
+        if (parts.base == index::no_entry) {  // U+1F91D HANDSHAKE's tones are on two hands
+            std::size_t m = 0;
+            for (std::size_t k = 0; k < b; ++k)
+                if (base[k] != 0xFE0F) base[m++] = base[k];
+            parts.base = idx_.entry_of(std::u32string_view(base.data(), m));
+        }
+    }
+    st_.toned_table_of = &idx_;
+}
+
+// The toned sequences whose base or one of whose tones the term's keyword
+// list has, ascending (toned_sequences() is), into the pool.
+void query_run::expand_toned(term& t) {
+    auto keywords = t.pooled[keywords_list]
+                        ? std::span<const entry_id>(st_.pool.data() + t.pool_from[keywords_list],
+                                                    t.pool_to[keywords_list] - t.pool_from[keywords_list])
+                        : t.lists[keywords_list];
+    if (keywords.empty()) return;
+    auto has = [&](entry_id e) {
+        return e != index::no_entry && std::binary_search(keywords.begin(), keywords.end(), e);
+    };
+    std::size_t from = st_.pool.size();
+    auto toned = idx_.toned_sequences();
+    if (st_.pool.capacity() < from + toned.size()) {
+        st_.pool.reserve(from + toned.size());  // so that `keywords` stays where it is
+        if (t.pooled[keywords_list])
+            keywords = std::span<const entry_id>(st_.pool.data() + t.pool_from[keywords_list], keywords.size());
+    }
+    for (std::size_t i = 0; i < toned.size(); ++i) {
+        const auto& parts = st_.toned_table[i];
+        if (has(parts.base) || has(parts.tones[0]) || has(parts.tones[1])) st_.pool.push_back(toned[i]);
+    }
+    t.pooled[toned_list] = true;
+    t.pool_from[toned_list] = static_cast<std::uint32_t>(from);
+    t.pool_to[toned_list] = static_cast<std::uint32_t>(st_.pool.size());
+}
+
+// Whether a prefix is the start of a word of the entry's name or (full
+// mode, characters only: a sequence's name is its other name) aliases.
+bool query_run::prefix_in_names(const term& t, entry_id e) const {
+    auto starts = [&](std::string_view w) { return w.starts_with(t.text); };
+    if (any_name_word(idx_.name(e), starts)) return true;
+    if (!st_.with_aliases || idx_.is_sequence(e)) return false;
+    for (auto a : idx_.aliases_of(idx_.code_point(e)))
+        if (any_name_word(a, starts)) return true;
+    return false;
+}
+
+// A phrase's keyword words side by side, in order, in one keyword or the
+// short name of the entry in the session's language, each folded as the
+// data file's were. Phrases are rare: the keywords are read and split here,
+// in the scratch's buffers.
+bool query_run::keyword_phrase(const term& t, entry_id e) {
+    if (st_.language == index::no_language || t.folded.empty()) return false;
+    bool found = false;
+    auto check = [&](std::string_view text) {
+        if (found) return;
+        auto& words = st_.keyword_list;
+        if (std::all_of(text.begin(), text.end(), [](char c) {
+                return is_name_char(c) || (c >= 'a' && c <= 'z') || c == ' ' || c == '-';
+            })) {
+            // ASCII letters, digits, spaces and '-': ICU's words are the runs
+            // of letters and digits (UAX #29 breaks at ' ' and '-'),
+            // lower-cased; cut here without ICU (most keywords are so).
+            st_.keyword_text.assign(text);
+            for (char& c : st_.keyword_text)
+                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            words.clear();
+            std::string_view rest = st_.keyword_text;
+            while (!rest.empty()) {
+                std::size_t start = rest.find_first_not_of(" -");
+                if (start == std::string_view::npos) break;
+                rest.remove_prefix(start);
+                std::size_t end = std::min(rest.find_first_of(" -"), rest.size());
+                words.push_back(rest.substr(0, end));
+                rest.remove_prefix(end);
+            }
+        } else {
+            keyword_words(text, st_.folds_accents, st_.keyword_text, st_.keyword_list);
+        }
+        for (std::size_t i = 0; i < words.size() && !found; ++i) {
+            std::string_view rest = t.folded, w;
+            for (std::size_t k = i; !(w = next_spaced_word(rest)).empty() && k < words.size() && words[k] == w;) ++k;
+            found = w.empty();  // every word of the phrase met, in order
+        }
+    };
+    idx_.for_each_keyword(st_.language, e, check);
+    if (!found) {
+        st_.short_name.clear();
+        if (idx_.append_short_name(st_.language, e, st_.short_name)) check(st_.short_name);
+    }
+    return found;
+}
+
+// Whether the term has the entry, without cursors (any order of entries).
+bool query_run::matches(const term& t, entry_id e) {
+    auto in = [&](std::span<const entry_id> list) { return std::binary_search(list.begin(), list.end(), e); };
+    switch (t.kind) {
+    case term_kind::word: return std::any_of(t.lists.begin(), t.lists.end(), in);
     case term_kind::prefix: {
-        auto starts = [&](std::string_view w) { return w.starts_with(t.text); };
-        if (any_name_word(idx_.name(e), starts)) return true;
-        if (!st_.with_aliases) return false;
-        for (auto a : idx_.aliases_of(idx_.code_point(e)))
-            if (any_name_word(a, starts)) return true;
+        if (prefix_in_names(t, e)) return true;
+        if (t.pooled[keywords_list])
+            return std::binary_search(st_.pool.begin() + t.pool_from[keywords_list],
+                                      st_.pool.begin() + t.pool_to[keywords_list], e);
         return false;
     }
     case term_kind::entries: return e >= t.first && e < t.last;
     case term_kind::property: return property_has(t, idx_.code_point(e));
     case term_kind::phrase: {
         if (has_phrase(idx_.name(e), t.text)) return true;
-        if (!st_.with_aliases) return false;
-        for (auto a : idx_.aliases_of(idx_.code_point(e)))
-            if (has_phrase(a, t.text)) return true;
-        return false;
+        if (st_.with_aliases && !idx_.is_sequence(e))
+            for (auto a : idx_.aliases_of(idx_.code_point(e)))
+                if (has_phrase(a, t.text)) return true;
+        return keyword_phrase(t, e);
     }
     }
     return false;
+}
+
+// Whether the term has the entry; entries come ascending, so lists are
+// read with galloping cursors.
+bool query_run::contains(term& t, entry_id e) {
+    auto at = [&](std::size_t k) {
+        const entry_id* end = t.lists[k].data() + t.lists[k].size();
+        t.at[k] = gallop(t.at[k], end, e);
+        return t.at[k] != end && *t.at[k] == e;
+    };
+    switch (t.kind) {
+    case term_kind::word:
+        return at(names_list) || (!t.lists[aliases_list].empty() && at(aliases_list)) ||
+               (!t.lists[keywords_list].empty() && at(keywords_list)) || (!t.lists[toned_list].empty() && at(toned_list));
+    case term_kind::prefix: return at(keywords_list) || at(toned_list) || prefix_in_names(t, e);
+    default: return matches(t, e);
+    }
 }
 
 bool query_run::accepted(std::size_t generator, entry_id e) {
@@ -853,13 +1418,13 @@ bool query_run::accepted(std::size_t generator, entry_id e) {
 // The first entry from `e` on that a word or entries term has; no_entry if none.
 entry_id query_run::seek(term& t, entry_id e) {
     if (t.kind == term_kind::entries) return e < t.first ? t.first : e < t.last ? e : index::no_entry;
-    const entry_id* names_end = t.names.data() + t.names.size();
-    const entry_id* aliases_end = t.aliases.data() + t.aliases.size();
-    t.name_at = gallop(t.name_at, names_end, e);
-    t.alias_at = gallop(t.alias_at, aliases_end, e);
-    entry_id a = t.name_at != names_end ? *t.name_at : index::no_entry;
-    entry_id b = t.alias_at != aliases_end ? *t.alias_at : index::no_entry;
-    return std::min(a, b);
+    entry_id best = index::no_entry;
+    for (std::size_t k = 0; k < list_kinds; ++k) {
+        const entry_id* end = t.lists[k].data() + t.lists[k].size();
+        t.at[k] = gallop(t.at[k], end, e);
+        if (t.at[k] != end) best = std::min(best, *t.at[k]);
+    }
+    return best;
 }
 
 // A small answer into st_.small. A word or entries generator leapfrogs with
@@ -875,10 +1440,11 @@ void query_run::collect_small(std::size_t generator) {
     g.verified = true;
     if (g.kind == term_kind::prefix) {
         auto add = [&](std::span<const entry_id> list) { out.insert(out.end(), list.begin(), list.end()); };
-        for_each_prefix_list(g.text, add);
+        for_each_prefix_list(g, add);
         std::sort(out.begin(), out.end());
         out.erase(std::unique(out.begin(), out.end()), out.end());
-        out.erase(std::remove_if(out.begin(), out.end(), [&](entry_id e) { return !accepted(generator, e); }),
+        out.erase(std::remove_if(out.begin(), out.end(),
+                                 [&](entry_id e) { return (st_.hide_toned && is_toned(e)) || !accepted(generator, e); }),
                   out.end());
         return;
     }
@@ -904,7 +1470,7 @@ void query_run::collect_small(std::size_t generator) {
             }
         }
         if (!agreed) continue;
-        if (accepted(generator, e)) out.push_back(e);
+        if (!(st_.hide_toned && is_toned(e)) && accepted(generator, e)) out.push_back(e);
         e = e + 1 < idx_.size() ? seek(g, e + 1) : index::no_entry;
     }
 }
@@ -950,11 +1516,10 @@ void query_run::fill(term& t) {
     };
     switch (t.kind) {
     case term_kind::word:
-        add_list(t.names);
-        add_list(t.aliases);
+        for (auto list : t.lists) add_list(list);
         break;
     case term_kind::prefix:
-        for_each_prefix_list(t.text, add_list);
+        for_each_prefix_list(t, add_list);
         break;
     case term_kind::entries: set_bits(t.first, t.last); break;
     case term_kind::property: {
@@ -991,35 +1556,93 @@ void query_run::fill(term& t) {
     }
 }
 
-// Every term a positive word: an entry matches when each term has it among
-// its names or its aliases. Alias lists are short, so: the names' common
-// entries, straight from the index's intersection, merged with each alias
-// entry that every term has.
+// Every term a positive word. An entry matches when each term has it in one
+// of its lists. Names' lists are the long ones, so: the names' common
+// entries, straight from the index's intersection (galloping, smallest list
+// first), merged with each entry of the other lists (other names, keywords,
+// toned) that every term has, each such list walked ascending with the
+// other terms' cursors. Every v1 query takes this path with no other lists;
+// a query whose other lists are short next to its rarest term's entries
+// (arrow left: 160 against 550) does too, which costs a fifth of the
+// leapfrog of collect_small() (perf).
 void query_run::intersect_words() {
     auto& lists = st_.intersection.lists;
     lists.clear();
-    for (const term& t : st_.terms) lists.push_back(t.names);
+    for (const term& t : st_.terms) lists.push_back(t.lists[names_list]);
     std::span<const entry_id> common = idx_.intersect(st_.intersection);
     auto& extra = st_.intersection.spare;  // intersect() is done with it
     extra.clear();
-    for (term& t : st_.terms)
-        for (entry_id e : t.aliases)
-            if (std::all_of(st_.terms.begin(), st_.terms.end(), [&](const term& u) {
-                    return std::binary_search(u.names.begin(), u.names.end(), e) ||
-                           std::binary_search(u.aliases.begin(), u.aliases.end(), e);
-                }))
-                extra.push_back(e);
+    for (std::size_t i = 0; i < st_.terms.size(); ++i) {
+        for (std::size_t k = aliases_list; k < list_kinds; ++k) {
+            auto list = st_.terms[i].lists[k];
+            if (list.empty()) continue;
+            for (term& u : st_.terms)
+                for (std::size_t j = 0; j < list_kinds; ++j) u.at[j] = u.lists[j].data();
+            const entry_id* common_at = common.data();
+            const entry_id* common_end = common.data() + common.size();
+            // Toned sequences are only in other names' lists (the data file
+            // lists none under keywords; toned_list exists when a tone is named).
+            bool may_be_toned = st_.hide_toned && k == aliases_list;
+            term* terms = st_.terms.data();
+            const std::size_t term_count = st_.terms.size();
+            // An entry of this term's own names is left to the other terms'
+            // walks: if it is in the answer but not in `common`, some other
+            // term lacks it in its names, so has it in another list, whose
+            // walk meets it. (Most keyword entries of "arrow" are ARROWs.)
+            auto own = st_.terms[i].lists[names_list];
+            const entry_id* own_at = own.data();
+            const entry_id* own_end = own.data() + own.size();
+            for (entry_id e : list) {
+                own_at = gallop(own_at, own_end, e);
+                if (own_at != own_end && *own_at == e) continue;
+                common_at = gallop(common_at, common_end, e);
+                if (common_at != common_end && *common_at == e) continue;
+                bool all = true;
+                for (std::size_t j = 0; j < term_count && all; ++j) {
+                    if (j == i) continue;
+                    // contains(), inlined: the walk's cost is this test.
+                    term& u = terms[j];
+                    bool has = false;
+                    for (std::size_t l = 0; l < list_kinds && !has; ++l) {
+                        const entry_id* end = u.lists[l].data() + u.lists[l].size();
+                        u.at[l] = gallop(u.at[l], end, e);
+                        has = u.at[l] != end && *u.at[l] == e;
+                    }
+                    all = has;
+                }
+                if (all && !(may_be_toned && is_toned(e))) extra.push_back(e);
+            }
+        }
+    }
     if (extra.empty()) {
         st_.entries = common;
-    } else {
-        std::sort(extra.begin(), extra.end());
+        st_.entry_count = common.size();
+        return;
+    }
+    std::sort(extra.begin(), extra.end());
+    extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
+    if (common.size() + extra.size() <= small_answer_limit) {
         auto& out = st_.small;
         out.clear();
         std::set_union(common.begin(), common.end(), extra.begin(), extra.end(), std::back_inserter(out));
-        out.erase(std::unique(out.begin(), out.end()), out.end());
         st_.entries = out;
+        st_.entry_count = out.size();
+        return;
     }
-    st_.entry_count = st_.entries.size();
+    // Too many for the small vector: the bitmap holds them, the scratch's bound.
+    clear_bits();
+    for (auto list : {common, std::span<const entry_id>(extra)}) {
+        if (list.empty()) continue;
+        note_bounds(list.front(), list.back() + 1);
+        for (entry_id e : list) set_bit(e);
+    }
+    st_.in_bitmap = true;
+    st_.bits_first = fill_low_ / 64;
+    st_.bits_last = (fill_high_ + 63) / 64;
+    std::size_t count = 0;
+    for (std::size_t w = st_.bits_first; w < st_.bits_last; ++w) count += static_cast<std::size_t>(std::popcount(st_.bits[w]));
+    st_.entry_at = st_.bits_first * 64;
+    st_.entry_count = count;
 }
 
 void query_run::evaluate() {
@@ -1029,10 +1652,13 @@ void query_run::evaluate() {
         if (!terms.empty()) fail("only exclusions: add a word to search for, e.g. arrow -left");
         return;
     }
+    st_.pool.clear();
+    for (term& t : terms) prepare(t);
+    name_tones();
     std::size_t generator = terms.size();
     for (std::size_t k = 0; k < terms.size(); ++k) {
         term& t = terms[k];
-        prepare(t);
+        settle(t);
         if (t.excluded) continue;
         if (t.estimate == 0) {
             if (t.kind == term_kind::word && st_.unknown_word.empty()) st_.unknown_word = t.text;
@@ -1044,20 +1670,31 @@ void query_run::evaluate() {
     if (generator > terms.size()) return;  // a positive term that has no entries
     term& g = terms[generator];
 
-    if (terms.size() == 1 && g.kind == term_kind::word && g.aliases.empty()) {
-        st_.entries = g.names;  // straight from the index
-        st_.entry_count = g.names.size();
-        return;
+    if (terms.size() == 1 && g.kind == term_kind::word) {
+        // One list: straight from the index, unless toned sequences must
+        // be left out of it (only other names' lists have them).
+        std::size_t non_empty = 0, which = 0;
+        for (std::size_t k = 0; k < list_kinds; ++k)
+            if (!g.lists[k].empty()) ++non_empty, which = k;
+        if (non_empty == 1 && (which != aliases_list || !st_.hide_toned)) {
+            st_.entries = g.lists[which];
+            st_.entry_count = g.lists[which].size();
+            return;
+        }
     }
-    // Only words (every v1 query): the index's own intersection of their
-    // names, and then the few entries that some term has only through an
-    // alias and every term accepts. The generic leapfrog below costs ~0.5 us
-    // more per query, a tenth of the server's whole cost for a small answer
-    // (perf; bench/notes.md).
-    if (std::all_of(terms.begin(), terms.end(),
-                    [](const term& t) { return t.kind == term_kind::word && !t.excluded; })) {
-        intersect_words();
-        return;
+    // Only positive words (every v1 query): the index's own intersection of
+    // their names, and then the entries that some term has only through its
+    // other lists, when those are fewer than the rarest term's entries (the
+    // leapfrog below reads all of those). The generic leapfrog costs ~0.5 us
+    // more per v1 query, a tenth of the server's whole cost for a small
+    // answer (perf; bench/notes.md).
+    if (std::all_of(terms.begin(), terms.end(), [](const term& t) { return t.kind == term_kind::word && !t.excluded; })) {
+        std::size_t others = 0;
+        for (const term& t : terms) others += t.estimate - t.lists[names_list].size();
+        if (others == 0 || others < g.estimate) {
+            intersect_words();
+            return;
+        }
     }
     if (g.kind != term_kind::property && g.estimate <= small_answer_limit) {
         collect_small(generator);
@@ -1069,6 +1706,11 @@ void query_run::evaluate() {
     clear_bits();
     fill(g);
     if (fill_high_ <= fill_low_) return;
+    if (st_.hide_toned) {
+        auto toned = idx_.toned_sequences();
+        for (auto it = std::lower_bound(toned.begin(), toned.end(), fill_low_); it != toned.end() && *it < fill_high_; ++it)
+            st_.bits[*it / 64] &= ~(std::uint64_t{1} << (*it % 64));
+    }
     st_.in_bitmap = true;
     st_.bits_first = fill_low_ / 64;
     st_.bits_last = (fill_high_ + 63) / 64;
@@ -1161,13 +1803,14 @@ bool starts_with_0x_word(std::string_view query) noexcept {
 }  // namespace
 
 void engine::run(std::string_view query, mode m, index::language_id language, scratch& s) const {
-    (void)language;
     auto& st = *s.state_;
     st.error.clear();
     st.text.clear();
-    // Every term's text is a view into `text`: room for all of it up front
-    // (upper-casing grows UTF-8 at most threefold), so that it never moves.
-    st.text.reserve(3 * query.size() + 16);
+    // Every term's text is a view into `text`: room for all of it up front,
+    // so that it never moves (upper-casing grows UTF-8 at most threefold,
+    // folding as much; a term may be kept upper-case and folded, accented
+    // and not: 16 times covers every path, and query_run::keep() checks).
+    st.text.reserve(16 * query.size() + 64);
     st.terms.clear();
     st.identified.clear();
     st.unknown_word = {};
@@ -1178,6 +1821,11 @@ void engine::run(std::string_view query, mode m, index::language_id language, sc
     st.entry_at = 0;
     st.hint_size = 0;
     st.with_aliases = m == mode::full;
+    st.hide_toned = false;
+    st.language = m == mode::classic || index_.language_count() == 0 ? index::no_language
+                  : language < index_.language_count()              ? language
+                                                                    : index_.english();
+    st.folds_accents = st.language != index::no_language && index_.folds_accents(st.language);
 
     query_run q(index_, st);
     if (m == mode::classic) {

@@ -12,62 +12,116 @@
 //
 // The query language (mode::full). Terms are separated by Unicode white
 // space, ANDed, in any order; case never matters (full case mapping).
-//   cat face            words: every word is a word of the name (or of one of
-//                       the character's formal aliases); '-' inside a term
+// An entry is a named character or an emoji sequence (index.hpp); answers
+// are in entry order (code point sequence order).
+//   cat face            words: every word is a word of the entry's name, of
+//                       one of its other names (the character's formal
+//                       aliases, a sequence's name), or of one of its CLDR
+//                       keywords or its short name in the session's
+//                       language (see Languages); '-' inside a term
 //                       separates words (heart-shaped); a '-' alone separates.
 //   smil*               prefix: any word starting with SMIL (hex words of
-//                       algorithmic names included: 4e0*). A bare '*', or a
+//                       algorithmic names included: 4e0*), and any keyword
+//                       word starting with its folded form. A bare '*', or a
 //                       '*' that does not end the word, is an error.
 //   arrow -left         exclusion: a '-' at the start of a term excludes it
 //                       (a word, prefix, phrase, code point, range or
-//                       property). In -heart-shaped only HEART is excluded:
-//                       the inner '-' separates as in words. Only
-//                       exclusions: an error.
+//                       property), keywords included. In -heart-shaped only
+//                       HEART is excluded: the inner '-' separates as in
+//                       words. Only exclusions: an error.
 //   "black chess"       phrase: these words next to each other, in order, in
-//                       the name or one alias. Unclosed '"': an error.
-//   U+1F600 u+1f600 0x1F600   a code point. Without a name (unassigned,
-//                       private use, a control, a surrogate) it is
-//                       identified, as pasted text is.
+//                       the name, one other name, or (folded as keywords
+//                       are) one keyword or the short name in the session's
+//                       language. Unclosed '"': an error.
+//   U+1F600 u+1f600 0x1F600   a code point: that character alone (not the
+//                       sequences that start with it). Without a name
+//                       (unassigned, private use, a control, a surrogate) it
+//                       is identified, as pasted text is.
 //   U+2190..U+21FF      the named characters in the range (the second U+ or
-//                       0x may be left out). Past U+10FFFF or reversed: an error.
+//                       0x may be left out), and the sequences whose first
+//                       code point is in it. Past U+10FFFF or reversed: an
+//                       error.
 //   block:arrows script:greek gc:Sm gc:math_symbol gc:S age:15.0 emoji:yes
 //                       properties, names and values matched as ICU matches
 //                       its aliases (case, ' ', '-', '_' ignored). script is
 //                       the Script property (not Script_Extensions); age is
-//                       the version that added the character, exactly. An
-//                       unknown property or value is an error naming the
-//                       closest valid ones. A property alone lists all it has.
-//   →←😀 café :)        pasted text: see below.
+//                       the version that added the character, exactly. A
+//                       sequence has its first code point's. An unknown
+//                       property or value is an error naming the closest
+//                       valid ones. A property alone lists all it has.
+//   →←😀 café :) 猫      pasted text, or words of the language: see below.
 //
-// Pasted text. A term is pasted text when, upper-cased, it has any character
+// Languages. A session searches in one CLDR locale (English unless /lang
+// says otherwise; engine::run()'s language). Its keywords and short names
+// are split into words by keyword_words() (words.hpp: ICU's word break,
+// case folding, and accent removal for the languages that fold accents:
+// corazon finds corazón in Spanish), and a query term's keyword words are
+// exactly keyword_words(term). A term that gives several keyword words
+// (ICU splits "ネコの顔" into three) is the AND of them, as heart-shaped is
+// of its two. Plain ASCII letters and digits are one keyword word,
+// lower-cased, in every language. Names' words stay as they are (upper
+// case, '-' separates), in every language.
+//
+// Pasted text versus words. A term that, upper-cased, has any character
 // other than A-Z, 0-9 and the syntax characters '-' and '*' (after the code
-// point, range and property forms are recognized): no word of any name has
-// one (they are A-Z and 0-9 only; index_test checks it), so it cannot be a
-// word. So "é", "café", "→←", "😀", "一", ":)" are pasted text, while
-// "straße" (STRASSE) and "ſmall" (SMALL) are words. Pasted text is
-// identified instead of searched: one line per code point, in text order,
-// grapheme cluster by grapheme cluster (ICU's character break iterator), so
-// a cluster's code points are always consecutive lines. An excluded pasted
-// term (-→) is an error.
+// point, range and property forms are recognized) cannot be a word of a name
+// (they are A-Z and 0-9 only; index_test checks it). Unless it has a symbol
+// (gc S: emoji, arrows) or another non-text code point (gc C but Cf), which is what
+// is pasted to be identified, it is searched when
+// keyword_words() finds at least one word in it and every one is in the
+// session's vocabulary: a keyword word of its language, or, upper-cased
+// (accents kept), a word of names or other names; with a single '*' at its
+// end and one word, it is a prefix of keyword words ("ネコ*") when some
+// keyword word starts with it. But one accented letter that folds to
+// another ("é" to e, a keyword word of e-mail) is pasted text: it was pasted
+// to be identified. Otherwise it is pasted text. So in Japanese
+// "猫" finds the cats, while in English it is identified; "é", "café",
+// "→←", "😀", "一", ":)" are pasted text unless the language has them as
+// words (Spanish has café). "straße" (STRASSE) and "ſmall" (SMALL) are
+// words in every language. Excluded, such a term's words are a phrase
+// (-"ネコの顔"). Pasted text is identified instead of searched: grapheme
+// cluster by grapheme cluster (ICU's character break iterator), in text
+// order, a cluster that is an emoji sequence of the index (exactly, or once
+// made fully-qualified: U+FE0F after each emoji code point without emoji
+// presentation) gives the sequence's line first, and then every cluster
+// gives one line per code point, so a cluster's code points are always
+// consecutive lines (a character and U+FE0F is no sequence: its two code
+// points). An excluded pasted term (-→) is an error.
 //
 // A query mixing pasted text and other terms: the identified lines come
 // first, in text order (all pasted terms, left to right), then the answer to
-// the other terms, in code point order, as if the pasted terms were not
-// there; found() counts both. With only pasted terms, only identification.
-// Pasted text with only exclusions beside it is the "only exclusions" error.
+// the other terms, in entry order, as if the pasted terms were not there;
+// found() counts both. With only pasted terms, only identification. Pasted
+// text with only exclusions beside it is the "only exclusions" error.
+//
+// Skin tones. The sequences with a skin tone modifier (U+1F3FB..U+1F3FF) are
+// left out of the answer, and of found(), unless the query names a tone:
+// one of its positive words, prefixes or phrases matches one of the five
+// modifiers themselves in the session's language (in English: dark, light,
+// medium, skin, tone, type, fitzpatrick...). So "firefighter" answers the
+// firefighters without their five tones each, "firefighter dark" the ones
+// with a dark skin tone. CLDR derives toned sequences' annotations rather
+// than listing them, so when a tone is named a keyword word also reaches a
+// toned sequence whose base (without its modifiers, and if that is no
+// entry, without U+FE0F too) or one of whose tones has that keyword word
+// (for at most 8 terms of a query). Identified pasted text and explicit
+// code points are never left out.
 //
 // Aliases: the formal aliases of NameAliases.txt (correction, abbreviation,
 // alternate) count as names in mode::full only; never those of controls (gc
 // Cc), which are never answered. The answer line still shows the name.
 //
 // Did you mean: when nothing is found because a word (of a term or of a
-// phrase) is in no name nor alias, hints() gives up to 3 vocabulary words at
-// most 2 edits away (1 for words under 5 letters; a swap of neighbours is one
-// edit), closest first, then the most common, lower-case. Words with digits
-// are only suggested for a query word with digits.
+// phrase) is in no name, alias or keyword, hints() gives up to 3 words of
+// names at most 2 edits away (1 for words under 5 letters; a swap of
+// neighbours is one edit), closest first, then the most common,
+// lower-case. Words with digits are only suggested for a query word with
+// digits. Hints are English words of names in every language: a misspelt
+// keyword of another language gets such hints or none.
 //
-// mode::classic is index::search exactly: words only, no aliases, hints,
-// identification or errors (smil* is the word SMIL*, U+1F600 a word).
+// mode::classic is index::search exactly: words of characters' names only,
+// no aliases, sequences, keywords, hints, identification or errors (smil* is
+// the word SMIL*, U+1F600 a word); the language is ignored.
 #include "index.hpp"
 
 #include <cstddef>
@@ -86,8 +140,9 @@ enum class mode : std::uint8_t {
 
 // One piece of an answer, in answer order.
 struct run {
-    // Named characters: the entries [first, last), consecutive, so their
-    // answer lines are index::lines(first, last) in one view.
+    // Entries [first, last), consecutive, so their answer lines are
+    // index::lines(first, last) in one view. Among the identified runs, a
+    // sequence of pasted text is one such run of one entry.
     index::entry_id first = 0;
     index::entry_id last = 0;
     // Or, when first == last, one code point identified from pasted text
@@ -122,7 +177,7 @@ public:
     // After engine::run(): non-empty when the line was not a valid query;
     // one line of text, without "error: " and without CR LF.
     std::string_view error() const noexcept;
-    // How many lines the whole answer has (identified code points + entries).
+    // How many lines the whole answer has (identified lines + entries).
     std::size_t found() const noexcept;
     // Did-you-mean words (lower-case), closest first, at most 3; only when
     // found() == 0 because a word is in no name.

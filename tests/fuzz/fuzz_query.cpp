@@ -3,8 +3,11 @@
 // next(): identified code points first, then entry runs, non-empty, strictly
 // ascending and inside the index, adding up to found(); an error leaves
 // nothing to pull; hints only come with an empty answer.
-// Flow: the input is read as one query line (mode from its first byte), the
-// way session_core would pass it: trimmed, and valid UTF-8 only.
+// The identified part may hold single sequence entries (a pasted cluster's
+// sequence line, before its code points).
+// Flow: the input is read as one query line (mode, or language, from its
+// first bytes), the way session_core would pass it: trimmed, and valid
+// UTF-8 only.
 #include "search.hpp"
 #include "words.hpp"
 
@@ -14,6 +17,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -39,15 +43,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static std::string line;
     std::string_view input(reinterpret_cast<const char*>(data), size);
     auto m = search::mode::full;
+    index::language_id language = idx.english();
     if (!input.empty() && input.front() == '\x01') {  // a first byte of 0x01: classic mode
         m = search::mode::classic;
         input.remove_prefix(1);
+    } else if (input.size() >= 2 && input.front() == '\x02') {  // 0x02, then the language's number
+        language = static_cast<index::language_id>(static_cast<std::uint8_t>(input[1]) % idx.language_count());
+        input.remove_prefix(2);
     }
     std::string_view query = trim_ascii_space(input);
     if (query.empty() || !valid_utf8(query)) return 0;
 
     search::engine engine(idx);
-    engine.run(query, m, scratch);
+    engine.run(query, m, language, scratch);
     search::run r;
     if (!scratch.error().empty()) {
         require(m == search::mode::full);
@@ -55,21 +63,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         require(scratch.error().find('\n') == std::string_view::npos);
         return 0;
     }
+    static std::vector<search::run> runs;
+    runs.clear();
+    while (scratch.next(r)) runs.push_back(r);
+    std::size_t named_from = 0;  // after the last identified code point
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].identified()) named_from = i + 1;
     std::size_t lines = 0;
-    bool entries_started = false;
     index::entry_id after = 0;
-    while (scratch.next(r)) {
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        r = runs[i];
         if (r.identified()) {
-            require(!entries_started && m == search::mode::full);
+            require(m == search::mode::full);
             line.clear();
             search::append_identified_line(line, idx, r.code_point);
             require(line.size() > 4 && line.ends_with("\r\n"));
+        } else if (i < named_from) {
+            // A pasted sequence: one sequence entry, its code points after it.
+            require(m == search::mode::full && r.last == r.first + 1 && r.last <= idx.size());
+            require(idx.is_sequence(r.first) && i + 1 < runs.size() && runs[i + 1].identified());
         } else {
             require(r.first < r.last && r.last <= idx.size());
-            require(!entries_started || r.first > after);
-            entries_started = true;
+            require(i == named_from || r.first > after);
             after = r.last;
             require(!idx.lines(r.first, r.last).empty());
+            // Classic mode is v1's: characters only.
+            if (m == search::mode::classic)
+                for (auto e = r.first; e < r.last; ++e) require(!idx.is_sequence(e));
         }
         lines += r.identified() ? 1 : r.last - r.first;
     }

@@ -1,6 +1,10 @@
-// Query parsing and search: any text is a query; every match must contain
-// every query word, and the matches must be strictly ascending.
+// Query parsing and search: any text is a query; every match of
+// index::search must contain every query word, and the matches must be
+// strictly ascending. The same text in the full mode, in the language the
+// first byte picks: its entries strictly ascending, each query word (ASCII)
+// a word of the entry's name, other names or keywords.
 #include "index.hpp"
+#include "search.hpp"
 #include "session_core.hpp"
 #include "words.hpp"
 
@@ -39,6 +43,51 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         split_words(idx.name(matches[i]), name_text, name_words);
         for (auto w : words)
             require(std::find(name_words.begin(), name_words.end(), w) != name_words.end());
+    }
+
+    // The full mode, in one of the languages, for plain ASCII word queries
+    // (whose words are names' words upper-cased, keyword words lower-cased).
+    if (size >= 1 && idx.language_count() > 0) {
+        auto language = static_cast<index::language_id>(data[0] % idx.language_count());
+        std::string_view rest = query.substr(1);
+        bool plain = !rest.empty() && std::all_of(rest.begin(), rest.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
+        }) && rest.find_first_not_of(' ') != std::string_view::npos;
+        static search::scratch full;
+        search::engine engine(idx);
+        if (plain) {
+            rest = trim_ascii_space(rest);
+            engine.run(rest, search::mode::full, language, full);
+            require(full.error().empty());
+            split_words(rest, text, words);
+            std::vector<std::string> lower;
+            for (auto w : words) {
+                lower.emplace_back(w);
+                for (char& c : lower.back()) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            }
+            search::run r;
+            index::entry_id after = 0;
+            std::size_t lines = 0, checked = 0;
+            while (full.next(r)) {
+                require(!r.identified() && r.first < r.last && (lines == 0 || r.first > after));
+                after = r.last;
+                lines += r.last - r.first;
+                for (auto e = r.first; e < r.last && checked < 20; ++e, ++checked)
+                    for (std::size_t k = 0; k < words.size(); ++k) {
+                        bool in = !idx.keyword_entries_with(language, lower[k]).empty() &&
+                                  std::binary_search(idx.keyword_entries_with(language, lower[k]).begin(),
+                                                     idx.keyword_entries_with(language, lower[k]).end(), e);
+                        auto names = idx.entries_with(words[k]);
+                        auto aliases = idx.alias_entries_with(words[k]);
+                        in = in || std::binary_search(names.begin(), names.end(), e) ||
+                             std::binary_search(aliases.begin(), aliases.end(), e) ||
+                             // a toned sequence reached through its base's or its tone's keywords
+                             std::binary_search(idx.toned_sequences().begin(), idx.toned_sequences().end(), e);
+                        require(in);
+                    }
+            }
+            require(lines == full.found());
+        }
     }
 
     std::array<char, 32> buffer{};

@@ -3,7 +3,8 @@
 // it: next() until it asks to read, then the next chunk, then end of input.
 // The first byte also picks a --classic server; the seeds in
 // corpus/fuzz_session/ drive the session commands (/limit, /more, /format
-// json, /classic, /quit) and the query language.
+// json, /classic, /lang, /quit) and the query language, in several
+// languages (lang_keywords switches among them mid-session).
 // Sanitizers catch memory errors; the checks below catch broken invariants.
 #include "index.hpp"
 #include "session_core.hpp"
