@@ -176,6 +176,27 @@ void keyword_words(std::string_view text, bool fold_accents, std::string& scratc
     words.clear();
     scratch.clear();
     if (text.empty()) return;
+    if (std::all_of(text.begin(), text.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '-';
+        })) {
+        // ASCII letters, digits, spaces and '-' (most keywords and query
+        // terms): ICU's words are the runs of letters and digits (UAX #29
+        // breaks at ' ' and '-'), lower-cased; cut here without the break
+        // iterator (words_test checks both ways agree).
+        scratch.assign(text);
+        for (char& c : scratch)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        std::string_view rest = scratch;
+        while (!rest.empty()) {
+            std::size_t start = rest.find_first_not_of(" -");
+            if (start == std::string_view::npos) break;
+            rest.remove_prefix(start);
+            std::size_t end = std::min(rest.find_first_of(" -"), rest.size());
+            words.push_back(rest.substr(0, end));
+            rest.remove_prefix(end);
+        }
+        return;
+    }
     thread_local word_break_state state;
     UErrorCode status = U_ZERO_ERROR;
     // UTF-8 read in place: the boundaries are byte offsets into `text`.

@@ -1328,28 +1328,7 @@ bool query_run::keyword_phrase(const term& t, entry_id e) {
     auto check = [&](std::string_view text) {
         if (found) return;
         auto& words = st_.keyword_list;
-        if (std::all_of(text.begin(), text.end(), [](char c) {
-                return is_name_char(c) || (c >= 'a' && c <= 'z') || c == ' ' || c == '-';
-            })) {
-            // ASCII letters, digits, spaces and '-': ICU's words are the runs
-            // of letters and digits (UAX #29 breaks at ' ' and '-'),
-            // lower-cased; cut here without ICU (most keywords are so).
-            st_.keyword_text.assign(text);
-            for (char& c : st_.keyword_text)
-                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            words.clear();
-            std::string_view rest = st_.keyword_text;
-            while (!rest.empty()) {
-                std::size_t start = rest.find_first_not_of(" -");
-                if (start == std::string_view::npos) break;
-                rest.remove_prefix(start);
-                std::size_t end = std::min(rest.find_first_of(" -"), rest.size());
-                words.push_back(rest.substr(0, end));
-                rest.remove_prefix(end);
-            }
-        } else {
-            keyword_words(text, st_.folds_accents, st_.keyword_text, st_.keyword_list);
-        }
+        keyword_words(text, st_.folds_accents, st_.keyword_text, words);
         for (std::size_t i = 0; i < words.size() && !found; ++i) {
             std::string_view rest = t.folded, w;
             for (std::size_t k = i; !(w = next_spaced_word(rest)).empty() && k < words.size() && words[k] == w;) ++k;

@@ -3,6 +3,11 @@
 #include "words.hpp"
 
 #include <catch2/catch.hpp>
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+#include <memory>
 
 #include <string>
 #include <string_view>
@@ -209,4 +214,28 @@ TEST_CASE("language_folds_accents by the tag's language part", "[words]") {
     }));
     INFO(tag);
     CHECK(language_folds_accents(tag) == folds);
+}
+
+TEST_CASE("keyword_words: ASCII text, cut without ICU, gives ICU's word break's words", "[words]") {
+    // keyword_words() cuts text of ASCII letters, digits, ' ' and '-' itself;
+    // here ICU's word break (root locale) cuts the same text independently.
+    std::string_view text = GENERATE(as<std::string_view>{}, "red heart", "heart-shaped eyes", "Thumbs  Up",
+                                     "-a1 - B2-", "keycap 10", "e-mail", "h2o 4E00 x", "ABC123def", "--", " ");
+    INFO(text);
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    REQUIRE(U_SUCCESS(status));
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    it->setText(u);
+    std::vector<std::string> expected;
+    for (int32_t start = it->first(), end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next()) {
+        if (it->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+        std::string w;
+        u.tempSubStringBetween(start, end).toLower(icu::Locale::getRoot()).toUTF8String(w);
+        expected.push_back(w);
+    }
+    std::string scratch;
+    std::vector<std::string_view> got;
+    mojifinder::keyword_words(text, false, scratch, got);
+    CHECK(std::vector<std::string>(got.begin(), got.end()) == expected);
 }
