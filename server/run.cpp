@@ -19,7 +19,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -149,10 +148,6 @@ int run_server(const config& cfg, const served_data& data) {
     logger log(cfg.quiet);
     raise_descriptor_limit(cfg, log);
 
-    // Opening the index may have freed scratch memory into the heap (while
-    // open() still builds in-process); hand those pages back so the resident
-    // size is the index and little else.
-    malloc_trim(0);
     const index& idx = data.idx;
     std::size_t languages = idx.language_count();
     log.always("mojifinderd {}: {} entries ({} sequences), {} language{} from {} in {:.1f} ms ({})", version,
