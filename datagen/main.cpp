@@ -205,11 +205,16 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
     const resolved_annotations& all = b.resolve(l);
     const bool fold = language_folds_accents(l.tag);
 
-    auto& [postings, source] = b.words[l.tag];  // word -> ascending entries; -> a keyword or short name it is in
+    // (Not structured bindings: clang 14 cannot capture those in a lambda.)
+    auto& words_of = b.words[l.tag];
+    auto& postings = words_of.first;  // word -> ascending entries
+    auto& source = words_of.second;   // word -> a keyword or short name it is in
     std::string scratch;
     std::vector<std::string_view> words;
     if (postings.empty()) {  // the first pass
-        for (const auto& [e, v] : all) {
+        for (const auto& item : all) {
+            const entry_id e = item.first;
+            const annotation_value& v = item.second;
             auto note = [&](std::string_view text) {
                 keyword_words(text, fold, scratch, words);
                 for (std::string_view w : words) {
