@@ -46,13 +46,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     // The full mode, in one of the languages, for plain ASCII word queries
-    // (whose words are names' words upper-cased, keyword words lower-cased).
+    // (whose words are names' words upper-cased, keyword words lower-cased;
+    // no term of the 0x1F600 form).
     if (size >= 1 && idx.language_count() > 0) {
         auto language = static_cast<index::language_id>(data[0] % idx.language_count());
         std::string_view rest = query.substr(1);
         bool plain = !rest.empty() && std::all_of(rest.begin(), rest.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
         }) && rest.find_first_not_of(' ') != std::string_view::npos;
+        // A term "0x..." is a code point (an error when not hex), not a word.
+        for (std::size_t at = 0; plain && at + 1 < rest.size(); ++at)
+            if ((at == 0 || rest[at - 1] == ' ') && rest[at] == '0' && (rest[at + 1] == 'x' || rest[at + 1] == 'X'))
+                plain = false;
         static search::scratch full;
         search::engine engine(idx);
         if (plain) {
