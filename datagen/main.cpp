@@ -275,7 +275,21 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
         posting_at.push_back(pool.add(list));
     }
 
+    // Where the words of each first byte start: a look-up's binary search
+    // then spans one first byte's words, in a few neighbouring pages.
+    std::vector<std::uint32_t> word_first(257, 0);
+    {
+        std::size_t i = 0, b = 0;
+        for (const auto& [w, list] : postings) {
+            auto first = static_cast<unsigned char>(w.empty() ? 0 : w[0]);
+            while (b <= first) word_first[b++] = static_cast<std::uint32_t>(i);
+            ++i;
+        }
+        while (b <= 256) word_first[b++] = static_cast<std::uint32_t>(i);
+    }
+
     auto name = [&](std::string_view what) { return data_file::language_array(l.tag, what); };
+    out.add(name("word_first"), word_first);
     out.add(name("underivable"), underivable);
     out.add(name("word_at"), word_at);
     out.add(name("word_size"), word_size);

@@ -270,6 +270,7 @@ public:
             std::string prefix = data_file::language_array(k.tag, "");
             k.underivable = array<index::entry_id>(prefix + "underivable");
             k.word_at = array<std::uint32_t>(prefix + "word_at");
+            k.word_first = array<std::uint32_t>(prefix + "word_first");
             k.word_size = array<std::uint8_t>(prefix + "word_size");
             k.posting_at = array<std::uint32_t>(prefix + "posting_at");
             k.annotated = array<index::entry_id>(prefix + "annotated");
@@ -280,7 +281,7 @@ public:
             // Sizes only: reading every word's offsets here would page in
             // every language at start-up. The offsets within were written
             // by datagen with the checks above (format, ICU, whole file).
-            if (k.word_size.size() != k.word_at.size() || k.posting_at.size() != k.word_at.size() ||
+            if (k.word_size.size() != k.word_at.size() || k.word_first.size() != 257 || k.posting_at.size() != k.word_at.size() ||
                 k.keyword_start.size() != k.annotated.size() + 1 || k.short_at.size() != k.annotated.size())
                 throw data_error(path_ + " has damaged arrays for language " + std::string(k.tag));
             idx.languages_.push_back(k);
@@ -606,6 +607,11 @@ std::string_view index::keyword_word(language_id l, std::size_t i) const noexcep
 
 std::size_t index::first_keyword_word(language_id l, std::string_view prefix) const noexcept {
     std::size_t lo = 0, hi = keyword_word_count(l);
+    if (!prefix.empty()) {  // within the words of its first byte
+        auto first = static_cast<unsigned char>(prefix[0]);
+        lo = languages_[l].word_first[first];
+        hi = languages_[l].word_first[first + 1u];
+    }
     while (lo < hi) {
         std::size_t mid = lo + (hi - lo) / 2;
         if (word_less(keyword_word(l, mid), prefix))

@@ -293,6 +293,7 @@ private:
         std::span<const std::uint32_t> word_at;
         std::span<const std::uint8_t> word_size;
         std::span<const std::uint32_t> posting_at;
+        std::span<const std::uint32_t> word_first;   // 257: the first word of each first byte
         std::span<const entry_id> annotated;         // entries it annotates itself, ascending
         std::span<const std::uint32_t> short_at;     // per annotated: offset into strings, or no_string
         std::span<const std::uint32_t> keyword_start;  // annotated + 1 offsets into keywords
