@@ -30,7 +30,7 @@ DRAIN_SECONDS = 7
 # Resident memory measured at the default --max-connections: the most
 # docs/BENCHMARKS.md's run saw with 10000 sessions, 25,052 KiB (24.5 MiB,
 # after they closed; docs/DEPLOY.md's sizing), rounded up, plus the data
-# file's pages a replica may map in time (31.6 MB: 30 MiB).
+# file's pages a replica may map in time (31.8 MB: 30.3 MiB).
 RSS_AT_MAX_CONNECTIONS_MI = 25 + 30
 
 # The API fields of the types these manifests use (a subset of each type, as
