@@ -28,10 +28,10 @@ SERVER = "/usr/local/bin/mojifinderd"
 # grace 5 s, linger 1 s, margin).
 DRAIN_SECONDS = 7
 # Resident memory measured at the default --max-connections: the most
-# docs/BENCHMARKS.md's run saw with 10000 sessions, 25,052 KiB (24.5 MiB,
+# docs/BENCHMARKS.md's run saw with 10000 sessions, 25,828 KiB (25.2 MiB,
 # after they closed; docs/DEPLOY.md's sizing), rounded up, plus the data
-# file's pages a replica may map in time (31.8 MB: 30.3 MiB).
-RSS_AT_MAX_CONNECTIONS_MI = 25 + 30
+# file's pages a replica may map in time (31.8 MB: 30.3 MiB), rounded up.
+RSS_AT_MAX_CONNECTIONS_MI = 26 + 31
 
 # The API fields of the types these manifests use (a subset of each type, as
 # named in the Kubernetes API reference). A dict is an object; [t] a list of
