@@ -32,10 +32,16 @@ CLI::Range range(mojifinder::bounds<std::chrono::seconds> b) {
     return CLI::Range(b.min.count(), b.max.count());
 }
 
-// The installed data file beside an installed mojifinderd, else the build tree's.
-std::string default_data_path() {
+// The installed data file beside an installed mojifinderd, else the build
+// tree's. The binary's own path is /proc/self/exe, or argv[0] when that is
+// a path and /proc is not mounted (the image's build checks the programs in
+// a chroot without it).
+std::string default_data_path(std::string_view argv0) {
     std::error_code ec;
     std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec && argv0.find('/') != std::string_view::npos) {
+        exe = std::filesystem::absolute(std::filesystem::path(argv0), ec);
+    }
     if (!ec) {
         std::filesystem::path installed = (exe.parent_path() / mojifinder::config::installed_data).lexically_normal();
         if (std::filesystem::exists(installed, ec)) return installed.string();
@@ -92,7 +98,7 @@ int main(int argc, char** argv) {
     }
     cfg.idle_timeout = std::chrono::seconds(idle);
     cfg.send_timeout = std::chrono::seconds(send);
-    if (cfg.data_path.empty()) cfg.data_path = default_data_path();
+    if (cfg.data_path.empty()) cfg.data_path = default_data_path(argc > 0 ? argv[0] : "");
 
     // Mapping the file is cheap: --version and --languages read it too.
     auto started = std::chrono::steady_clock::now();

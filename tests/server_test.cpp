@@ -580,6 +580,45 @@ TEST_CASE("the server's data file and languages", "[server][lang]") {
     }
 }
 
+TEST_CASE("an installed mojifinderd takes ../share/mojifinder/mojifinder.data, with or without /proc", "[server][lang]") {
+    // The layout `cmake --install` and the image make: bin/ and share/mojifinder/.
+    scratch_dir dir;
+    std::filesystem::create_directories(dir.path / "bin");
+    std::filesystem::create_directories(dir.path / "share" / "mojifinder");
+    std::filesystem::copy_file(server_path(), dir.path / "bin" / "mojifinderd");
+    std::filesystem::permissions(dir.path / "bin" / "mojifinderd", std::filesystem::perms::owner_all);
+    // A copy made past the page cache's large folios does not matter here:
+    // this server's memory is not measured.
+    std::filesystem::copy_file(mojifinder::index::build_tree_data_path(),
+                               dir.path / "share" / "mojifinder" / "mojifinder.data");
+    const std::string installed = (dir.path / "share" / "mojifinder" / "mojifinder.data").string();
+    const std::string binary = (dir.path / "bin" / "mojifinderd").string();
+    auto from = [&](std::vector<std::string> argv) {
+        child_process p(argv);
+        bool listening = p.wait_for_err("listening on", patience);
+        INFO(p.err());
+        REQUIRE(listening);
+        p.signal(SIGTERM);
+        CHECK(p.wait(patience).value_or(still_running) == 0);
+        std::string err = p.err();
+        auto lines = lines_containing(err, " entries (");
+        REQUIRE(lines.size() == 1);
+        return std::string(lines.front());
+    };
+    SECTION("found through /proc/self/exe") {
+        CHECK(has(from({binary, "--port", "0"}), " from " + installed + " in "));
+    }
+    SECTION("found through argv[0] where /proc is not mounted (unshare, when this machine allows it)") {
+        if (std::system("/usr/bin/unshare -m --propagation private true 2>/dev/null") != 0) {
+            WARN("unshare -m is not allowed here: only /proc/self/exe was checked");
+            return;
+        }
+        std::string line = from({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
+                                 "umount -l /proc && exec " + binary + " --port 0"});
+        CHECK(has(line, " from " + installed + " in "));
+    }
+}
+
 TEST_CASE("a data file that cannot be served: its message, exit 1", "[server][lang]") {
     scratch_dir dir;
     auto [what, contents] = GENERATE(table<std::string, std::string>({
