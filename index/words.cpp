@@ -58,21 +58,29 @@ void normalize(std::string_view text, std::string& scratch) {
     spaced.toUTF8String(scratch);
 }
 
+// Appends to `words` the runs of `text` between separators, empty runs
+// left out: the one cut of split_words() and keyword_words(). A byte loop
+// with the test inlined: string_view's find_first_of() with a set cost
+// split_words() (every v1 query) 10-20 ns more (SearchLatency/mix p50).
+template <class IsSeparator>
+void cut_words(std::string_view text, IsSeparator is_separator, std::vector<std::string_view>& words) {
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        while (i < n && is_separator(text[i])) ++i;
+        std::size_t start = i;
+        while (i < n && !is_separator(text[i])) ++i;
+        if (i > start) words.push_back(text.substr(start, i - start));
+    }
+}
+
 }  // namespace
 
 void split_words(std::string_view text, std::string& scratch,
                  std::vector<std::string_view>& words) {
     words.clear();
     normalize(text, scratch);
-    std::string_view rest = scratch;
-    while (!rest.empty()) {
-        std::size_t start = rest.find_first_not_of(' ');
-        if (start == std::string_view::npos) break;
-        rest.remove_prefix(start);
-        std::size_t end = std::min(rest.find(' '), rest.size());
-        words.push_back(rest.substr(0, end));
-        rest.remove_prefix(end);
-    }
+    cut_words(scratch, [](char c) { return c == ' '; }, words);
 }
 
 namespace {
@@ -186,15 +194,7 @@ void keyword_words(std::string_view text, bool fold_accents, std::string& scratc
         scratch.assign(text);
         for (char& c : scratch)
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        std::string_view rest = scratch;
-        while (!rest.empty()) {
-            std::size_t start = rest.find_first_not_of(" -");
-            if (start == std::string_view::npos) break;
-            rest.remove_prefix(start);
-            std::size_t end = std::min(rest.find_first_of(" -"), rest.size());
-            words.push_back(rest.substr(0, end));
-            rest.remove_prefix(end);
-        }
+        cut_words(scratch, [](char c) { return c == ' ' || c == '-'; }, words);
         return;
     }
     thread_local word_break_state state;
@@ -217,12 +217,7 @@ void keyword_words(std::string_view text, bool fold_accents, std::string& scratc
         // control, a segment of its own), so it cannot be mistaken for text.
         if (scratch.size() > before) scratch.push_back('\0');
     }
-    std::string_view rest = scratch;
-    while (!rest.empty()) {
-        std::size_t end = rest.find('\0');
-        words.push_back(rest.substr(0, end));
-        rest.remove_prefix(end + 1);
-    }
+    cut_words(scratch, [](char c) { return c == '\0'; }, words);
 }
 
 // The languages whose speakers type without accents and expect to find the
