@@ -17,7 +17,7 @@ namespace mojifinder::data_file {
 
 inline constexpr char magic[8] = {'M', 'O', 'J', 'I', 'D', 'A', 'T', 'A'};
 // Bumped whenever an array's meaning or element type changes.
-inline constexpr std::uint32_t format_version = 2;
+inline constexpr std::uint32_t format_version = 3;
 inline constexpr std::size_t alignment = 8;
 
 struct header {

@@ -628,6 +628,11 @@ std::span<const index::entry_id> index::keyword_entries_with(language_id l, std:
     return keyword_entries_of(l, i);
 }
 
+bool index::has_keyword_word(language_id l, std::string_view word) const noexcept {
+    std::size_t i = first_keyword_word(l, word);
+    return i < keyword_word_count(l) && same_text(keyword_word(l, i), word);
+}
+
 std::pair<index::language_id, std::size_t> index::annotation_of(language_id l, entry_id e) const noexcept {
     for (; l != no_language; l = languages_[l].parent) {
         const language& k = languages_[l];

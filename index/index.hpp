@@ -121,6 +121,15 @@ public:
     // The sequences with a skin tone modifier (U+1F3FB..U+1F3FF), ascending:
     // left out of an answer unless the query names a tone.
     std::span<const entry_id> toned_sequences() const noexcept { return toned_; }
+    // A skin-tone sequence's base (itself without its tones; without U+FE0F
+    // too when that is no entry) and its distinct tones, in order; base is
+    // no_entry for any other entry.
+    struct toned_parts {
+        entry_id base = no_entry;
+        std::array<entry_id, 2> tones{};
+        std::size_t tone_count = 0;
+    };
+    toned_parts parts_of_toned(entry_id e) const noexcept;
     static constexpr bool is_skin_tone(char32_t cp) noexcept { return cp >= 0x1F3FB && cp <= 0x1F3FF; }
 
     // --- The vocabulary: words of the word table, each with an id ------------
@@ -194,10 +203,16 @@ public:
     language_id english() const noexcept { return english_; }
 
     // The entries one of whose keywords or short name in `l` has this word
-    // (folded by keyword_words() for `l`), ascending.
+    // (folded by keyword_words() for `l`), ascending, except those whose
+    // name has it too: a word of ASCII letters and digits leaves out
+    // entries_with() its upper-case form, which a query word looks up
+    // beside it. Empty for a word that is not `l`'s, and for one whose
+    // entries all have it in their names (has_keyword_word() tells them apart).
     std::span<const entry_id> keyword_entries_with(language_id l, std::string_view word) const noexcept;
+    bool has_keyword_word(language_id l, std::string_view word) const noexcept;
     // Each keyword word of `l` that starts with `prefix` (folded), in byte
-    // order, with its entries: f(std::string_view word, std::span<const entry_id>).
+    // order, with its entries as keyword_entries_with() has them:
+    // f(std::string_view word, std::span<const entry_id>).
     template <class F>
     void for_each_keyword_with_prefix(language_id l, std::string_view prefix, F&& f) const {
         std::size_t i = first_keyword_word(l, prefix);
@@ -302,15 +317,6 @@ private:
         std::span<const entry_id> underivable;       // skin-tone sequences whose derived short name is not CLDR's
     };
     static constexpr std::uint32_t no_string = ~std::uint32_t{0};
-    // A skin-tone sequence's base (itself without its tones; without U+FE0F
-    // too when that is no entry) and its distinct tones, in order; base is
-    // no_entry for any other entry.
-    struct toned_parts {
-        entry_id base = no_entry;
-        std::array<entry_id, 2> tones{};
-        std::size_t tone_count = 0;
-    };
-    toned_parts parts_of_toned(entry_id e) const noexcept;
     static std::string_view string_at(const language& k, std::uint32_t offset) noexcept;
     // Which language (l or an ancestor) annotates `e`, and where in its
     // annotated list; {no_language, 0} when none does.

@@ -38,6 +38,17 @@ inline bool is_white_space(char32_t c) noexcept {
 void keyword_words(std::string_view text, bool fold_accents, std::string& scratch,
                    std::vector<std::string_view>& words);
 
+// Whether a keyword word is a name word as keyword_words() folds it (ASCII
+// letters and digits, lower-case): "arrow" is ARROW's. The data file's list
+// of such a word leaves out the entries whose name has it
+// (index::keyword_entries_with()), and a query looks the names up under it.
+constexpr bool is_folded_name_word(std::string_view word) noexcept {
+    if (word.empty()) return false;
+    for (char c : word)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+    return true;
+}
+
 // Whether speakers of a CLDR locale (its language part: "es" for es_419)
 // expect accents to be ignored when they search (corazon finds corazón).
 // Not for languages whose accented letters are letters of their own (de

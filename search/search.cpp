@@ -2,8 +2,8 @@
 // search.hpp; classic: split_words(), v1's words), prepares each term (its
 // posting lists: names', other names', the session language's keywords'; its
 // entry range, its property value), decides whether the query names a skin
-// tone (if not, toned sequences are left out; if so, keyword lists are
-// extended to the toned sequences of their entries), and estimates how many
+// tone (if not, toned sequences are left out; if so, words and prefixes get
+// a list of the toned sequences of their entries), and estimates how many
 // entries each term can give. The positive term with the lowest estimate is
 // the generator: the rarest term drives, and every other term is a
 // membership test on its candidates, ascending (posting lists gallop from a
@@ -118,6 +118,17 @@ inline const entry_id* gallop(const entry_id* from, const entry_id* end, entry_i
     if (from + 1 == end || from[1] >= e) return from + 1;
     return gallop_far(from + 1, end, e);
 }
+
+// Membership in an ascending list for ascending entries: a galloping cursor.
+struct list_cursor {
+    const entry_id* at;
+    const entry_id* end;
+    explicit list_cursor(std::span<const entry_id> list) noexcept : at(list.data()), end(list.data() + list.size()) {}
+    bool has(entry_id e) noexcept {
+        at = gallop(at, end, e);
+        return at != end && *at == e;
+    }
+};
 
 bool is_separator(char32_t c) noexcept { return c == '-' || is_white_space(c); }
 
@@ -449,6 +460,7 @@ struct query_state {
     bool in_bitmap = false;
     std::span<const entry_id> entries;
     std::vector<entry_id> small;
+    std::vector<list_cursor> cursors;  // collect_small()'s excluded lists
     std::vector<std::uint64_t> bits;
     std::size_t bits_first = 0, bits_last = 0;  // words of `bits` that may be non-zero
     std::size_t entry_count = 0;
@@ -873,7 +885,7 @@ bool is_one_ideograph_or_kana(std::string_view text) noexcept {
 // Is a keyword word (and its upper-case form) in the session's vocabulary:
 // a keyword word of its language, or a word of names or other names?
 bool query_run::in_vocabulary(std::string_view folded, std::string_view upper_word) const {
-    if (!idx_.keyword_entries_with(st_.language, folded).empty()) return true;
+    if (idx_.has_keyword_word(st_.language, folded)) return true;
     return !upper_word.empty() && (!idx_.entries_with(upper_word).empty() || !idx_.alias_entries_with(upper_word).empty());
 }
 
@@ -939,12 +951,18 @@ bool query_run::search_pasted(std::string_view body, bool excluded) {
         if (letters <= 1) return undo();
     }
     std::string_view upper_words = unfolded.empty() ? std::string_view{} : upper(unfolded);
+    // Except where a word folds to ASCII letters and digits ("corazón" in
+    // Spanish): the names' side is then the folded word, upper-cased, as
+    // the data file left the entries whose name has that word out of the
+    // keyword's list (index::keyword_entries_with()).
+    auto names_side = [&](std::string_view w, std::string_view u) { return is_folded_name_word(w) ? upper(w) : u; };
     if (prefix) {
         bool any = false;
         idx_.for_each_keyword_with_prefix(st_.language, folded, [&](std::string_view, auto) { any = true; });
         if (!any) return undo();
         st_.terms.push_back(term{.kind = term_kind::prefix, .excluded = excluded,
-                                 .text = upper_words.empty() ? folded : upper_words, .folded = folded});
+                                 .text = names_side(folded, upper_words.empty() ? folded : upper_words),
+                                 .folded = folded});
         return true;
     }
     std::string_view rest = folded, rest_upper = upper_words;
@@ -954,7 +972,7 @@ bool query_run::search_pasted(std::string_view body, bool excluded) {
         // Excluded, several words are one phrase: the entries that have all
         // of them side by side, as the term had them.
         if (!excluded || count == 1)
-            st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = u, .folded = w});
+            st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = names_side(w, u), .folded = w});
     }
     if (excluded && count > 1)
         st_.terms.push_back(term{.kind = term_kind::phrase, .excluded = true, .text = upper_words, .folded = folded});
@@ -1245,8 +1263,7 @@ void query_run::name_tones() {
     constexpr std::size_t most_expanded = 8;
     std::size_t expanded = 0;
     for (term& t : st_.terms)
-        if ((t.kind == term_kind::word || t.kind == term_kind::prefix) && expanded < most_expanded &&
-            (!t.lists[keywords_list].empty() || t.pooled[keywords_list])) {
+        if ((t.kind == term_kind::word || t.kind == term_kind::prefix) && expanded < most_expanded) {
             expand_toned(t);
             ++expanded;
         }
@@ -1256,41 +1273,41 @@ void query_run::make_toned_table() {
     if (st_.toned_table_of == &idx_) return;
     auto toned = idx_.toned_sequences();
     st_.toned_table.assign(toned.size(), {});
-    std::array<char32_t, index::max_sequence> cps;
-    std::array<char32_t, index::max_sequence> base;
     for (std::size_t i = 0; i < toned.size(); ++i) {
-        auto& parts = st_.toned_table[i];
-        std::size_t n = idx_.code_points(toned[i], cps), b = 0, tones = 0;
-        for (std::size_t k = 0; k < n; ++k) {
-            if (!index::is_skin_tone(cps[k])) {
-                base[b++] = cps[k];
-                continue;
-            }
-            entry_id tone = idx_.entry_of(cps[k]);
-            if (tones < 2 && (tones == 0 || parts.tones[0] != tone)) parts.tones[tones++] = tone;
-        }
-        parts.base = idx_.entry_of(std::u32string_view(base.data(), b));
-        if (parts.base == index::no_entry) {  // U+1F91D HANDSHAKE's tones are on two hands
-            std::size_t m = 0;
-            for (std::size_t k = 0; k < b; ++k)
-                if (base[k] != 0xFE0F) base[m++] = base[k];
-            parts.base = idx_.entry_of(std::u32string_view(base.data(), m));
-        }
+        index::toned_parts parts = idx_.parts_of_toned(toned[i]);
+        st_.toned_table[i].base = parts.base;
+        for (std::size_t k = 0; k < parts.tone_count; ++k) st_.toned_table[i].tones[k] = parts.tones[k];
     }
     st_.toned_table_of = &idx_;
 }
 
-// The toned sequences whose base or one of whose tones the term's keyword
-// list has, ascending (toned_sequences() is), into the pool.
+// The toned sequences whose base or one of whose tones has the term in its
+// name, other names or keywords, ascending (toned_sequences() is), into the
+// pool. (Names too: the data file leaves a keyword's entries whose name has
+// the word out of its list, and FATHER CHRISTMAS is "Santa Claus" in
+// emoji-test.txt.)
 void query_run::expand_toned(term& t) {
     auto keywords = t.pooled[keywords_list]
                         ? std::span<const entry_id>(st_.pool.data() + t.pool_from[keywords_list],
                                                     t.pool_to[keywords_list] - t.pool_from[keywords_list])
                         : t.lists[keywords_list];
-    if (keywords.empty()) return;
+    auto in = [&](std::span<const entry_id> list, entry_id e) { return std::binary_search(list.begin(), list.end(), e); };
     auto has = [&](entry_id e) {
-        return e != index::no_entry && std::binary_search(keywords.begin(), keywords.end(), e);
+        if (in(keywords, e)) return true;
+        if (t.kind == term_kind::prefix) return prefix_in_names(t, e);
+        return in(t.lists[names_list], e) || in(t.lists[aliases_list], e);
     };
+    // Each tone asked once; a base comes once per tone, in a row.
+    std::array<bool, 5> tone_has{};
+    for (std::size_t k = 0; k < tone_has.size(); ++k)
+        tone_has[k] = st_.tone_entries[k] != index::no_entry && has(st_.tone_entries[k]);
+    auto tone = [&](entry_id e) {
+        for (std::size_t k = 0; k < tone_has.size(); ++k)
+            if (st_.tone_entries[k] == e) return tone_has[k];
+        return false;
+    };
+    entry_id last_base = index::no_entry;
+    bool base_has = false;
     std::size_t from = st_.pool.size();
     auto toned = idx_.toned_sequences();
     if (st_.pool.capacity() < from + toned.size()) {
@@ -1300,7 +1317,8 @@ void query_run::expand_toned(term& t) {
     }
     for (std::size_t i = 0; i < toned.size(); ++i) {
         const auto& parts = st_.toned_table[i];
-        if (has(parts.base) || has(parts.tones[0]) || has(parts.tones[1])) st_.pool.push_back(toned[i]);
+        if (parts.base != last_base) last_base = parts.base, base_has = parts.base != index::no_entry && has(parts.base);
+        if (base_has || tone(parts.tones[0]) || tone(parts.tones[1])) st_.pool.push_back(toned[i]);
     }
     t.pooled[toned_list] = true;
     t.pool_from[toned_list] = static_cast<std::uint32_t>(from);
@@ -1422,8 +1440,8 @@ void query_run::collect_small(std::size_t generator) {
         for_each_prefix_list(g, add);
         std::sort(out.begin(), out.end());
         out.erase(std::unique(out.begin(), out.end()), out.end());
-        out.erase(std::remove_if(out.begin(), out.end(),
-                                 [&](entry_id e) { return (st_.hide_toned && is_toned(e)) || !accepted(generator, e); }),
+        list_cursor toned(st_.hide_toned ? idx_.toned_sequences() : std::span<const entry_id>{});
+        out.erase(std::remove_if(out.begin(), out.end(), [&](entry_id e) { return toned.has(e) || !accepted(generator, e); }),
                   out.end());
         return;
     }
@@ -1438,20 +1456,57 @@ void query_run::collect_small(std::size_t generator) {
         drivers[at] = k;
         t.verified = true;
     }
-    entry_id e = seek(g, 0);
-    while (e != index::no_entry) {
-        bool agreed = true;
-        for (std::size_t d = 0; d < driver_count && agreed; ++d) {
-            entry_id next = seek(st_.terms[drivers[d]], e);
-            if (next != e) {
-                agreed = false;
-                e = next == index::no_entry ? next : seek(g, next);
-            }
+    if (driver_count == 0 && g.kind == term_kind::word) {
+        // A word alone: the union of its lists, merged.
+        auto& merged = st_.intersection.spare;  // only intersect_words() uses it otherwise
+        for (auto list : g.lists) {
+            if (list.empty()) continue;
+            merged.resize(out.size() + list.size());
+            merged.erase(std::set_union(out.begin(), out.end(), list.begin(), list.end(), merged.begin()), merged.end());
+            out.swap(merged);
         }
-        if (!agreed) continue;
-        if (!(st_.hide_toned && is_toned(e)) && accepted(generator, e)) out.push_back(e);
-        e = e + 1 < idx_.size() ? seek(g, e + 1) : index::no_entry;
+    } else {
+        entry_id e = seek(g, 0);
+        while (e != index::no_entry) {
+            bool agreed = true;
+            for (std::size_t d = 0; d < driver_count && agreed; ++d) {
+                entry_id next = seek(st_.terms[drivers[d]], e);
+                if (next != e) {
+                    agreed = false;
+                    e = next == index::no_entry ? next : seek(g, next);
+                }
+            }
+            if (!agreed) continue;
+            out.push_back(e);
+            e = e + 1 < idx_.size() ? seek(g, e + 1) : index::no_entry;
+        }
     }
+    // Then the filters, in one pass over the ascending candidates: hidden
+    // toned sequences and excluded words' lists by galloping cursors (asked
+    // per candidate and term, through accepted(), excluded words made
+    // arrow -left -right twice as slow), the rest by accepted().
+    list_cursor toned(st_.hide_toned ? idx_.toned_sequences() : std::span<const entry_id>{});
+    auto& cursors = st_.cursors;
+    cursors.clear();
+    bool others = false;
+    for (term& t : st_.terms) {
+        if (t.verified) continue;
+        if (t.excluded && t.kind == term_kind::word) {
+            for (auto list : t.lists)
+                if (!list.empty()) cursors.emplace_back(list);
+            t.verified = true;
+        } else {
+            others = true;
+        }
+    }
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](entry_id c) {
+                                 if (toned.has(c)) return true;
+                                 for (list_cursor& x : cursors)
+                                     if (x.has(c)) return true;
+                                 return others && !accepted(generator, c);
+                             }),
+              out.end());
 }
 
 void query_run::clear_bits() {
@@ -1567,15 +1622,20 @@ void query_run::intersect_words() {
             // An entry of this term's own names is left to the other terms'
             // walks: if it is in the answer but not in `common`, some other
             // term lacks it in its names, so has it in another list, whose
-            // walk meets it. (Most keyword entries of "arrow" are ARROWs.)
-            auto own = st_.terms[i].lists[names_list];
+            // walk meets it. Keyword lists have none of those (the data file
+            // left them out), nor toned lists (sequences are in no names
+            // list), so neither is in `common` either: only other names are
+            // checked.
+            auto own = k == aliases_list ? st_.terms[i].lists[names_list] : std::span<const entry_id>{};
             const entry_id* own_at = own.data();
             const entry_id* own_end = own.data() + own.size();
             for (entry_id e : list) {
-                own_at = gallop(own_at, own_end, e);
-                if (own_at != own_end && *own_at == e) continue;
-                common_at = gallop(common_at, common_end, e);
-                if (common_at != common_end && *common_at == e) continue;
+                if (k == aliases_list) {
+                    own_at = gallop(own_at, own_end, e);
+                    if (own_at != own_end && *own_at == e) continue;
+                    common_at = gallop(common_at, common_end, e);
+                    if (common_at != common_end && *common_at == e) continue;
+                }
                 bool all = true;
                 for (std::size_t j = 0; j < term_count && all; ++j) {
                     if (j == i) continue;
@@ -1602,8 +1662,8 @@ void query_run::intersect_words() {
     extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
     if (common.size() + extra.size() <= small_answer_limit) {
         auto& out = st_.small;
-        out.clear();
-        std::set_union(common.begin(), common.end(), extra.begin(), extra.end(), std::back_inserter(out));
+        out.resize(common.size() + extra.size());
+        out.erase(std::set_union(common.begin(), common.end(), extra.begin(), extra.end(), out.begin()), out.end());
         st_.entries = out;
         st_.entry_count = out.size();
         return;

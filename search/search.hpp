@@ -60,7 +60,10 @@
 // (ICU splits "ネコの顔" into three) is the AND of them, as heart-shaped is
 // of its two. Plain ASCII letters and digits are one keyword word,
 // lower-cased, in every language. Names' words stay as they are (upper
-// case, '-' separates), in every language.
+// case, '-' separates), in every language; a term's keyword word of ASCII
+// letters and digits is also its names' word, upper-cased (in Spanish
+// "corazón" looks for CORAZON in names: the data file leaves a keyword's
+// entries whose name has the word out of the keyword's list).
 //
 // Pasted text versus words. A term that, upper-cased, has any character
 // other than A-Z, 0-9 and the syntax characters '-' and '*' (after the code
@@ -70,7 +73,7 @@
 // is pasted to be identified, it is searched when
 // keyword_words() finds at least one word in it and every one is in the
 // session's vocabulary: a keyword word of its language, or, upper-cased
-// (accents kept), a word of names or other names; with a single '*' at its
+// (accents kept unless it folds to ASCII), a word of names or other names; with a single '*' at its
 // end and one word, it is a prefix of keyword words ("ネコ*") when some
 // keyword word starts with it. But one accented letter that folds to
 // another ("é" to e, a keyword word of e-mail) is pasted text: it was pasted
@@ -101,10 +104,11 @@
 // medium, skin, tone, type, fitzpatrick...). So "firefighter" answers the
 // firefighters without their five tones each, "firefighter dark" the ones
 // with a dark skin tone. CLDR derives toned sequences' annotations rather
-// than listing them, so when a tone is named a keyword word also reaches a
-// toned sequence whose base (without its modifiers, and if that is no
-// entry, without U+FE0F too) or one of whose tones has that keyword word
-// (for at most 8 terms of a query). Identified pasted text and explicit
+// than listing them, so when a tone is named a word or prefix also reaches
+// a toned sequence whose base (without its modifiers, and if that is no
+// entry, without U+FE0F too) or one of whose tones has it in a name, other
+// name or keyword ("father medium": SANTA CLAUS: MEDIUM SKIN TONE, whose
+// base is FATHER CHRISTMAS) (for at most 8 terms of a query). Identified pasted text and explicit
 // code points are never left out.
 //
 // Aliases: the formal aliases of NameAliases.txt (correction, abbreviation,

@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                         auto aliases = idx.alias_entries_with(words[k]);
                         in = in || std::binary_search(names.begin(), names.end(), e) ||
                              std::binary_search(aliases.begin(), aliases.end(), e) ||
-                             // a toned sequence reached through its base's or its tone's keywords
+                             // a toned sequence reached through its base or its tone
                              std::binary_search(idx.toned_sequences().begin(), idx.toned_sequences().end(), e);
                         require(in);
                     }
