@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mojifinder {
@@ -80,6 +81,24 @@ struct config {
     // --lang: a session's language until its /lang (a CLDR locale's tag,
     // checked against the data file once it is open).
     std::string language = "en";
+
+    // --- HTTP (docs/HTTP.md) -------------------------------------------------
+    // --http-port: the HTTP API and page on the same loops; none by default
+    // (0 takes a free port).
+    std::optional<std::uint16_t> http_port;
+    // A request target longer than this: 414. Header fields longer than this
+    // together: 431.
+    static constexpr std::size_t http_max_target = 8u << 10;
+    static constexpr std::size_t http_max_fields = 8u << 10;
+    // A request begun and not complete for this long: 408, close.
+    static constexpr std::chrono::seconds http_request_timeout{10};
+    // A keep-alive connection with no request for this long: closed.
+    static constexpr std::chrono::seconds http_idle_timeout{60};
+    // /api/search: results per response by default, and at most.
+    static constexpr std::uint32_t http_default_limit = 100;
+    static constexpr bounds<std::uint32_t> http_limit_bounds{1, 10'000};
+    // 503's Retry-After when every connection is taken.
+    static constexpr std::chrono::seconds http_retry_after{1};
 };
 
 }  // namespace mojifinder

@@ -1,0 +1,2 @@
+// The search page (placeholder until the page is written).
+"use strict";
