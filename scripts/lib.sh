@@ -16,13 +16,16 @@ build_packages=(
 )
 # What only the tests, the fuzzers and the benchmarks add: Catch2, clang and
 # its sanitizer runtimes, the tools the tests run, python3-yaml for
-# deploy/check_manifests.py, Google Benchmark.
+# deploy/check_manifests.py, Google Benchmark, and the browser the page's
+# test drives (tests/browser/run.sh; playwright-core comes from npm) with a
+# font that has the emoji its screenshot shows.
 test_packages=(
   catch2
   clang-14 libclang-rt-14-dev
   util-linux procps
   python3-yaml
   libbenchmark-dev
+  chromium fonts-noto-color-emoji
 )
 packages=("${build_packages[@]}" "${test_packages[@]}")
 
