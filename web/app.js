@@ -195,11 +195,19 @@
     return made;
   }
 
+  // What stands for the character: a combining mark on a dotted circle
+  // (alone it would sit on nothing), spaces and controls in a dashed box
+  // (the "blank" class), the rest as it is. The copy is always result.char.
+  function shownGlyph(result) {
+    return /^M/.test(result.gc ?? "") && !result.cp.includes(" ") ? `\u25CC${result.char}` : result.char;
+  }
+
   function resultItem(result, lang) {
     const button = element("button", "result");
     button.type = "button";
     button.dataset.char = result.char;
-    const glyph = element("span", "glyph", result.char);
+    const glyph = element("span", "glyph", shownGlyph(result));
+    if (/^[ZC]/.test(result.gc ?? "")) glyph.classList.add("blank");
     glyph.setAttribute("aria-hidden", "true");  // the name says it
     const about = element("span", "about");
     about.append(element("span", "name", result.name));

@@ -143,6 +143,18 @@ check("a click and Enter copy the character and say so", async ({ page }) => {
   expectEqual(await page.locator("#results button.copied .glyph").allTextContents(), ["😸"], "marked copied");
 });
 
+check("a combining mark shows on a dotted circle and copies alone; a space shows in a box", async ({ page }) => {
+  await page.goto(`${base}/?q=U%2B0301`);
+  await answered(page, "U+0301", "1 found");
+  expectEqual(await texts(page, "#results .glyph"), ["\u25CC\u0301"], "shown");
+  await page.locator("#results button.result").click();
+  await page.waitForFunction(() => document.querySelector("#status").textContent === "Copied \u0301");
+  expectEqual(await page.evaluate(() => navigator.clipboard.readText()), "\u0301", "copied");
+  await page.goto(`${base}/?q=U%2B0020`);
+  await answered(page, "U+0020", "1 found");
+  expectEqual(await page.locator("#results .glyph.blank").allTextContents(), [" "], "the space, boxed");
+});
+
 check("/?q=snowman restores the search", async ({ page }) => {
   await page.goto(`${base}/?q=snowman`);
   await answered(page, "snowman", "3 found");
