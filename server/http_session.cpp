@@ -60,10 +60,9 @@ action advance(server_context& ctx, session_state& st, http_warm_state& warm, bo
 }
 
 // The deadline of the core's read passed: between requests that is the
-// idle timeout, within one the request timeout.
-action time_out(server_context& ctx, const session_state& st, http_warm_state& warm) {
+// idle timeout, within one the request timeout (the core counts both).
+action time_out(const server_context& ctx, const session_state& st, http_warm_state& warm) {
     bool idle = warm.input.empty() && warm.core.quiet();
-    ctx.counters.error(http, idle ? protocol::error_kind::idle_timeout : protocol::error_kind::request_timeout);
     ctx.log.info("{} {}", st.peer, idle ? "idle timeout" : "request timeout");
     return warm.core.timed_out();
 }
