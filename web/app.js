@@ -1,7 +1,8 @@
-// Flow: the search page's behaviour (docs/HTTP.md, "The page"). On load it
-// fills the language menu from /api/languages, picks the language (the URL's
-// lang, else the first of the browser's languages the server has, a regional
-// tag falling back to its language, else en) and searches the URL's q. Each
+// Flow: the search page's behaviour (README.md, "The web page"; the API it
+// asks is docs/HTTP.md's). On load it fills the language menu from
+// /api/languages, picks the language (the URL's lang, else the first of
+// the browser's languages the server has, a regional tag falling back to
+// its language, else en) and searches the URL's q. Each
 // keystroke restarts a short timer; when it fires, /api/search is asked (the
 // request before it aborted, its answer dropped by sequence number) and the
 // URL follows: the first change after a settled query pushes a history entry,
