@@ -227,7 +227,9 @@ check("the language: the browser's first the server has, a menu, and the URL's l
     const { page, context } = await newPage({ locale });
     await page.goto(base);
     await page.waitForFunction(() => document.querySelector("#lang").options.length > 1);
+    await page.waitForLoadState("networkidle");  // the menu is set before the first search goes out
     expectEqual(await page.inputValue("#lang"), want, `default for ${locale}`);
+    expectEqual(await page.locator("#lang option").count(), 146, "languages in the menu");
     await context.close();
   }
   const { page, context } = await newPage({ locale: "en-US" });
