@@ -283,6 +283,22 @@ check("at 360 px wide nothing overflows", async () => {
   await context.close();
 });
 
+check("light and dark, as the system prefers", async () => {
+  const colours = {};
+  for (const colorScheme of ["light", "dark"]) {
+    const { page, context } = await newPage({ colorScheme });
+    await page.goto(`${base}/?q=cat+face`);
+    await answered(page, "cat face", "10 found");
+    colours[colorScheme] = await page.evaluate(() => [document.body, document.querySelector("button.result")]
+      .map((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]));
+    await context.close();
+  }
+  expectEqual(colours, {
+    light: [["rgb(251, 251, 250)", "rgb(29, 29, 31)"], ["rgb(255, 255, 255)", "rgb(29, 29, 31)"]],
+    dark: [["rgb(19, 19, 22)", "rgb(236, 236, 241)"], ["rgb(30, 30, 35)", "rgb(236, 236, 241)"]],
+  }, "page and result colours");
+});
+
 check("labels, roles and focus for keyboards and screen readers", async ({ page }) => {
   await page.goto(`${base}/?q=cat+face`);
   await answered(page, "cat face", "10 found");
