@@ -16,7 +16,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 server=${1:?usage: run.sh MOJIFINDERD [SCREENSHOT]}
 screenshot=$(realpath -m "${2:-web.png}")
 chromium=${CHROMIUM:-/usr/bin/chromium}
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/mojifinder-browser
+cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/mojifinder-browser
 playwright=$cache/node_modules/playwright-core
 
 cannot_run() {
