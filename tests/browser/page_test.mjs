@@ -65,12 +65,19 @@ async function type(page, text) {
   await page.locator("#q").pressSequentially(text, { delay: 40 });
 }
 
-// Waits until the page shows the answer to `query`: its count line.
+// Waits until the page shows the answer to `query`: its count line. When
+// it does not, says what the page shows instead.
 async function answered(page, query, count) {
-  await page.waitForFunction(([q, c]) =>
-    document.querySelector("#query").textContent === q &&
-    document.querySelector("#count").textContent === c &&
-    document.querySelector("#results").getAttribute("aria-busy") === "false", [query, count]);
+  try {
+    await page.waitForFunction(([q, c]) =>
+      document.querySelector("#query").textContent === q &&
+      document.querySelector("#count").textContent === c &&
+      document.querySelector("#results").getAttribute("aria-busy") === "false", [query, count]);
+  } catch (error) {
+    const showing = await page.evaluate(() => ["#query", "#count", "#error"]
+      .map((s) => document.querySelector(s).textContent)).catch(() => error.message);
+    throw new Failure(`waiting for ${JSON.stringify([query, count])}, the page shows ${JSON.stringify(showing)}`);
+  }
 }
 
 const texts = (page, selector) => page.locator(selector).allTextContents();
