@@ -14,9 +14,10 @@
 "use strict";
 
 (() => {
-  // Asking only once typing pauses this long: keys 40 ms apart (the browser
-  // test's typing) make one request for "cat face" instead of eight, and the
-  // answer still comes as one types (the issue's ~150 ms).
+  // Asking only once typing pauses this long: "cat face" typed a key every
+  // 40 ms is one request, not eight (the browser test moves the page's clock:
+  // none at 149 ms after the last key, one at 150), and the answer still
+  // comes as one types (the issue's ~150 ms).
   const typing_pause_ms = 150;
   // A query left alone this long counts as read: the next change gets a new
   // history entry (the back button returns here). Several typing pauses
