@@ -448,7 +448,7 @@ action connection_core::next(std::string_view input, bool eof, bool stopping) {
         return s.respond(h, s.body, head_only);
     case route::healthz:
         h.content_type = text_type;
-        if (s.ctx.stopping != nullptr && s.ctx.stopping->load(std::memory_order_relaxed)) {
+        if (server_stopping) {
             h.code = status::unavailable;
             return s.respond(h, "stopping\n", head_only);
         }
