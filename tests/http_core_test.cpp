@@ -289,6 +289,8 @@ TEST_CASE("the page's files, each with its ETag", "[http]") {
         CHECK(run(server.ctx, get(asset.path)).bytes == response(h, asset.body));
         std::string head_request = fmt::format("HEAD {} HTTP/1.1\r\n\r\n", asset.path);
         CHECK(run(server.ctx, head_request).bytes == response(h, asset.body, true));
+        // A file bigger than one write leaves in several.
+        CHECK(run(server.ctx, get(asset.path)).largest_piece <= config::write_chunk);
     }
 }
 
