@@ -291,6 +291,27 @@ TEST_CASE("http: the connection limit is shared with the line protocol", "[serve
         CHECK(busy.find("\r\nRetry-After: 1\r\n") != std::string::npos);
         line.send("cat face\n");
         CHECK(line.read_until(cat_face_answer(), patience) == cat_face_answer());
+        line.shutdown_write();
+        CHECK(line.read_to_close(patience).empty());
+        // The slot is free once the server has seen the close: then /metrics
+        // has the refusal, counted as HTTP's.
+        std::optional<response> metrics;
+        long refused = 1;
+        for (int attempt = 0; attempt < 100 && !metrics; ++attempt) {
+            connection c(s.http_port);
+            c.send(get("/metrics"));
+            response r = read_response(c);
+            if (r.status == "HTTP/1.1 200 OK") {
+                metrics = r;
+            } else {
+                CHECK(r.status == "HTTP/1.1 503 Service Unavailable");
+                ++refused;
+                std::this_thread::sleep_for(100ms);
+            }
+        }
+        REQUIRE(metrics);
+        CHECK(metric(metrics->body, R"(mojifinder_errors_total{protocol="http",kind="refused_busy"})") == refused);
+        CHECK(metric(metrics->body, R"(mojifinder_errors_total{protocol="line",kind="refused_busy"})") == 0);
     }
     SECTION("an HTTP connection open: a line session gets the busy line") {
         connection http(s.http_port);
