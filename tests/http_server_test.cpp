@@ -63,6 +63,7 @@ std::string get(std::string_view target, std::string_view extra_headers = "") {
 // A response as it came: the status line, the header fields (names in lower
 // case), the body (chunks joined).
 struct response {
+    std::string raw;  // every byte of it
     std::string status;
     std::map<std::string, std::string> fields;
     std::string body;
@@ -73,9 +74,11 @@ struct response {
     }
 };
 
-std::string read_line(connection& c) {
+// One line without its CR LF; `raw` gets it with them.
+std::string read_line(connection& c, std::string& raw) {
     std::string line;
     while (!line.ends_with("\r\n")) line += c.read_exact(1, patience);
+    raw += line;
     line.resize(line.size() - 2);
     return line;
 }
@@ -88,8 +91,8 @@ std::string lower(std::string s) {
 // One whole response; `head`: to a HEAD request, so no body whatever the fields say.
 response read_response(connection& c, bool head = false) {
     response r;
-    r.status = read_line(c);
-    for (std::string line = read_line(c); !line.empty(); line = read_line(c)) {
+    r.status = read_line(c, r.raw);
+    for (std::string line = read_line(c, r.raw); !line.empty(); line = read_line(c, r.raw)) {
         auto colon = line.find(':');
         if (colon == std::string::npos) throw std::runtime_error("bad header line: " + line);
         std::size_t value = line.find_first_not_of(' ', colon + 1);
@@ -98,13 +101,15 @@ response read_response(connection& c, bool head = false) {
     if (head) return r;
     if (r.field("transfer-encoding") == "chunked") {
         for (;;) {
-            std::size_t size = std::stoul(read_line(c), nullptr, 16);
+            std::size_t size = std::stoul(read_line(c, r.raw), nullptr, 16);
             r.body += c.read_exact(size, patience);
-            if (read_line(c) != "") throw std::runtime_error("no CRLF after a chunk");
+            r.raw += std::string_view(r.body).substr(r.body.size() - size);
+            if (read_line(c, r.raw) != "") throw std::runtime_error("no CRLF after a chunk");
             if (size == 0) break;
         }
     } else if (r.fields.contains("content-length")) {
         r.body = c.read_exact(std::stoul(r.field("content-length")), patience);
+        r.raw += r.body;
     }
     return r;
 }
@@ -387,6 +392,64 @@ TEST_CASE("http: an idle keep-alive connection costs at most 4 KiB of the server
         idle[i].send(request);
         CHECK(count(read_response(idle[i]).body, R"({"cp":)") == 10);
     }
+    CHECK(s.server.stop().value_or(still_running) == 0);
+}
+
+TEST_CASE("http: on 4 event loops, HTTP and line clients at once each get exactly their answers",
+          "[server][http][threads]") {
+    http_server s({"--threads", "4", "--quiet"});
+    const std::string request = get("/api/search?q=cat+face");
+    std::string expected;
+    {
+        connection first(s.http_port);
+        first.send(request);
+        expected = read_response(first).raw;
+        REQUIRE(count(expected, R"({"cp":)") == 10);
+    }
+    constexpr std::size_t clients = 40;  // of each protocol
+    constexpr std::size_t rounds = 10;
+    std::vector<connection> conns;
+    for (std::size_t i = 0; i < clients; ++i) {
+        conns.emplace_back(s.http_port);
+        conns.push_back(line_session(s));
+    }
+    // Catch's assertions are not thread-safe: each thread keeps its count and
+    // its first mismatch for the main thread to check.
+    std::vector<std::size_t> exact(conns.size(), 0);
+    std::vector<std::string> mismatch(conns.size());
+    std::vector<std::thread> threads;
+    const std::string line_query = "cat face\n";
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+        const bool http = i % 2 == 0;
+        const std::string& ask = http ? request : line_query;
+        const std::string answer = http ? expected : cat_face_answer();
+        threads.emplace_back([&c = conns[i], &n = exact[i], &why = mismatch[i], &ask, answer] {
+            try {
+                for (std::size_t r = 0; r < rounds; ++r) {
+                    c.send(ask);
+                    std::string got = c.read_exact(answer.size(), patience);
+                    if (got == answer)
+                        ++n;
+                    else if (why.empty())
+                        why = "got: " + got;
+                }
+            } catch (const std::exception& e) {
+                why = e.what();
+            }
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+        CAPTURE(i, mismatch[i]);
+        CHECK(exact[i] == rounds);
+    }
+    connection c(s.http_port);
+    c.send(get("/metrics"));
+    const std::string metrics = read_response(c).body;
+    CHECK(metric(metrics, R"(mojifinder_queries_total{protocol="http",outcome="found"})") == 1 + clients * rounds);
+    CHECK(metric(metrics, R"(mojifinder_queries_total{protocol="line",outcome="found"})") == clients * rounds);
+    CHECK(metric(metrics, R"(mojifinder_sessions_open{protocol="http"})") == clients + 1);
+    CHECK(metric(metrics, R"(mojifinder_sessions_open{protocol="line"})") == clients);
     CHECK(s.server.stop().value_or(still_running) == 0);
 }
 
