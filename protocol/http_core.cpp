@@ -265,7 +265,7 @@ struct connection_core::state {
         h.cors = cors;
         if (complete) {
             query.release();
-            count_answer(body.size());
+            count_answer(head_only ? 0 : body.size());
             return respond(h, body, head_only);
         }
         h.chunked = true;

@@ -210,6 +210,12 @@ TEST_CASE("every path answers with its exact response", "[http]") {
         http::append_languages(out, the_index());
         return out;
     }();
+    const std::string fresh_metrics = [] {
+        std::string out;
+        protocol::metrics().render(out, the_index().versions());
+        return out;
+    }();
+    REQUIRE(fresh_metrics.ends_with("mojifinder_data_info{unicode=\"15.0\",cldr=\"41\",icu=\"72.1\"} 1\n"));
     const auto& page = protocol::web_assets()[0];
     REQUIRE(page.path == "/");
 
@@ -262,6 +268,7 @@ TEST_CASE("every path answers with its exact response", "[http]") {
          response([] { expected_head h; h.status = "422 Unprocessable Entity"; h.type = "application/json"; return h; }(),
                   R"({"detail":[{"loc":["query","q"],"msg":"field required","type":"value_error.missing"}]})")},
         {"healthz", get("/healthz"), response(text, "ok\n")},
+        {"metrics: a fresh server's counters", get("/metrics"), response(metrics_head, fresh_metrics)},
         {"the page", get("/"), response(page_head, page.body)},
         {"the page keeps its query", get("/?q=cat+face&lang=de"), response(page_head, page.body)},
         {"the page, its ETag matches",
@@ -590,6 +597,17 @@ TEST_CASE("the counts a core keeps", "[http]") {
     CHECK(server.counters.errors(protocol_kind::http, error_kind::not_found) == 1);
     CHECK(server.counters.errors(protocol_kind::http, error_kind::method) == 1);
     CHECK(server.counters.queries(protocol_kind::line, query_outcome::found) == 0);
+    // Three answers (not the errors), their bodies' bytes.
+    std::string text;
+    server.counters.render(text, the_index().versions());
+    CHECK(text.find("\nmojifinder_answer_bytes_count{protocol=\"http\"} 3\n") != std::string::npos);
+    auto body_size = [&](std::string_view target) {
+        std::string r = run(server.ctx, get(target)).bytes;
+        return r.size() - r.find("\r\n\r\n") - 4;
+    };
+    std::size_t bytes = body_size("/api/search?q=cat") + body_size("/api/search?q=zzzq") + body_size("/search?q=cat");
+    CHECK(text.find(fmt::format("\nmojifinder_answer_bytes_sum{{protocol=\"http\"}} {}\n", bytes)) !=
+          std::string::npos);
 }
 
 TEST_CASE("busy_response: the whole 503", "[http]") {

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cctype>
@@ -62,6 +63,7 @@ std::string get(std::string_view target, std::string_view extra_headers = "") {
 // A response as it came: the status line, the header fields (names in lower
 // case), the body (chunks joined).
 struct response {
+    std::string raw;  // every byte of it
     std::string status;
     std::map<std::string, std::string> fields;
     std::string body;
@@ -72,9 +74,11 @@ struct response {
     }
 };
 
-std::string read_line(connection& c) {
+// One line without its CR LF; `raw` gets it with them.
+std::string read_line(connection& c, std::string& raw) {
     std::string line;
     while (!line.ends_with("\r\n")) line += c.read_exact(1, patience);
+    raw += line;
     line.resize(line.size() - 2);
     return line;
 }
@@ -87,8 +91,8 @@ std::string lower(std::string s) {
 // One whole response; `head`: to a HEAD request, so no body whatever the fields say.
 response read_response(connection& c, bool head = false) {
     response r;
-    r.status = read_line(c);
-    for (std::string line = read_line(c); !line.empty(); line = read_line(c)) {
+    r.status = read_line(c, r.raw);
+    for (std::string line = read_line(c, r.raw); !line.empty(); line = read_line(c, r.raw)) {
         auto colon = line.find(':');
         if (colon == std::string::npos) throw std::runtime_error("bad header line: " + line);
         std::size_t value = line.find_first_not_of(' ', colon + 1);
@@ -97,13 +101,15 @@ response read_response(connection& c, bool head = false) {
     if (head) return r;
     if (r.field("transfer-encoding") == "chunked") {
         for (;;) {
-            std::size_t size = std::stoul(read_line(c), nullptr, 16);
+            std::size_t size = std::stoul(read_line(c, r.raw), nullptr, 16);
             r.body += c.read_exact(size, patience);
-            if (read_line(c) != "") throw std::runtime_error("no CRLF after a chunk");
+            r.raw += std::string_view(r.body).substr(r.body.size() - size);
+            if (read_line(c, r.raw) != "") throw std::runtime_error("no CRLF after a chunk");
             if (size == 0) break;
         }
     } else if (r.fields.contains("content-length")) {
         r.body = c.read_exact(std::stoul(r.field("content-length")), patience);
+        r.raw += r.body;
     }
     return r;
 }
@@ -290,6 +296,27 @@ TEST_CASE("http: the connection limit is shared with the line protocol", "[serve
         CHECK(busy.find("\r\nRetry-After: 1\r\n") != std::string::npos);
         line.send("cat face\n");
         CHECK(line.read_until(cat_face_answer(), patience) == cat_face_answer());
+        line.shutdown_write();
+        CHECK(line.read_to_close(patience).empty());
+        // The slot is free once the server has seen the close: then /metrics
+        // has the refusal, counted as HTTP's.
+        std::optional<response> metrics;
+        long refused = 1;
+        for (int attempt = 0; attempt < 100 && !metrics; ++attempt) {
+            connection c(s.http_port);
+            c.send(get("/metrics"));
+            response r = read_response(c);
+            if (r.status == "HTTP/1.1 200 OK") {
+                metrics = r;
+            } else {
+                CHECK(r.status == "HTTP/1.1 503 Service Unavailable");
+                ++refused;
+                std::this_thread::sleep_for(100ms);
+            }
+        }
+        REQUIRE(metrics);
+        CHECK(metric(metrics->body, R"(mojifinder_errors_total{protocol="http",kind="refused_busy"})") == refused);
+        CHECK(metric(metrics->body, R"(mojifinder_errors_total{protocol="line",kind="refused_busy"})") == 0);
     }
     SECTION("an HTTP connection open: a line session gets the busy line") {
         connection http(s.http_port);
@@ -326,6 +353,103 @@ TEST_CASE("http: /metrics counts both protocols", "[server][http]") {
     CHECK(metric(r.body, R"(mojifinder_query_seconds_count{protocol="line"})") == 2);
     CHECK(metric(r.body, R"(mojifinder_query_seconds_count{protocol="http"})") == 1);
     CHECK(metric(r.body, R"(mojifinder_answer_bytes_count{protocol="line"})") == 2);
+    CHECK(s.server.stop().value_or(still_running) == 0);
+}
+
+TEST_CASE("http: an idle keep-alive connection costs at most 4 KiB of the server's memory", "[server][http]") {
+    // 500 connections (and their descriptors in this process too): enough
+    // for the cost per connection to stand well above the noise.
+    constexpr std::size_t connections = 500;
+    rlimit lim{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &lim) == 0);
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    REQUIRE((lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur > connections + 64));
+
+    http_server s({"--quiet"});
+    const std::string request = get("/api/search?q=cat+face");
+    {
+        connection first(s.http_port);  // what a search touches is resident before the baseline
+        first.send(request);
+        REQUIRE(count(read_response(first).body, R"({"cp":)") == 10);
+    }
+    std::this_thread::sleep_for(1500ms);
+    const long before = s.server.process().rss_kib();
+    REQUIRE(before > 0);
+    std::deque<connection> idle;
+    for (std::size_t i = 0; i < connections; ++i) {
+        idle.emplace_back(s.http_port);
+        idle.back().send(request);
+        REQUIRE(count(read_response(idle.back()).body, R"({"cp":)") == 10);
+    }
+    // Past config::keep_warm and a sweep: every connection is as idle as it gets.
+    std::this_thread::sleep_for(1500ms);
+    const long per_connection = (s.server.process().rss_kib() - before) * 1024 / static_cast<long>(connections);
+    CAPTURE(per_connection);
+    CHECK(per_connection <= 4096);
+    // Each still answers.
+    for (std::size_t i = 0; i < connections; i += 100) {
+        idle[i].send(request);
+        CHECK(count(read_response(idle[i]).body, R"({"cp":)") == 10);
+    }
+    CHECK(s.server.stop().value_or(still_running) == 0);
+}
+
+TEST_CASE("http: on 4 event loops, HTTP and line clients at once each get exactly their answers",
+          "[server][http][threads]") {
+    http_server s({"--threads", "4", "--quiet"});
+    const std::string request = get("/api/search?q=cat+face");
+    std::string expected;
+    {
+        connection first(s.http_port);
+        first.send(request);
+        expected = read_response(first).raw;
+        REQUIRE(count(expected, R"({"cp":)") == 10);
+    }
+    constexpr std::size_t clients = 40;  // of each protocol
+    constexpr std::size_t rounds = 10;
+    std::vector<connection> conns;
+    for (std::size_t i = 0; i < clients; ++i) {
+        conns.emplace_back(s.http_port);
+        conns.push_back(line_session(s));
+    }
+    // Catch's assertions are not thread-safe: each thread keeps its count and
+    // its first mismatch for the main thread to check.
+    std::vector<std::size_t> exact(conns.size(), 0);
+    std::vector<std::string> mismatch(conns.size());
+    std::vector<std::thread> threads;
+    const std::string line_query = "cat face\n";
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+        const bool http = i % 2 == 0;
+        const std::string& ask = http ? request : line_query;
+        const std::string answer = http ? expected : cat_face_answer();
+        threads.emplace_back([&c = conns[i], &n = exact[i], &why = mismatch[i], &ask, answer] {
+            try {
+                for (std::size_t r = 0; r < rounds; ++r) {
+                    c.send(ask);
+                    std::string got = c.read_exact(answer.size(), patience);
+                    if (got == answer)
+                        ++n;
+                    else if (why.empty())
+                        why = "got: " + got;
+                }
+            } catch (const std::exception& e) {
+                why = e.what();
+            }
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+        CAPTURE(i, mismatch[i]);
+        CHECK(exact[i] == rounds);
+    }
+    connection c(s.http_port);
+    c.send(get("/metrics"));
+    const std::string metrics = read_response(c).body;
+    CHECK(metric(metrics, R"(mojifinder_queries_total{protocol="http",outcome="found"})") == 1 + clients * rounds);
+    CHECK(metric(metrics, R"(mojifinder_queries_total{protocol="line",outcome="found"})") == clients * rounds);
+    CHECK(metric(metrics, R"(mojifinder_sessions_open{protocol="http"})") == clients + 1);
+    CHECK(metric(metrics, R"(mojifinder_sessions_open{protocol="line"})") == clients);
     CHECK(s.server.stop().value_or(still_running) == 0);
 }
 
