@@ -80,6 +80,15 @@ async function answered(page, query, count) {
   }
 }
 
+// Waits until the page shows an answer to `query`, whatever its count.
+const showsAnswerTo = (page, query) => page.waitForFunction((q) =>
+  document.querySelector("#query").textContent === q &&
+  document.querySelector("#results").getAttribute("aria-busy") === "false", query);
+
+// Waits until the live region says `character` was copied.
+const saysCopied = (page, character) => page.waitForFunction((c) =>
+  document.querySelector("#status").textContent === `Copied ${c}`, character);
+
 const texts = (page, selector) => page.locator(selector).allTextContents();
 const names = (page) => texts(page, "#results .name");
 
@@ -145,14 +154,14 @@ check("a click and Enter copy the character and say so", async ({ page }) => {
   await page.goto(`${base}/?q=cat+face`);
   await answered(page, "cat face", "10 found");
   await page.locator("#results button.result").first().click();
-  await page.waitForFunction(() => document.querySelector("#status").textContent === "Copied 🐱");
+  await saysCopied(page, "🐱");
   expectEqual(await page.evaluate(() => navigator.clipboard.readText()), "🐱", "clipboard after a click");
   // Keyboard only: from the box, down twice, Enter.
   await page.focus("#q");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.querySelector("#status").textContent === "Copied 😸");
+  await saysCopied(page, "😸");
   expectEqual(await page.evaluate(() => navigator.clipboard.readText()), "😸", "clipboard after Enter");
   expectEqual(await page.getAttribute("#status", "aria-live"), "polite", "status is live");
   expectEqual(await page.locator("#results button.copied .glyph").allTextContents(), ["😸"], "marked copied");
@@ -163,7 +172,7 @@ check("a combining mark shows on a dotted circle and copies alone; a space shows
   await answered(page, "U+0301", "1 found");
   expectEqual(await texts(page, "#results .glyph"), ["\u25CC\u0301"], "shown");
   await page.locator("#results button.result").click();
-  await page.waitForFunction(() => document.querySelector("#status").textContent === "Copied \u0301");
+  await saysCopied(page, "\u0301");
   expectEqual(await page.evaluate(() => navigator.clipboard.readText()), "\u0301", "copied");
   await page.goto(`${base}/?q=U%2B0020`);
   await answered(page, "U+0020", "1 found");
@@ -181,13 +190,11 @@ check("/?q=snowman restores the search", async ({ page }) => {
 check("the XSS probe shows as text, typed or in the URL, and no dialog opens", async ({ page }) => {
   await page.goto(base);
   await type(page, probe);
-  await page.waitForFunction((q) => document.querySelector("#query").textContent === q &&
-    document.querySelector("#results").getAttribute("aria-busy") === "false", probe);
+  await showsAnswerTo(page, probe);
   expectEqual(await page.locator("img").count(), 0, "img elements");
   expectEqual(await page.title(), `${probe} – mojifinder`, "title");
   await page.goto(`${base}/?q=${encodeURIComponent(probe)}`);
-  await page.waitForFunction((q) => document.querySelector("#query").textContent === q &&
-    document.querySelector("#results").getAttribute("aria-busy") === "false", probe);
+  await showsAnswerTo(page, probe);
   expectEqual(await page.inputValue("#q"), probe, "the box from the URL");
   expectEqual(await page.locator("img").count(), 0, "img elements from the URL");
   await page.waitForTimeout(300);  // an onerror would have fired by now
@@ -338,7 +345,7 @@ check("the screenshot", async () => {
   await page.goto(`${base}/?q=cat+face`);
   await answered(page, "cat face", "10 found");
   await page.locator("#results button.result").first().click();
-  await page.waitForFunction(() => document.querySelector("#status").textContent === "Copied 🐱");
+  await saysCopied(page, "🐱");
   await page.mouse.move(0, 0);
   await page.screenshot({ path: screenshotPath });
   await context.close();
