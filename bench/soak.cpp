@@ -465,7 +465,8 @@ const std::string malformed_http_inputs[] = {
     "GET /api/search?q=cat&limit=0 HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /api/search?q=cat&limit=10001 HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /api/search HTTP/1.1\r\nHost: soak\r\n\r\n",
-    "GET /api/search?q=%FF HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /api/search?q=cat%ZZ HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET http://soak/ HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /no/such/page HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /api/search?q=cat HTTP/1.1\r\nHost: soak\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
     "\x16\x03\x01\x02\x01\x01\xfc\x03\x03\r\n\r\n",  // a TLS hello's first bytes
