@@ -90,10 +90,16 @@ struct config {
     // together: 431.
     static constexpr std::size_t http_max_target = 8u << 10;
     static constexpr std::size_t http_max_fields = 8u << 10;
-    // A request begun and not complete for this long: 408, close.
-    static constexpr std::chrono::seconds http_request_timeout{10};
-    // A keep-alive connection with no request for this long: closed.
-    static constexpr std::chrono::seconds http_idle_timeout{60};
+    // A request begun and not complete for this long: 408, close
+    // (--http-request-timeout).
+    std::chrono::seconds http_request_timeout{10};
+    static constexpr bounds<std::chrono::seconds> http_request_timeout_bounds{
+        std::chrono::seconds{1}, std::chrono::seconds{3600}};
+    // A keep-alive connection with no request for this long: closed
+    // (--http-idle-timeout).
+    std::chrono::seconds http_idle_timeout{60};
+    static constexpr bounds<std::chrono::seconds> http_idle_timeout_bounds{
+        std::chrono::seconds{1}, std::chrono::seconds{86400}};
     // /api/search: results per response by default, and at most.
     static constexpr std::uint32_t http_default_limit = 100;
     static constexpr bounds<std::uint32_t> http_limit_bounds{1, 10'000};

@@ -230,6 +230,7 @@ step session_core::run_query(std::string_view query, bool stopping) {
         }
         step s = reply_error(message, stopping, event::answered);
         s.query = query;
+        s.query_error = true;
         return s;
     }
     found_ = scratch_->found();

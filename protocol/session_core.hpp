@@ -91,6 +91,7 @@ struct step {
     event what = event::none;
     std::string_view query;  // for `answered` and `command`; a view into the input buffer
     std::size_t found = 0;
+    bool query_error = false;  // answered with "error: ..." (the query could not be read)
 };
 
 enum class output_format : std::uint8_t {

@@ -1,6 +1,8 @@
-// Flow: accept_loop() accepts forever. Each connection goes to the next event
-// loop in turn and gets a session coroutine there, or,
-// past --max-connections, the busy line and a close. Errors never end the
+// Flow: accept_loop() accepts forever, one loop per listening port, each
+// starting its kind of session (the line protocol's or HTTP's). Each
+// connection goes to the next event loop in turn and gets a session
+// coroutine there, or, past --max-connections (both kinds together), its
+// kind's refusal (the busy line, or HTTP's 503) and a close. Errors never end the
 // loop: out of descriptors (EMFILE, ENFILE) or memory, it logs, backs off and
 // tries again, while the open sessions go on.
 #include "server.hpp"
@@ -42,12 +44,13 @@ void session_registry::expire_overdue(const config& cfg) {
 
 namespace {
 
-// The busy line fits any fresh socket's send buffer, so one non-blocking
-// write is enough; no coroutine is spent on a connection we refuse.
-void refuse(tcp_socket& sock) {
+// A refusal (the busy line, HTTP's 503: a few hundred bytes) fits any fresh
+// socket's send buffer, so one non-blocking write is enough; no coroutine
+// is spent on a connection we refuse.
+void refuse(tcp_socket& sock, std::string_view refusal) {
     boost::system::error_code ec;
     sock.non_blocking(true, ec);
-    sock.write_some(asio::buffer(protocol::error_busy.data(), protocol::error_busy.size()), ec);
+    sock.write_some(asio::buffer(refusal.data(), refusal.size()), ec);
     sock.shutdown(tcp_socket::shutdown_both, ec);
     sock.close(ec);
 }
@@ -59,7 +62,7 @@ bool out_of_resources(const boost::system::error_code& ec) {
 
 }  // namespace
 
-awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx) {
+awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx, const session_kind& kind) {
     using namespace std::chrono_literals;
     constexpr auto first_backoff = 10ms;
     constexpr auto max_backoff = 1000ms;
@@ -81,14 +84,15 @@ awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx) {
         backoff = first_backoff;
         if (ctx.active.load(std::memory_order_relaxed) >= ctx.cfg.max_connections) {
             ctx.log.info("connection refused: {} sessions open (--max-connections)", ctx.cfg.max_connections);
-            refuse(sock);
+            ctx.counters.error(kind.protocol, protocol::error_kind::refused_busy);
+            refuse(sock, kind.refusal());
             continue;
         }
         ctx.active.fetch_add(1, std::memory_order_relaxed);
         next_loop = (next_loop + 1) % ctx.loops.size();
         boost::system::error_code opt_ec;
         sock.set_option(tcp::no_delay(true), opt_ec);
-        asio::co_spawn(ex, session(std::move(sock), ctx.idx, ctx), asio::detached);
+        asio::co_spawn(ex, kind.serve(std::move(sock), ctx), asio::detached);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdint>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,7 @@ namespace {
 constexpr const char* usage =
     "usage: mojifinderd [--host ADDR] [--port N] [--threads N] [--max-connections N]\n"
     "                   [--max-line BYTES] [--idle-timeout SECONDS] [--send-timeout SECONDS]\n"
+    "                   [--http-port N] [--http-request-timeout SECONDS] [--http-idle-timeout SECONDS]\n"
     "                   [--data PATH] [--lang TAG] [--classic] [--quiet]\n"
     "                   [--languages] [--version] [--help]";
 
@@ -56,11 +58,15 @@ int main(int argc, char** argv) {
     config cfg;
     long long idle = cfg.idle_timeout.count();
     long long send = cfg.send_timeout.count();
+    unsigned http_port = 0;
+    long long http_request = cfg.http_request_timeout.count();
+    long long http_idle = cfg.http_idle_timeout.count();
 
     bool show_version = false;
     bool list_languages = false;
 
-    CLI::App app("Serves searches for Unicode characters by name over a line protocol.",
+    CLI::App app("Serves searches for Unicode characters by name over a line protocol, and with --http-port "
+                 "over HTTP (a JSON API and a search page).",
                  "mojifinderd");
     app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
     app.add_option("--port", cfg.port, "TCP port; 0 takes a free one")->capture_default_str();
@@ -74,6 +80,16 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(range(config::idle_timeout_bounds));
     app.add_option("--send-timeout", send, "seconds a client may take no bytes of an answer")
         ->capture_default_str()->check(range(config::send_timeout_bounds));
+    CLI::Option* http_port_option =
+        app.add_option("--http-port", http_port,
+                       "also serve the HTTP API and search page on this TCP port of --host; 0 takes a free one "
+                       "(default: no HTTP)")
+            ->check(CLI::Range(0, 65535));
+    app.add_option("--http-request-timeout", http_request,
+                   "seconds an HTTP request may take to arrive whole (then 408)")
+        ->capture_default_str()->check(range(config::http_request_timeout_bounds));
+    app.add_option("--http-idle-timeout", http_idle, "seconds a kept-alive HTTP connection may wait for a request")
+        ->capture_default_str()->check(range(config::http_idle_timeout_bounds));
     app.add_flag("--classic", cfg.classic,
                  "speak version 1 exactly: words of names only, and every line a query");
     app.add_flag("--quiet", cfg.quiet, "log only start, stop and errors");
@@ -98,6 +114,9 @@ int main(int argc, char** argv) {
     }
     cfg.idle_timeout = std::chrono::seconds(idle);
     cfg.send_timeout = std::chrono::seconds(send);
+    if (http_port_option->count() > 0) cfg.http_port = static_cast<std::uint16_t>(http_port);
+    cfg.http_request_timeout = std::chrono::seconds(http_request);
+    cfg.http_idle_timeout = std::chrono::seconds(http_idle);
     if (cfg.data_path.empty()) cfg.data_path = default_data_path(argc > 0 ? argv[0] : "");
 
     // Mapping the file is cheap: --version and --languages read it too.

@@ -1,7 +1,8 @@
 // Flow: (main.cpp has mapped the index) raise the descriptor limit, log what
-// is served, bind, print the
-// "listening on" line, then run --threads event loops, one per thread. The
-// first SIGINT/SIGTERM closes the acceptor and tells every session; the loop
+// is served, bind (the line protocol's port, and with --http-port HTTP's on
+// the same host), print the "listening on" line (then "http listening on"),
+// then run --threads event loops, one per thread. The first SIGINT/SIGTERM
+// closes the acceptors and tells every session of either kind; the loop
 // runs out of work when the last session has closed, or is stopped after the
 // grace period or by a second signal; then the loops are destroyed, with any
 // session frames still on them, before what those frames point into.
@@ -22,6 +23,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -63,7 +65,14 @@ void stop_loops(server_context& ctx) {
     for (const auto& loop : ctx.loops) loop->stop();
 }
 
-awaitable<> handle_signals(server_context& ctx, signal_set& signals, tcp_acceptor& acceptor) {
+// The server's listening sockets: the line protocol's, and HTTP's when
+// --http-port is given.
+struct acceptors {
+    tcp_acceptor line;
+    std::optional<tcp_acceptor> http;
+};
+
+awaitable<> handle_signals(server_context& ctx, signal_set& signals, acceptors& listening) {
     using namespace asio::experimental::awaitable_operators;
     auto [ec, signo] = co_await signals.async_wait(use_tuple);
     if (ec) co_return;
@@ -71,7 +80,8 @@ awaitable<> handle_signals(server_context& ctx, signal_set& signals, tcp_accepto
                    ctx.active.load());
     ctx.stopping = true;
     boost::system::error_code close_ec;
-    acceptor.close(close_ec);
+    listening.line.close(close_ec);
+    if (listening.http) listening.http->close(close_ec);
     ctx.sessions.stop_all();
     auto outcome = co_await (drain(ctx) || signals.async_wait(use_awaitable));
     if (outcome.index() == 1) {
@@ -84,39 +94,55 @@ awaitable<> handle_signals(server_context& ctx, signal_set& signals, tcp_accepto
     }
 }
 
-// Binds, prints the ready line, and runs every event loop until all have
-// stopped: the last session gone after the first signal, or a second signal,
-// or the grace period. The acceptor and the signal set live on the first
-// loop, so they are destroyed on return, before the loops are. 1 when it
-// cannot listen.
-int serve(server_context& ctx) {
+// Opens, binds and listens on `port` of --host; logs why not and returns
+// false when it cannot.
+bool listen_on(tcp_acceptor& acceptor, const server_context& ctx, std::uint16_t port) {
     const config& cfg = ctx.cfg;
-    asio::io_context& io = *ctx.loops.front();
-    tcp_acceptor acceptor(io);
     try {
-        tcp::resolver resolver(io);
-        auto results = resolver.resolve(cfg.host, std::to_string(cfg.port),
+        tcp::resolver resolver(acceptor.get_executor());
+        auto results = resolver.resolve(cfg.host, std::to_string(port),
                                         tcp::resolver::passive | tcp::resolver::numeric_service);
         tcp::endpoint ep = results.begin()->endpoint();
         acceptor.open(ep.protocol());
         acceptor.set_option(tcp::acceptor::reuse_address(true));
         acceptor.bind(ep);
         acceptor.listen(asio::socket_base::max_listen_connections);
+        return true;
     } catch (const boost::system::system_error& e) {
-        ctx.log.always("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.code().message());
-        return 1;
+        ctx.log.always("cannot listen on {}:{}: {}", cfg.host, port, e.code().message());
+        return false;
+    }
+}
+
+// Binds, prints the ready lines, and runs every event loop until all have
+// stopped: the last session gone after the first signal, or a second signal,
+// or the grace period. The acceptors and the signal set live on the first
+// loop, so they are destroyed on return, before the loops are. 1 when it
+// cannot listen.
+int serve(server_context& ctx) {
+    const config& cfg = ctx.cfg;
+    asio::io_context& io = *ctx.loops.front();
+    acceptors listening{tcp_acceptor(io), std::nullopt};
+    if (!listen_on(listening.line, ctx, cfg.port)) return 1;
+    if (cfg.http_port) {
+        listening.http.emplace(io);
+        if (!listen_on(*listening.http, ctx, *cfg.http_port)) return 1;
     }
     // Caught before the ready line goes out: a supervisor may signal as soon
     // as it reads that line, and asio keeps the signal until the wait starts.
     signal_set signals(io, SIGINT, SIGTERM);
-    std::string where = fmt::format("{}", acceptor.local_endpoint());
+    std::string where = fmt::format("{}", listening.line.local_endpoint());
+    std::string http_where = listening.http ? fmt::format("{}", listening.http->local_endpoint()) : "";
     std::printf("listening on %s\n", where.c_str());
+    if (listening.http) std::printf("http listening on %s\n", http_where.c_str());
     std::fflush(stdout);
     ctx.log.always("listening on {} ({} thread{}, up to {} connections)", where, cfg.threads,
                    cfg.threads == 1 ? "" : "s", cfg.max_connections);
+    if (listening.http) ctx.log.always("http listening on {}", http_where);
 
-    asio::co_spawn(io, handle_signals(ctx, signals, acceptor), asio::detached);
-    asio::co_spawn(io, accept_loop(acceptor, ctx), asio::detached);
+    asio::co_spawn(io, handle_signals(ctx, signals, listening), asio::detached);
+    asio::co_spawn(io, accept_loop(listening.line, ctx, line_sessions), asio::detached);
+    if (listening.http) asio::co_spawn(io, accept_loop(*listening.http, ctx, http_sessions), asio::detached);
     // The sweeper lives until the last session on any loop has ended, so the
     // first loop runs out of work last.
     asio::co_spawn(io, sweep_deadlines(ctx), asio::detached);
@@ -140,7 +166,7 @@ int serve(server_context& ctx) {
 // handlers then never run at once without strands, and every I/O object
 // names the loop's plain executor type.
 server_context::server_context(const index& i, const config& c, logger l, index::language_id lang)
-    : idx(i), cfg(c), log(std::move(l)), language(lang) {
+    : idx(i), cfg(c), log(std::move(l)), language(lang), http{i, c, counters, lang, &stopping} {
     for (unsigned n = 0; n < cfg.threads; ++n) loops.push_back(std::make_unique<asio::io_context>(1));
 }
 

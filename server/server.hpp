@@ -1,10 +1,14 @@
 #pragma once
-// The listening side of mojifinderd: one acceptor coroutine that spawns a
-// session coroutine per connection on one of the event loops (one io_context
-// per thread), plus the registry that lets a shutdown reach every open session.
+// The listening side of mojifinderd: an acceptor coroutine per listening
+// port (the line protocol's, and HTTP's with --http-port), each spawning a
+// session coroutine of its kind per connection on one of the event loops
+// (one io_context per thread), plus the registry that lets a shutdown reach
+// every open session of either kind, and the counters both keep.
 #include "config.hpp"
+#include "http_core.hpp"
 #include "index.hpp"
 #include "log.hpp"
+#include "metrics.hpp"
 #include "session_memory.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -24,6 +28,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mojifinder {
@@ -72,8 +77,8 @@ struct session_state : std::enable_shared_from_this<session_state>,
     bool idle_expired = false;  // the sweeper ended a wait for a line
     bool cooled = false;        // the sweeper ended a warm wait (config::keep_warm)
     bool send_expired = false;  // the sweeper ended a write nobody reads
-    // What the session's commands set (/limit, /format, /classic, /lang): kept here
-    // while the session is cold and its core is gone.
+    // What a line session's commands set (/limit, /format, /classic, /lang):
+    // kept here while the session is cold and its core is gone.
     protocol::session_settings settings;
     wait_memory cold_wait;
 };
@@ -106,8 +111,12 @@ struct server_context {
     index::language_id language;  // --lang: every session's until its /lang
     warm_pool warm;
     session_registry sessions;
+    // Open sessions of both kinds: --max-connections counts them together.
     std::atomic<std::size_t> active{0};
     std::atomic<bool> stopping{false};
+    protocol::metrics counters;
+    // What every HTTP connection's core reads: the same index, limits and counters.
+    protocol::http::context http;
     // One per thread; sessions are dealt to them in turn. Declared last, so
     // destroyed first: a loop's destructor destroys the coroutine frames
     // still suspended on it (after a second signal or the grace period, every
@@ -127,9 +136,20 @@ void expire(session_state& st, const config& cfg);
 // (and keeping a coroutine per session for it) costs ~3 KiB per connection.
 awaitable<> sweep_deadlines(server_context& ctx);
 
-awaitable<> session(tcp_socket socket, const index& idx, server_context& ctx);
+// A kind of session the accept loop starts: what it counts as, what a
+// connection refused past --max-connections gets (written whole, at once),
+// and the coroutine that serves one connection.
+struct session_kind {
+    protocol::protocol_kind protocol;
+    std::string_view (*refusal)() noexcept;
+    awaitable<> (*serve)(tcp_socket socket, server_context& ctx);
+};
 
-awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx);
+// The line protocol (session.cpp) and HTTP (http_session.cpp).
+extern const session_kind line_sessions;
+extern const session_kind http_sessions;
+
+awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx, const session_kind& kind);
 
 }  // namespace mojifinder
 

@@ -8,10 +8,13 @@
 // core with an answer left for /more is not quiet, so it stays warm).
 // session() keeps the deadline of its current phase (warm, idle while
 // reading, send while writing, linger while closing) in session_state;
-// sweep_deadlines() checks every session's a few times a second and, when one has passed, cancels that socket's pending
-// operation; session() sees why in session_state.
+// sweep_deadlines() checks every session's (HTTP connections' too) a few
+// times a second and, when one has passed, cancels that socket's pending
+// operation; the session sees why in session_state. count_step() counts
+// the steps' queries, answer sizes and errors in ctx.counters.
 #include "server.hpp"
 #include "session_core.hpp"
+#include "session_io.hpp"
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
@@ -78,83 +81,33 @@ void log_step(const server_context& ctx, const session_state& st, const protocol
         ctx.log.info("{} {}", st.peer, event_name(s.what));
 }
 
-void log_event(const server_context& ctx, const session_state& st, std::string_view what) {
-    ctx.log.info("{} {}", st.peer, what);
-}
-
-// `out` as buffers, less its first `skip` bytes; returns how many.
-std::size_t gather(std::span<const std::string_view> out, std::size_t skip,
-                   std::span<asio::const_buffer, protocol::session_core::max_out> buffers) {
-    std::size_t n = 0;
-    for (std::string_view piece : out) {
-        std::size_t drop = std::min(skip, piece.size());
-        skip -= drop;
-        if (piece.size() > drop) buffers[n++] = asio::buffer(piece.data() + drop, piece.size() - drop);
+// The line protocol's counts of a step: its query's outcome and latency
+// (`took`: the core call that produced the step), the answer's size once
+// its last step is out, errors by kind.
+void count_step(server_context& ctx, warm_state& warm, const protocol::step& s, clock::duration took) {
+    using protocol::event;
+    constexpr auto line = protocol::protocol_kind::line;
+    protocol::metrics& counters = ctx.counters;
+    switch (s.what) {
+    case event::answered:
+        counters.query(line, s.query_error ? protocol::query_outcome::error
+                             : s.found > 0 ? protocol::query_outcome::found
+                                           : protocol::query_outcome::empty);
+        counters.latency(line, took);
+        warm.answer_bytes = 0;
+        warm.answering = true;
+        break;
+    case event::invalid_utf8: counters.error(line, protocol::error_kind::invalid_utf8); break;
+    case event::too_long:
+    case event::flood: counters.error(line, protocol::error_kind::line_too_long); break;
+    case event::idle_timeout: counters.error(line, protocol::error_kind::idle_timeout); break;
+    default: break;
     }
-    return n;
-}
-
-// Up to this many bytes of a write made of several pieces are copied into
-// one stack buffer first: the kernel spends more per iovec (~100 ns) than a
-// memcpy of the ~40 lines of bytes of an answer like "arrow left" costs, and
-// one contiguous write measured 15-25 % more small answers per second
-// (bench/notes.md). Long runs (CJK) still go straight from the index.
-constexpr std::size_t flatten_limit = 16u << 10;
-
-// One non-blocking write of `out` (`total` bytes), its buffers on the
-// thread's stack rather than in a coroutine frame: a small answer usually
-// leaves here whole, and the session does not suspend for it.
-std::size_t write_now(tcp_socket& sock, std::span<const std::string_view> out, std::size_t total,
-                      boost::system::error_code& ec) {
-    std::array<asio::const_buffer, protocol::session_core::max_out> buffers;
-    std::size_t n = gather(out, 0, buffers);
-    if (n == 0) return 0;
-    if (n == 1 || total > flatten_limit) return sock.write_some(std::span(buffers.data(), n), ec);
-    std::array<char, flatten_limit> flat;
-    asio::buffer_copy(asio::buffer(flat), std::span(buffers.data(), n));
-    return sock.write_some(asio::buffer(flat.data(), total), ec);
-}
-
-std::size_t total_size(std::span<const std::string_view> out) {
-    std::size_t total = 0;
-    for (std::string_view piece : out) total += piece.size();
-    return total;
-}
-
-// Writes the rest of `out`, after its first `skip` bytes. Every write that
-// makes progress restarts the send timeout: only a client that takes no
-// bytes at all for that long is dropped.
-awaitable<bool> send(tcp_socket& sock, std::span<const std::string_view> out, std::size_t skip,
-                     session_state& st, const config& cfg) {
-    std::array<asio::const_buffer, protocol::session_core::max_out> buffers;
-    std::size_t n = gather(out, skip, buffers);
-    std::size_t first = 0;
-    st.current = session_state::phase::writing;
-    while (first < n) {
-        st.set_deadline(std::min(clock::now() + cfg.send_timeout, st.stop_deadline));
-        auto [ec, written] = co_await sock.async_write_some(
-            std::span(buffers.data() + first, n - first), use_tuple);
-        if (ec) co_return false;
-        for (; first < n && written >= buffers[first].size(); ++first) written -= buffers[first].size();
-        if (first < n) buffers[first] += written;
-    }
-    co_return true;
-}
-
-// After the last byte: no more sending, and whatever the client still sends
-// is read and dropped for a moment, so the kernel does not answer it with a
-// reset that could destroy our last line before the client has read it.
-awaitable<> linger(tcp_socket& sock, session_state& st) {
-    boost::system::error_code ec;
-    sock.shutdown(tcp_socket::shutdown_send, ec);
-    if (ec) co_return;
-    st.current = session_state::phase::closing;
-    st.set_deadline(clock::now() + config::linger);
-    std::array<char, 512> sink;
-    for (;;) {
-        auto [read_ec, n] = co_await sock.async_read_some(asio::buffer(sink), use_tuple);
-        if (read_ec) co_return;
-    }
+    if (!warm.answering) return;
+    warm.answer_bytes += total_size(s.out);
+    if (warm.core.answering()) return;
+    counters.answer_size(line, warm.answer_bytes);
+    warm.answering = false;
 }
 
 }  // namespace
@@ -197,76 +150,35 @@ awaitable<> sweep_deadlines(server_context& ctx) {
     }
 }
 
-// The session's bookkeeping lives in plain functions: whatever a coroutine
-// computes stays in its frame for the session's whole life.
 namespace {
-
-std::shared_ptr<session_state> open_session(tcp_socket& sock, server_context& ctx) {
-    auto st = std::make_shared<session_state>();
-    st->socket = &sock;
-    st->idle_deadline = clock::now() + ctx.cfg.idle_timeout;
-    st->set_deadline(st->idle_deadline);
-    st->settings = protocol::session_settings::for_server(ctx.cfg.classic, ctx.language);
-    if (!ctx.sessions.add(st.get())) st->stopping = true;
-    boost::system::error_code ec;
-    // write_now() must never block the loop.
-    sock.non_blocking(true, ec);
-    st->peer = sock.remote_endpoint(ec);
-    ctx.log.info("{} connected", st->peer);
-    return st;
-}
-
-// Runs however session() ends: a co_return, the end of its loop, or the
-// exception its one catch took.
-struct session_closer {
-    session_state& st;
-    server_context& ctx;
-    std::exception_ptr error;
-
-    ~session_closer() {
-        if (error) {
-            try {
-                std::rethrow_exception(error);
-            } catch (const std::exception& e) {
-                ctx.log.always("{} session error: {}", st.peer, e.what());
-            } catch (...) {
-                ctx.log.always("{} session error", st.peer);
-            }
-        }
-        // Out of the registry first: while registered, the socket is there.
-        ctx.sessions.remove(&st);
-        st.socket = nullptr;
-        ctx.active.fetch_sub(1, std::memory_order_relaxed);
-        ctx.log.info("{} closed", st.peer);
-    }
-};
-
-}  // namespace
 
 // One coroutine frame for the whole session (no nested serving coroutine):
 // each frame costs a few hundred bytes for as long as the connection lasts.
-awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
-    const std::shared_ptr<session_state> owner = open_session(sock, ctx);
+awaitable<> session(tcp_socket sock, server_context& ctx) {
+    const std::shared_ptr<session_state> owner =
+        open_session(sock, ctx, protocol::protocol_kind::line, ctx.cfg.idle_timeout);
     session_state& st = *owner;
-    session_closer closer{st, ctx, nullptr};
+    st.settings = protocol::session_settings::for_server(ctx.cfg.classic, ctx.language);
+    session_closer closer{st, ctx, protocol::protocol_kind::line, nullptr};
     try {
         const config& cfg = ctx.cfg;
+        const index& idx = ctx.idx;
         bool eof = false;
         bool wrote = false;  // since the last read: the idle time starts again
         // A warm session (a line within config::keep_warm) keeps its
         // warm_state and reads at once; a cold one gives it back and waits
         // for bytes first, taking one again when they are there.
         bool keep_warm = false;
-        warm_ptr warm(ctx.warm.acquire(idx, cfg.max_line, st.settings), warm_release{&ctx.warm});
+        warm_ptr warm(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings),
+                      warm_release<warm_state>{&ctx.warm});
         protocol::step s = warm->core.start();
         for (;;) {
             if (!s.out.empty()) {
                 boost::system::error_code ec;
-                std::size_t total = total_size(s.out);
-                std::size_t written = write_now(sock, s.out, total, ec);
+                std::size_t written = write_now(sock, s.out, ec);
                 if ((ec && ec != asio::error::would_block) ||
-                    (written < total && !co_await send(sock, s.out, written, st, cfg))) {
-                    log_event(ctx, st, st.send_expired ? "dropped: send timeout" : "dropped: write failed");
+                    (written < total_size(s.out) && !co_await send(sock, s.out, written, st, cfg))) {
+                    dropped(ctx, st, protocol::protocol_kind::line);
                     co_return;
                 }
                 wrote = true;
@@ -291,7 +203,7 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
                     std::tie(ec) = co_await sock.async_wait(
                         tcp_socket::wait_read,
                         asio::bind_allocator(fixed_allocator<void, wait_memory_size>(st.cold_wait), use_tuple));
-                    warm.reset(ctx.warm.acquire(idx, cfg.max_line, st.settings));
+                    warm.reset(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings));
                     keep_warm = true;
                 } else {
                     st.set_deadline(between_lines ? std::min(now + config::keep_warm, st.idle_deadline)
@@ -309,18 +221,21 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
                 } else if (ec == asio::error::operation_aborted && st.idle_expired) {
                     s = warm->core.idle_timeout();
                     log_step(ctx, st, s);
+                    count_step(ctx, *warm, s, {});
                     continue;
                 } else if (ec == asio::error::operation_aborted && st.cooled && !st.stopping) {
                     keep_warm = false;  // the same read step again, now cold
                     continue;
                 } else if (ec && ec != asio::error::operation_aborted && ec != asio::error::not_found) {
-                    log_event(ctx, st, "connection lost: " + ec.message());
+                    lost(ctx, st, ec);
                     co_return;
                 }
                 // operation_aborted otherwise: a shutdown, which next() reports.
                 // not_found: the buffer is full with no LF, which next() drops.
             }
+            auto asked = clock::now();
             s = warm->core.next(warm->unread(), eof, st.stopping);
+            count_step(ctx, *warm, s, clock::now() - asked);
             log_step(ctx, st, s);
             warm->head += warm->core.consumed();
         }
@@ -329,5 +244,12 @@ awaitable<> session(tcp_socket sock, const index& idx, server_context& ctx) {
         closer.error = std::current_exception();
     }
 }
+
+// What a line connection past --max-connections gets.
+std::string_view busy_line() noexcept { return protocol::error_busy; }
+
+}  // namespace
+
+const session_kind line_sessions{protocol::protocol_kind::line, busy_line, session};
 
 }  // namespace mojifinder

@@ -466,8 +466,9 @@ TEST_CASE("the server's command line", "[server]") {
         child_process p({server_path(), "--help"});
         CHECK(p.wait(patience).value_or(still_running) == 0);
         for (std::string_view option : {"--host", "--port", "--threads", "--max-connections", "--max-line",
-                                        "--idle-timeout", "--send-timeout", "--quiet", "--data", "--lang",
-                                        "--languages", "--version", "--help"}) {
+                                        "--idle-timeout", "--send-timeout", "--http-port", "--http-request-timeout",
+                                        "--http-idle-timeout", "--quiet", "--data", "--lang", "--languages",
+                                        "--version", "--help"}) {
             CAPTURE(option);
             CHECK(has(p.out(), option));
         }
