@@ -58,7 +58,7 @@ using asio::use_awaitable;
 constexpr const char* usage =
     "usage: mojifinder-soak --port N [--host HOST] [--pid PID] [--duration SECONDS]\n"
     "                       [--clients N] [--bad-percent P] [--max-line BYTES]\n"
-    "                       [--http-port N] [--http-percent P]\n"
+    "                       [--http-port N] [--http-percent P] [--http-request-timeout SECONDS]\n"
     "                       [--idle-timeout SECONDS] [--send-timeout SECONDS]\n"
     "                       [--think-ms MS] [--answer-timeout SECONDS] [--seed N]";
 
@@ -83,7 +83,8 @@ constexpr const char* details =
     "/search, the page, /healthz, HEAD; sometimes a few pipelined), bad ones one\n"
     "of: malformed requests (garbage, a bad version, a body, other methods, bad\n"
     "parameters, a TLS hello), slowloris headers (checked to get 408 and the close\n"
-    "after the request timeout, when the run is long enough), a target over 8 KiB\n"
+    "after --http-request-timeout, the server's, when the run is long enough: the\n"
+    "timeout plus 15 s), a target over 8 KiB\n"
     "(414), header fields over 8 KiB (431), a pipelined flood of 20 to 200\n"
     "requests, a reset in the middle of a 10,000-result page. Each response is\n"
     "read with Boost.Beast's parser; its status and body must be what\n"
@@ -120,6 +121,7 @@ struct options {
     std::size_t max_reports = 20;
     std::uint16_t http_port = 0;  // 0: no HTTP sessions
     unsigned http_percent = 50;
+    unsigned http_request_timeout = 10;
 };
 
 // ---------------------------------------------------------------------------
@@ -361,7 +363,10 @@ struct http_expected {
 // What the server's HTTP core needs, as mojifinderd gives it (default
 // options, English).
 struct http_world {
-    explicit http_world(const index& i) : idx(i), ctx{i, cfg, counters, i.english(), &stopping} {}
+    http_world(const index& i, std::chrono::seconds request_timeout)
+        : idx(i), ctx{i, cfg, counters, i.english(), &stopping} {
+        cfg.http_request_timeout = request_timeout;
+    }
     const index& idx;
     config cfg;
     protocol::metrics counters;
@@ -1184,8 +1189,9 @@ asio::awaitable<verdict> slowloris(soak_run& run, slot& s) {
     if (!co_await connect(run, s, 0, true)) co_return verdict::skipped;
     const http_catalogue& cat = *run.http_cat;
     auto started = clock::now();
-    bool wait_for_timeout = started + config::http_request_timeout + 15s < run.end;
-    auto give_up = wait_for_timeout ? started + config::http_request_timeout + 15s
+    auto timeout = std::chrono::seconds(run.opt.http_request_timeout);
+    bool wait_for_timeout = started + timeout + 15s < run.end;
+    auto give_up = wait_for_timeout ? started + timeout + 15s
                                     : started + std::chrono::seconds(run.uniform(1, 5));
     if (!co_await write_all(s, cat.slow_start, started + run.answer_timeout())) {
         run.report("slot {} (slowloris): cannot send", s.id);
@@ -1223,11 +1229,10 @@ asio::awaitable<verdict> slowloris(soak_run& run, slot& s) {
         }
         auto after = clock::now() - started;
         if (got.status != want.responses[0]->status || got.body != want.responses[0]->body ||
-            after < config::http_request_timeout) {
+            after < timeout) {
             run.report("slot {} (slowloris): {} with {} after {:.1f} s; expected {} with {} after {} s", s.id,
                        got.status, describe_body(got.body), std::chrono::duration<double>(after).count(),
-                       want.responses[0]->status, describe_body(want.responses[0]->body),
-                       config::http_request_timeout.count());
+                       want.responses[0]->status, describe_body(want.responses[0]->body), timeout.count());
             co_return verdict::unexpected;
         }
         if (co_await expect_close(run, s, clock::now() + run.answer_timeout()) != outcome::closed) {
@@ -1473,8 +1478,8 @@ int print_report(const soak_run& run, double drained) {
                        c.as_expected, c.unexpected);
             http_unexpected += c.unexpected;
         }
-        fmt::print("http 408 checked     {} (after the request timeout, {} s)\n", run.http_timed_out,
-                   config::http_request_timeout.count());
+        fmt::print("http 408 checked     {} (after --http-request-timeout {} s)\n", run.http_timed_out,
+                   opt.http_request_timeout);
     }
     fmt::print("refused (busy)       {}\n", run.busy);
     fmt::print("connect errors       {}\n", run.connect_errors);
@@ -1507,7 +1512,7 @@ int run_main(options opt) {
     std::optional<http_world> world;
     std::optional<http_catalogue> http_cat;
     if (opt.http_port != 0) {
-        world.emplace(idx);
+        world.emplace(idx, std::chrono::seconds(opt.http_request_timeout));
         http_cat = make_http_catalogue(*world);
     }
     asio::io_context io(1);
@@ -1566,6 +1571,10 @@ int main(int argc, char** argv) {
     app.add_option("--http-percent", opt.http_percent, "with --http-port, the share of sessions over HTTP")
         ->capture_default_str()
         ->check(CLI::Range(0u, 100u));
+    app.add_option("--http-request-timeout", opt.http_request_timeout,
+                   "the server's --http-request-timeout, seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 3600u));
     app.add_option("--seed", opt.seed, "random seed (default: a fresh one, printed in the report)");
     app.add_option("--max-reports", opt.max_reports, "problems described on standard error")
         ->capture_default_str();
