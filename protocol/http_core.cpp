@@ -290,7 +290,7 @@ struct connection_core::state {
 connection_core::connection_core(const context& ctx) : state_(std::make_unique<state>(ctx)) {}
 connection_core::~connection_core() = default;
 
-action connection_core::start() noexcept { return action::read(config::http_idle_timeout); }
+action connection_core::start() noexcept { return action::read(state_->ctx.cfg.http_idle_timeout); }
 
 std::size_t connection_core::consumed() const noexcept { return state_->consumed; }
 
@@ -331,11 +331,11 @@ action connection_core::next(std::string_view input, bool eof, bool stopping) {
             s.now = state::phase::closed;
             return action::close();
         }
-        return action::read(config::http_idle_timeout);
+        return action::read(s.ctx.cfg.http_idle_timeout);
     }
     if (!s.request_begun) {
         s.request_begun = true;
-        s.deadline = clock::now() + config::http_request_timeout;
+        s.deadline = clock::now() + s.ctx.cfg.http_request_timeout;
     }
     s.close_after = false;
     if (std::optional<status> over = over_limits(input)) {

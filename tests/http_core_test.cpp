@@ -67,7 +67,7 @@ transcript run(const http::context& ctx, std::string_view input, std::size_t spl
     bool at_eof = false;
     http::action a = core.start();
     REQUIRE(a.what() == http::action::kind::read);
-    REQUIRE(a.timeout() == config::http_idle_timeout);
+    REQUIRE(a.timeout() == config{}.http_idle_timeout);
     REQUIRE(core.quiet());
     for (std::size_t guard = 0; guard < 1'000'000; ++guard) {
         if (a.what() != http::action::kind::read) {
@@ -486,7 +486,7 @@ TEST_CASE("timeouts: 408 mid-request, a silent close between requests", "[http]"
     SECTION("idle") {
         a = core.next("", false, false);
         REQUIRE(a.what() == http::action::kind::read);
-        CHECK(a.timeout() == config::http_idle_timeout);
+        CHECK(a.timeout() == config{}.http_idle_timeout);
         CHECK(core.quiet());
         a = core.timed_out();
         CHECK(a.what() == http::action::kind::close);
@@ -500,15 +500,15 @@ TEST_CASE("timeouts: 408 mid-request, a silent close between requests", "[http]"
         CHECK_FALSE(core.quiet());  // its out() is being written
         a = core.next(std::string_view(input).substr(core.consumed()), false, false);
         REQUIRE(a.what() == http::action::kind::read);
-        CHECK(a.timeout() == config::http_idle_timeout);
+        CHECK(a.timeout() == config{}.http_idle_timeout);
         CHECK(core.quiet());
         CHECK(core.timed_out().out().empty());
     }
     SECTION("mid-request") {
         a = core.next("GET /healthz HTTP/1.1\r\nHost:", false, false);
         REQUIRE(a.what() == http::action::kind::read);
-        CHECK(a.timeout() <= config::http_request_timeout);
-        CHECK(a.timeout() > config::http_request_timeout - std::chrono::seconds(2));
+        CHECK(a.timeout() <= config{}.http_request_timeout);
+        CHECK(a.timeout() > config{}.http_request_timeout - std::chrono::seconds(2));
         CHECK_FALSE(core.quiet());
         a = core.timed_out();
         REQUIRE(a.what() == http::action::kind::close);
