@@ -22,9 +22,12 @@
 //
 //   mojifinder-probe http-hold --port P --pid PID [--connections N] [--target T]
 //                             [--settle SECONDS] [--hold SECONDS]
-//     Samples PID's RSS; opens N keep-alive connections to an HTTP port,
-//     each sending one GET of T and reading its whole response (Boost.Beast's
-//     parser; a status other than 200 fails); after --settle samples again
+//     First one request of T on a connection of its own, closed, so that what
+//     the first request costs once (the code's and the data's pages, pools)
+//     is not counted; after --settle samples PID's RSS; opens N keep-alive
+//     connections to the HTTP port, each sending one GET of T and reading its
+//     whole response (Boost.Beast's parser; a status other than 200 fails);
+//     after --settle samples again
 //     and prints the figures at once; then holds the connections, idle, for
 //     --hold seconds (bench/run measures the line protocol meanwhile), and
 //     closes them. Under the server's HTTP idle timeout (60 s), or it closes
@@ -283,6 +286,13 @@ int http_hold(const http_hold_options& opt) {
     std::size_t limit = raise_descriptor_limit();
     if (opt.connections + 16 > limit)
         fail(fmt::format("{} connections need more descriptors than the limit of {}", opt.connections, limit));
+    auto settle = [&] { std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle)); };
+    int warm = connect_to(opt.port, 0);
+    send_all(warm, request);
+    if (unsigned status = read_response(warm); status != 200)
+        fail(fmt::format("GET {}: status {}", opt.target, status));
+    ::close(warm);
+    settle();
     long before = rss_kib(opt.pid);
     std::vector<int> fds;
     fds.reserve(opt.connections);
@@ -296,7 +306,7 @@ int http_hold(const http_hold_options& opt) {
             if (unsigned status = read_response(fds[j]); status != 200)
                 fail(fmt::format("GET {}: status {}", opt.target, status));
     }
-    std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle));
+    settle();
     long idle = rss_kib(opt.pid);
     fmt::print("{{\"connections\":{},\"rss_before_kib\":{},\"rss_idle_kib\":{},\"idle_bytes_per_connection\":{:.0f}}}\n",
                opt.connections, before, idle,
