@@ -202,26 +202,35 @@ struct hold_options {
     double quiet = 5;
 };
 
+// Connections are opened and greeted in batches: the handshakes of a batch
+// complete in the kernel, then `greet` runs on each of them, with never more
+// than a batch in the accept queue.
+constexpr std::size_t batch = 256;
+
+// Opens `n` connections to `port`, calling greet(fd) on each.
+template <class Greet>
+std::vector<int> open_connections(std::uint16_t port, std::size_t n, Greet greet) {
+    std::size_t limit = raise_descriptor_limit();
+    if (n + 16 > limit) fail(fmt::format("{} connections need more descriptors than the limit of {}", n, limit));
+    std::vector<int> fds;
+    fds.reserve(n);
+    for (std::size_t i = 0; i < n; i += batch) {
+        std::size_t end = std::min(n, i + batch);
+        for (std::size_t j = i; j < end; ++j) fds.push_back(connect_to(port, j));
+        for (std::size_t j = i; j < end; ++j) greet(fds[j]);
+    }
+    return fds;
+}
+
 int hold(const hold_options& opt) {
     std::string terminator = unescape(opt.terminator);
     std::string line = opt.query + "\n";
-    std::size_t limit = raise_descriptor_limit();
-    if (opt.connections + 16 > limit)
-        fail(fmt::format("{} connections need more descriptors than the limit of {}", opt.connections, limit));
     auto settle = [&] { std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle)); };
 
     long before = rss_kib(opt.pid);
-    std::vector<int> fds;
-    fds.reserve(opt.connections);
-    // In batches: the handshakes of a batch complete in the kernel, then the
-    // prompts are read, with never more than a batch in the accept queue.
-    constexpr std::size_t batch = 256;
-    for (std::size_t i = 0; i < opt.connections; i += batch) {
-        std::size_t end = std::min(opt.connections, i + batch);
-        for (std::size_t j = i; j < end; ++j) fds.push_back(connect_to(opt.port, j));
-        if (!opt.no_prompt)
-            for (std::size_t j = i; j < end; ++j) read_to(fds[j], "?> ");
-    }
+    std::vector<int> fds = open_connections(opt.port, opt.connections, [&](int fd) {
+        if (!opt.no_prompt) read_to(fd, "?> ");
+    });
     settle();
     long idle = rss_kib(opt.pid);
     for (std::size_t i = 0; i < fds.size(); i += batch) {
@@ -283,29 +292,18 @@ unsigned read_response(int fd) {
 
 int http_hold(const http_hold_options& opt) {
     std::string request = fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", opt.target);
-    std::size_t limit = raise_descriptor_limit();
-    if (opt.connections + 16 > limit)
-        fail(fmt::format("{} connections need more descriptors than the limit of {}", opt.connections, limit));
     auto settle = [&] { std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle)); };
+    auto ask = [&](int fd) {
+        send_all(fd, request);
+        if (unsigned status = read_response(fd); status != 200)
+            fail(fmt::format("GET {}: status {}", opt.target, status));
+    };
     int warm = connect_to(opt.port, 0);
-    send_all(warm, request);
-    if (unsigned status = read_response(warm); status != 200)
-        fail(fmt::format("GET {}: status {}", opt.target, status));
+    ask(warm);
     ::close(warm);
     settle();
     long before = rss_kib(opt.pid);
-    std::vector<int> fds;
-    fds.reserve(opt.connections);
-    // In batches, as hold opens them.
-    constexpr std::size_t batch = 256;
-    for (std::size_t i = 0; i < opt.connections; i += batch) {
-        std::size_t end = std::min(opt.connections, i + batch);
-        for (std::size_t j = i; j < end; ++j) fds.push_back(connect_to(opt.port, j));
-        for (std::size_t j = i; j < end; ++j) send_all(fds[j], request);
-        for (std::size_t j = i; j < end; ++j)
-            if (unsigned status = read_response(fds[j]); status != 200)
-                fail(fmt::format("GET {}: status {}", opt.target, status));
-    }
+    std::vector<int> fds = open_connections(opt.port, opt.connections, ask);
     settle();
     long idle = rss_kib(opt.pid);
     fmt::print("{{\"connections\":{},\"rss_before_kib\":{},\"rss_idle_kib\":{},\"idle_bytes_per_connection\":{:.0f}}}\n",
@@ -315,6 +313,14 @@ int http_hold(const http_hold_options& opt) {
     std::this_thread::sleep_for(std::chrono::duration<double>(opt.hold));
     for (int fd : fds) ::close(fd);
     return 0;
+}
+
+// The options hold and http-hold share: the server and how many connections.
+void add_server_options(CLI::App& sub, std::uint16_t& port, int& pid, std::size_t& connections,
+                        const char* port_help) {
+    sub.add_option("--port", port, port_help)->required();
+    sub.add_option("--pid", pid, "the server's process id")->required();
+    sub.add_option("-c,--connections", connections, "connections")->capture_default_str();
 }
 
 }  // namespace
@@ -334,9 +340,7 @@ int main(int argc, char** argv) {
 
     hold_options ho;
     auto* h = app.add_subcommand("hold", "RSS of a running server with N connections idle, then answered");
-    h->add_option("--port", ho.port, "server port")->required();
-    h->add_option("--pid", ho.pid, "the server's process id")->required();
-    h->add_option("-c,--connections", ho.connections, "connections")->capture_default_str();
+    add_server_options(*h, ho.port, ho.pid, ho.connections, "server port");
     h->add_option("--query", ho.query, "the query sent once on each")->capture_default_str();
     h->add_option("--terminator", ho.terminator, "the bytes that end an answer (escapes as in mojifinder-bench)")
         ->capture_default_str();
@@ -347,9 +351,7 @@ int main(int argc, char** argv) {
 
     http_hold_options hh;
     auto* hht = app.add_subcommand("http-hold", "RSS of a running server with N idle HTTP keep-alive connections");
-    hht->add_option("--port", hh.port, "the server's HTTP port")->required();
-    hht->add_option("--pid", hh.pid, "the server's process id")->required();
-    hht->add_option("-c,--connections", hh.connections, "connections")->capture_default_str();
+    add_server_options(*hht, hh.port, hh.pid, hh.connections, "the server's HTTP port");
     hht->add_option("--target", hh.target, "the request target each connection GETs once")->capture_default_str();
     hht->add_option("--settle", hh.settle, "seconds before the idle sample")->capture_default_str();
     hht->add_option("--hold", hh.hold, "seconds the connections then stay open")->capture_default_str();

@@ -121,7 +121,7 @@ struct options {
     std::size_t max_reports = 20;
     std::uint16_t http_port = 0;  // 0: no HTTP sessions
     unsigned http_percent = 50;
-    unsigned http_request_timeout = 10;
+    unsigned http_request_timeout = static_cast<unsigned>(config{}.http_request_timeout.count());
 };
 
 // ---------------------------------------------------------------------------
@@ -1350,32 +1350,30 @@ asio::awaitable<void> slot_loop(soak_run& run, std::unique_ptr<slot> s) {
     // Staggered, so the run does not start with thousands of connects at once.
     co_await pause(run, *s, std::chrono::milliseconds(run.uniform(0, 1000)));
     while (!run.stopping) {
-        if (run.http_cat && run.chance(run.opt.http_percent)) {
-            if (run.chance(run.opt.bad_percent)) {
+        bool http = run.http_cat && run.chance(run.opt.http_percent);
+        if (run.chance(run.opt.bad_percent)) {
+            verdict v;
+            counts* c;
+            if (http) {
                 auto kind = static_cast<http_bad_kind>(run.pick_http_bad(run.rng));
-                verdict v = co_await http_bad_session(run, *s, kind);
-                counts& c = run.http_bad[static_cast<std::size_t>(kind)];
-                if (v != verdict::skipped) ++c.sessions;
-                if (v == verdict::as_expected) ++c.as_expected;
-                if (v == verdict::unexpected) ++c.unexpected;
-                close_socket(*s);
-                co_await pause(run, *s, std::chrono::milliseconds(run.uniform(0, 1000)));
+                v = co_await http_bad_session(run, *s, kind);
+                c = &run.http_bad[static_cast<std::size_t>(kind)];
             } else {
-                co_await http_good_session(run, *s);
-                close_socket(*s);
+                auto kind = static_cast<bad_kind>(run.pick_bad(run.rng));
+                v = co_await bad_session(run, *s, kind);
+                c = &run.bad[static_cast<std::size_t>(kind)];
             }
-        } else if (run.chance(run.opt.bad_percent)) {
-            auto kind = static_cast<bad_kind>(run.pick_bad(run.rng));
-            verdict v = co_await bad_session(run, *s, kind);
-            counts& c = run.bad[static_cast<std::size_t>(kind)];
-            if (v != verdict::skipped) ++c.sessions;
-            if (v == verdict::as_expected) ++c.as_expected;
-            if (v == verdict::unexpected) ++c.unexpected;
+            if (v != verdict::skipped) ++c->sessions;
+            if (v == verdict::as_expected) ++c->as_expected;
+            if (v == verdict::unexpected) ++c->unexpected;
             close_socket(*s);
             // Paces the heavy kinds (floods, big answers).
             co_await pause(run, *s, std::chrono::milliseconds(run.uniform(0, 1000)));
         } else {
-            co_await good_session(run, *s);
+            if (http)
+                co_await http_good_session(run, *s);
+            else
+                co_await good_session(run, *s);
             close_socket(*s);
         }
     }
@@ -1443,41 +1441,43 @@ void finish(soak_run& run) {
     asio::co_spawn(run.clock_timer.get_executor(), final_sample(run), asio::detached);
 }
 
+// The report's lines on good and bad sessions; returns the unexpected ones.
+template <std::size_t kinds>
+std::uint64_t print_sessions(std::string_view protocol, std::string_view what, std::uint64_t sessions,
+                             std::uint64_t sent, std::uint64_t verified, std::uint64_t mismatches,
+                             std::uint64_t lost, const std::array<counts, kinds>& bad,
+                             const std::array<const char*, kinds>& names) {
+    fmt::print("{:<21}{}\n", fmt::format("{}good sessions", protocol), sessions);
+    fmt::print("{:<21}{} sent, {} answered and verified, {} mismatches, {} lost\n",
+               fmt::format("{}good {}", protocol, what), sent, verified, mismatches, lost);
+    fmt::print("{:<21}{:<18} {:>8} {:>12} {:>11}\n", fmt::format("{}bad sessions", protocol), "kind", "sessions",
+               "as expected", "unexpected");
+    std::uint64_t unexpected = 0;
+    for (std::size_t k = 0; k < kinds; ++k) {
+        fmt::print("{:<21}{:<18} {:>8} {:>12} {:>11}\n", "", names[k], bad[k].sessions, bad[k].as_expected,
+                   bad[k].unexpected);
+        unexpected += bad[k].unexpected;
+    }
+    return unexpected;
+}
+
 int print_report(const soak_run& run, double drained) {
     const options& opt = run.opt;
     fmt::print("mojifinder-soak {}:{}{}: {} clients ({}% bad), {:.0f} s and {:.1f} s of drain, seed {}\n",
                run.server.address().to_string(), run.server.port(),
                run.http_cat ? fmt::format(" and HTTP {} ({}% of sessions)", opt.http_port, opt.http_percent) : "",
                opt.clients, opt.bad_percent, opt.duration, drained, opt.seed);
-    fmt::print("good sessions        {}\n", run.good_sessions);
-    fmt::print("good queries         {} sent, {} answered and verified, {} mismatches, {} lost\n", run.sent,
-               run.verified, run.mismatches, run.lost);
-    fmt::print("bad sessions         {:<18} {:>8} {:>12} {:>11}\n", "kind", "sessions", "as expected",
-               "unexpected");
-    std::uint64_t unexpected = 0;
-    for (std::size_t k = 0; k < bad_kind_count; ++k) {
-        const counts& c = run.bad[k];
-        fmt::print("                     {:<18} {:>8} {:>12} {:>11}\n", bad_kind_names[k], c.sessions,
-                   c.as_expected, c.unexpected);
-        unexpected += c.unexpected;
-    }
+    std::uint64_t unexpected = print_sessions("", "queries ", run.good_sessions, run.sent, run.verified,
+                                              run.mismatches, run.lost, run.bad, bad_kind_names);
     fmt::print("never-read dropped   {} (checked after --send-timeout {} s)\n", run.never_read_dropped,
                opt.send_timeout);
     fmt::print("idle timed out       {} (checked after --idle-timeout {} s)\n", run.idle_timed_out,
                opt.idle_timeout);
     std::uint64_t http_unexpected = 0;
     if (run.http_cat) {
-        fmt::print("http good sessions   {}\n", run.http_good_sessions);
-        fmt::print("http good requests   {} sent, {} answered and verified, {} mismatches, {} lost\n", run.http_sent,
-                   run.http_verified, run.http_mismatches, run.http_lost);
-        fmt::print("http bad sessions    {:<18} {:>8} {:>12} {:>11}\n", "kind", "sessions", "as expected",
-                   "unexpected");
-        for (std::size_t k = 0; k < http_bad_kind_count; ++k) {
-            const counts& c = run.http_bad[k];
-            fmt::print("                     {:<18} {:>8} {:>12} {:>11}\n", http_bad_kind_names[k], c.sessions,
-                       c.as_expected, c.unexpected);
-            http_unexpected += c.unexpected;
-        }
+        http_unexpected = print_sessions("http ", "requests", run.http_good_sessions, run.http_sent,
+                                         run.http_verified, run.http_mismatches, run.http_lost, run.http_bad,
+                                         http_bad_kind_names);
         fmt::print("http 408 checked     {} (after --http-request-timeout {} s)\n", run.http_timed_out,
                    opt.http_request_timeout);
     }
@@ -1571,10 +1571,11 @@ int main(int argc, char** argv) {
     app.add_option("--http-percent", opt.http_percent, "with --http-port, the share of sessions over HTTP")
         ->capture_default_str()
         ->check(CLI::Range(0u, 100u));
-    app.add_option("--http-request-timeout", opt.http_request_timeout,
-                   "the server's --http-request-timeout, seconds")
+    constexpr auto request_timeout_bounds = mojifinder::config::http_request_timeout_bounds;
+    app.add_option("--http-request-timeout", opt.http_request_timeout, "the server's --http-request-timeout, seconds")
         ->capture_default_str()
-        ->check(CLI::Range(1u, 3600u));
+        ->check(CLI::Range(static_cast<unsigned>(request_timeout_bounds.min.count()),
+                           static_cast<unsigned>(request_timeout_bounds.max.count())));
     app.add_option("--seed", opt.seed, "random seed (default: a fresh one, printed in the report)");
     app.add_option("--max-reports", opt.max_reports, "problems described on standard error")
         ->capture_default_str();
