@@ -91,15 +91,14 @@ struct config {
     static constexpr std::size_t http_max_target = 8u << 10;
     static constexpr std::size_t http_max_fields = 8u << 10;
     // A request begun and not complete for this long: 408, close
-    // (--http-request-timeout).
+    // (--http-request-timeout). A kept-alive connection with no request for
+    // this long: closed (--http-idle-timeout). Their bounds: --idle-timeout's,
+    // and no client takes an hour to send one request's header.
     std::chrono::seconds http_request_timeout{10};
-    static constexpr bounds<std::chrono::seconds> http_request_timeout_bounds{
-        std::chrono::seconds{1}, std::chrono::seconds{3600}};
-    // A keep-alive connection with no request for this long: closed
-    // (--http-idle-timeout).
     std::chrono::seconds http_idle_timeout{60};
-    static constexpr bounds<std::chrono::seconds> http_idle_timeout_bounds{
-        std::chrono::seconds{1}, std::chrono::seconds{86400}};
+    static constexpr bounds<std::chrono::seconds> http_request_timeout_bounds{std::chrono::seconds{1},
+                                                                            std::chrono::hours{1}};
+    static constexpr bounds<std::chrono::seconds> http_idle_timeout_bounds = idle_timeout_bounds;
     // /api/search: results per response by default, and at most.
     static constexpr std::uint32_t http_default_limit = 100;
     static constexpr bounds<std::uint32_t> http_limit_bounds{1, 10'000};

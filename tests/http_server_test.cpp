@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cctype>
@@ -290,6 +291,27 @@ TEST_CASE("http: the connection limit is shared with the line protocol", "[serve
         CHECK(busy.find("\r\nRetry-After: 1\r\n") != std::string::npos);
         line.send("cat face\n");
         CHECK(line.read_until(cat_face_answer(), patience) == cat_face_answer());
+        line.shutdown_write();
+        CHECK(line.read_to_close(patience).empty());
+        // The slot is free once the server has seen the close: then /metrics
+        // has the refusal, counted as HTTP's.
+        std::optional<response> metrics;
+        long refused = 1;
+        for (int attempt = 0; attempt < 100 && !metrics; ++attempt) {
+            connection c(s.http_port);
+            c.send(get("/metrics"));
+            response r = read_response(c);
+            if (r.status == "HTTP/1.1 200 OK") {
+                metrics = r;
+            } else {
+                CHECK(r.status == "HTTP/1.1 503 Service Unavailable");
+                ++refused;
+                std::this_thread::sleep_for(100ms);
+            }
+        }
+        REQUIRE(metrics);
+        CHECK(metric(metrics->body, R"(mojifinder_errors_total{protocol="http",kind="refused_busy"})") == refused);
+        CHECK(metric(metrics->body, R"(mojifinder_errors_total{protocol="line",kind="refused_busy"})") == 0);
     }
     SECTION("an HTTP connection open: a line session gets the busy line") {
         connection http(s.http_port);
@@ -326,6 +348,45 @@ TEST_CASE("http: /metrics counts both protocols", "[server][http]") {
     CHECK(metric(r.body, R"(mojifinder_query_seconds_count{protocol="line"})") == 2);
     CHECK(metric(r.body, R"(mojifinder_query_seconds_count{protocol="http"})") == 1);
     CHECK(metric(r.body, R"(mojifinder_answer_bytes_count{protocol="line"})") == 2);
+    CHECK(s.server.stop().value_or(still_running) == 0);
+}
+
+TEST_CASE("http: an idle keep-alive connection costs at most 4 KiB of the server's memory", "[server][http]") {
+    // 500 connections (and their descriptors in this process too): enough
+    // for the cost per connection to stand well above the noise.
+    constexpr std::size_t connections = 500;
+    rlimit lim{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &lim) == 0);
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    REQUIRE((lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur > connections + 64));
+
+    http_server s({"--quiet"});
+    const std::string request = get("/api/search?q=cat+face");
+    {
+        connection first(s.http_port);  // what a search touches is resident before the baseline
+        first.send(request);
+        REQUIRE(count(read_response(first).body, R"({"cp":)") == 10);
+    }
+    std::this_thread::sleep_for(1500ms);
+    const long before = s.server.process().rss_kib();
+    REQUIRE(before > 0);
+    std::deque<connection> idle;
+    for (std::size_t i = 0; i < connections; ++i) {
+        idle.emplace_back(s.http_port);
+        idle.back().send(request);
+        REQUIRE(count(read_response(idle.back()).body, R"({"cp":)") == 10);
+    }
+    // Past config::keep_warm and a sweep: every connection is as idle as it gets.
+    std::this_thread::sleep_for(1500ms);
+    const long per_connection = (s.server.process().rss_kib() - before) * 1024 / static_cast<long>(connections);
+    CAPTURE(per_connection);
+    CHECK(per_connection <= 4096);
+    // Each still answers.
+    for (std::size_t i = 0; i < connections; i += 100) {
+        idle[i].send(request);
+        CHECK(count(read_response(idle[i]).body, R"({"cp":)") == 10);
+    }
     CHECK(s.server.stop().value_or(still_running) == 0);
 }
 
