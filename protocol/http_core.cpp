@@ -181,6 +181,7 @@ struct connection_core::state {
     bool close_after = false;
     std::size_t body_bytes = 0;
     answer query;
+    std::string_view rest;  // of a whole body being written, after the first write
     std::string head_text;
     std::string body;
     std::array<char, 24> chunk_line{};
@@ -206,8 +207,29 @@ struct connection_core::state {
         append_head(head_text, h);
         std::size_t n = 0;
         out[n++] = head_text;
-        if (!head_only && !content.empty()) out[n++] = content;
+        if (!head_only && !content.empty()) {
+            std::string_view first = content.substr(0, config::write_chunk);
+            out[n++] = first;
+            rest = content.substr(first.size());
+            if (!rest.empty()) {
+                now = phase::streaming;
+                wrote = true;
+                return action::write({out.data(), n});
+            }
+        }
         return finish(n);
+    }
+
+    // The next write_chunk bytes of a whole body (a page file, /metrics)
+    // that did not fit in the first write.
+    action continue_whole() {
+        out[0] = rest.substr(0, config::write_chunk);
+        rest.remove_prefix(out[0].size());
+        if (!rest.empty()) {
+            wrote = true;
+            return action::write({out.data(), 1});
+        }
+        return finish(1);
     }
 
     action error(status code, error_kind kind, std::string_view message, bool cors, bool close, bool head_only) {
@@ -322,7 +344,7 @@ action connection_core::next(std::string_view input, bool eof, bool stopping) {
     s.answered_query = false;
     s.wrote = false;
     if (s.now == state::phase::closed) return action::close();
-    if (s.now == state::phase::streaming) return s.continue_answer(stopping);
+    if (s.now == state::phase::streaming) return s.rest.empty() ? s.continue_answer(stopping) : s.continue_whole();
 
     bool server_stopping = stopping || (s.ctx.stopping != nullptr && s.ctx.stopping->load(std::memory_order_relaxed));
     if (input.empty()) {
@@ -426,7 +448,7 @@ action connection_core::next(std::string_view input, bool eof, bool stopping) {
         return s.respond(h, s.body, head_only);
     case route::healthz:
         h.content_type = text_type;
-        if (s.ctx.stopping != nullptr && s.ctx.stopping->load(std::memory_order_relaxed)) {
+        if (server_stopping) {
             h.code = status::unavailable;
             return s.respond(h, "stopping\n", head_only);
         }

@@ -210,6 +210,12 @@ TEST_CASE("every path answers with its exact response", "[http]") {
         http::append_languages(out, the_index());
         return out;
     }();
+    const std::string fresh_metrics = [] {
+        std::string out;
+        protocol::metrics().render(out, the_index().versions());
+        return out;
+    }();
+    REQUIRE(fresh_metrics.ends_with("mojifinder_data_info{unicode=\"15.0\",cldr=\"41\",icu=\"72.1\"} 1\n"));
     const auto& page = protocol::web_assets()[0];
     REQUIRE(page.path == "/");
 
@@ -262,6 +268,7 @@ TEST_CASE("every path answers with its exact response", "[http]") {
          response([] { expected_head h; h.status = "422 Unprocessable Entity"; h.type = "application/json"; return h; }(),
                   R"({"detail":[{"loc":["query","q"],"msg":"field required","type":"value_error.missing"}]})")},
         {"healthz", get("/healthz"), response(text, "ok\n")},
+        {"metrics: a fresh server's counters", get("/metrics"), response(metrics_head, fresh_metrics)},
         {"the page", get("/"), response(page_head, page.body)},
         {"the page keeps its query", get("/?q=cat+face&lang=de"), response(page_head, page.body)},
         {"the page, its ETag matches",
@@ -289,6 +296,8 @@ TEST_CASE("the page's files, each with its ETag", "[http]") {
         CHECK(run(server.ctx, get(asset.path)).bytes == response(h, asset.body));
         std::string head_request = fmt::format("HEAD {} HTTP/1.1\r\n\r\n", asset.path);
         CHECK(run(server.ctx, head_request).bytes == response(h, asset.body, true));
+        // A file bigger than one write leaves in several.
+        CHECK(run(server.ctx, get(asset.path)).largest_piece <= config::write_chunk);
     }
 }
 

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -30,11 +31,15 @@ const mojifinder::index& shared_index() {
     return idx;
 }
 
-void require(bool ok) {
-    if (!ok) std::abort();
+// Aborts, saying which check failed (the line of the call).
+void require(bool ok, int line = __builtin_LINE()) {
+    if (ok) return;
+    std::fprintf(stderr, "fuzz_http.cpp:%d: check failed\n", line);
+    std::abort();
 }
 
-// Parses the responses written so far; what is parsed is dropped.
+// Parses the responses written so far, one action's bytes at a time; what
+// is parsed is dropped.
 class response_checker {
 public:
     void written(std::string_view bytes) {
@@ -89,27 +94,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string input;
     std::size_t fed = 0;
     std::size_t steps = 0;
+    bool eof_passed = false;
     http::action a = core.start();
     require(a.what() == http::action::kind::read);
     for (;;) {
         require(++steps < 10'000'000);
         if (a.what() != http::action::kind::read) {
-            std::size_t written = 0;
+            std::string written;
             for (std::string_view piece : a.out()) {
                 // A write never pins more than write_chunk bytes of a body.
                 require(piece.size() <= config::write_chunk);
-                written += piece.size();
-                checker.written(piece);
+                written += piece;
             }
-            require(written <= config::write_chunk + 1024);
+            require(written.size() <= config::write_chunk + 1024);
+            checker.written(written);
         }
         if (a.what() == http::action::kind::close) {
             checker.closed();
             break;
         }
         bool eof = fed == size;
-        if (a.what() == http::action::kind::read) {
-            require(!eof);
+        if (a.what() == http::action::kind::read && !eof) {
             require(a.timeout().count() >= 0);
             std::size_t chunk = data[fed] % 131;
             if (chunk == 0) {
@@ -123,6 +128,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             input.append(reinterpret_cast<const char*>(data) + fed, chunk);
             fed += chunk;
             eof = fed == size;
+        }
+        if (a.what() == http::action::kind::read && eof) {
+            // Told of the end of input once, the core must not ask to read again.
+            require(!eof_passed);
+            eof_passed = true;
         }
         bool stop = stop_midway && fed * 2 >= size;
         if (stop) stopping = true;
