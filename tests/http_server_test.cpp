@@ -520,6 +520,13 @@ TEST_CASE("http: the command line", "[server][http]") {
         CHECK(p.err().substr(0, p.err().find('\n')).find(option) != std::string::npos);
         CHECK(p.err().find("usage:") != std::string::npos);
     }
+    SECTION("an HTTP port taken: the message, exit 1, no ready line") {
+        http_server first;
+        child_process p({server_path(), "--port", "0", "--http-port", std::to_string(first.http_port)});
+        CHECK(p.wait(patience).value_or(still_running) == 1);
+        CHECK(p.out().empty());
+        CHECK(p.err().find(fmt::format("cannot listen on 127.0.0.1:{}: ", first.http_port)) != std::string::npos);
+    }
     SECTION("without --http-port nothing listens for HTTP: one ready line") {
         server_process server;
         CHECK(server.stop().value_or(still_running) == 0);
