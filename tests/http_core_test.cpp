@@ -597,6 +597,17 @@ TEST_CASE("the counts a core keeps", "[http]") {
     CHECK(server.counters.errors(protocol_kind::http, error_kind::not_found) == 1);
     CHECK(server.counters.errors(protocol_kind::http, error_kind::method) == 1);
     CHECK(server.counters.queries(protocol_kind::line, query_outcome::found) == 0);
+    // Three answers (not the errors), their bodies' bytes.
+    std::string text;
+    server.counters.render(text, the_index().versions());
+    CHECK(text.find("\nmojifinder_answer_bytes_count{protocol=\"http\"} 3\n") != std::string::npos);
+    auto body_size = [&](std::string_view target) {
+        std::string r = run(server.ctx, get(target)).bytes;
+        return r.size() - r.find("\r\n\r\n") - 4;
+    };
+    std::size_t bytes = body_size("/api/search?q=cat") + body_size("/api/search?q=zzzq") + body_size("/search?q=cat");
+    CHECK(text.find(fmt::format("\nmojifinder_answer_bytes_sum{{protocol=\"http\"}} {}\n", bytes)) !=
+          std::string::npos);
 }
 
 TEST_CASE("busy_response: the whole 503", "[http]") {
