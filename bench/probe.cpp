@@ -1,5 +1,5 @@
-// mojifinder-probe: the two measurements of bench/run that the load
-// generator cannot make.
+// mojifinder-probe: the measurements of bench/run that the load generator
+// cannot make.
 //
 //   mojifinder-probe startup [--runs N] [--server-cpu C] [--query Q] -- SERVER [ARGS...]
 //     N times: fork, pin the child to core C, exec SERVER ARGS (which must
@@ -20,11 +20,26 @@
 //     redis-server too:
 //     --no-prompt --query PING --terminator '+PONG\r\n'.
 //
+//   mojifinder-probe http-hold --port P --pid PID [--connections N] [--target T]
+//                             [--settle SECONDS] [--hold SECONDS]
+//     First one request of T on a connection of its own, closed, so that what
+//     the first request costs once (the code's and the data's pages, pools)
+//     is not counted; after --settle samples PID's RSS; opens N keep-alive
+//     connections to the HTTP port, each sending one GET of T and reading its
+//     whole response (Boost.Beast's parser; a status other than 200 fails);
+//     after --settle samples again
+//     and prints the figures at once; then holds the connections, idle, for
+//     --hold seconds (bench/run measures the line protocol meanwhile), and
+//     closes them. Under the server's HTTP idle timeout (60 s), or it closes
+//     them first.
+//
 // Each prints one JSON object on one line. Blocking sockets: these measure
 // the server at rest, not under load.
 #include "net.hpp"
 
 #include <CLI/CLI.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
@@ -41,6 +56,7 @@
 #include <csignal>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -186,26 +202,35 @@ struct hold_options {
     double quiet = 5;
 };
 
+// Connections are opened and greeted in batches: the handshakes of a batch
+// complete in the kernel, then `greet` runs on each of them, with never more
+// than a batch in the accept queue.
+constexpr std::size_t batch = 256;
+
+// Opens `n` connections to `port`, calling greet(fd) on each.
+template <class Greet>
+std::vector<int> open_connections(std::uint16_t port, std::size_t n, Greet greet) {
+    std::size_t limit = raise_descriptor_limit();
+    if (n + 16 > limit) fail(fmt::format("{} connections need more descriptors than the limit of {}", n, limit));
+    std::vector<int> fds;
+    fds.reserve(n);
+    for (std::size_t i = 0; i < n; i += batch) {
+        std::size_t end = std::min(n, i + batch);
+        for (std::size_t j = i; j < end; ++j) fds.push_back(connect_to(port, j));
+        for (std::size_t j = i; j < end; ++j) greet(fds[j]);
+    }
+    return fds;
+}
+
 int hold(const hold_options& opt) {
     std::string terminator = unescape(opt.terminator);
     std::string line = opt.query + "\n";
-    std::size_t limit = raise_descriptor_limit();
-    if (opt.connections + 16 > limit)
-        fail(fmt::format("{} connections need more descriptors than the limit of {}", opt.connections, limit));
     auto settle = [&] { std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle)); };
 
     long before = rss_kib(opt.pid);
-    std::vector<int> fds;
-    fds.reserve(opt.connections);
-    // In batches: the handshakes of a batch complete in the kernel, then the
-    // prompts are read, with never more than a batch in the accept queue.
-    constexpr std::size_t batch = 256;
-    for (std::size_t i = 0; i < opt.connections; i += batch) {
-        std::size_t end = std::min(opt.connections, i + batch);
-        for (std::size_t j = i; j < end; ++j) fds.push_back(connect_to(opt.port, j));
-        if (!opt.no_prompt)
-            for (std::size_t j = i; j < end; ++j) read_to(fds[j], "?> ");
-    }
+    std::vector<int> fds = open_connections(opt.port, opt.connections, [&](int fd) {
+        if (!opt.no_prompt) read_to(fd, "?> ");
+    });
     settle();
     long idle = rss_kib(opt.pid);
     for (std::size_t i = 0; i < fds.size(); i += batch) {
@@ -231,12 +256,79 @@ int hold(const hold_options& opt) {
     return 0;
 }
 
+struct http_hold_options {
+    std::uint16_t port = 0;
+    int pid = 0;
+    std::size_t connections = 1000;
+    std::string target = "/api/search?q=cat+face";
+    double settle = 2;
+    double hold = 0;
+};
+
+// Reads one whole response with Beast's parser; returns its status code.
+unsigned read_response(int fd) {
+    namespace http = boost::beast::http;
+    http::response_parser<http::string_body> parser;
+    parser.eager(true);
+    char buf[65536];
+    std::string pending;
+    while (!parser.is_done()) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(fmt::format("recv: {}", std::strerror(errno)));
+        if (n == 0) fail("the server closed the connection before the end of its response");
+        pending.append(buf, static_cast<std::size_t>(n));
+        while (!pending.empty() && !parser.is_done()) {
+            boost::system::error_code ec;
+            std::size_t used = parser.put(boost::asio::buffer(pending), ec);
+            pending.erase(0, used);
+            if (ec == http::error::need_more) break;
+            if (ec) fail(fmt::format("a malformed response: {}", ec.message()));
+        }
+    }
+    if (!pending.empty()) fail("bytes after the response");
+    return parser.get().result_int();
+}
+
+int http_hold(const http_hold_options& opt) {
+    std::string request = fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", opt.target);
+    auto settle = [&] { std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle)); };
+    auto ask = [&](int fd) {
+        send_all(fd, request);
+        if (unsigned status = read_response(fd); status != 200)
+            fail(fmt::format("GET {}: status {}", opt.target, status));
+    };
+    int warm = connect_to(opt.port, 0);
+    ask(warm);
+    ::close(warm);
+    settle();
+    long before = rss_kib(opt.pid);
+    std::vector<int> fds = open_connections(opt.port, opt.connections, ask);
+    settle();
+    long idle = rss_kib(opt.pid);
+    fmt::print("{{\"connections\":{},\"rss_before_kib\":{},\"rss_idle_kib\":{},\"idle_bytes_per_connection\":{:.0f}}}\n",
+               opt.connections, before, idle,
+               static_cast<double>(idle - before) * 1024.0 / static_cast<double>(opt.connections));
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::duration<double>(opt.hold));
+    for (int fd : fds) ::close(fd);
+    return 0;
+}
+
+// The options hold and http-hold share: the server and how many connections.
+void add_server_options(CLI::App& sub, std::uint16_t& port, int& pid, std::size_t& connections,
+                        const char* port_help) {
+    sub.add_option("--port", port, port_help)->required();
+    sub.add_option("--pid", pid, "the server's process id")->required();
+    sub.add_option("-c,--connections", connections, "connections")->capture_default_str();
+}
+
 }  // namespace
 }  // namespace mojifinder::bench
 
 int main(int argc, char** argv) {
     using namespace mojifinder::bench;
-    CLI::App app("Start-up time and memory per connection of a line-protocol server.", "mojifinder-probe");
+    CLI::App app("Start-up time and memory per connection of a server.", "mojifinder-probe");
     app.require_subcommand(1);
 
     startup_options so;
@@ -248,9 +340,7 @@ int main(int argc, char** argv) {
 
     hold_options ho;
     auto* h = app.add_subcommand("hold", "RSS of a running server with N connections idle, then answered");
-    h->add_option("--port", ho.port, "server port")->required();
-    h->add_option("--pid", ho.pid, "the server's process id")->required();
-    h->add_option("-c,--connections", ho.connections, "connections")->capture_default_str();
+    add_server_options(*h, ho.port, ho.pid, ho.connections, "server port");
     h->add_option("--query", ho.query, "the query sent once on each")->capture_default_str();
     h->add_option("--terminator", ho.terminator, "the bytes that end an answer (escapes as in mojifinder-bench)")
         ->capture_default_str();
@@ -259,9 +349,17 @@ int main(int argc, char** argv) {
     h->add_option("--quiet", ho.quiet, "further seconds, after the answers, before the quiet sample")
         ->capture_default_str();
 
+    http_hold_options hh;
+    auto* hht = app.add_subcommand("http-hold", "RSS of a running server with N idle HTTP keep-alive connections");
+    add_server_options(*hht, hh.port, hh.pid, hh.connections, "the server's HTTP port");
+    hht->add_option("--target", hh.target, "the request target each connection GETs once")->capture_default_str();
+    hht->add_option("--settle", hh.settle, "seconds before the idle sample")->capture_default_str();
+    hht->add_option("--hold", hh.hold, "seconds the connections then stay open")->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
     std::signal(SIGPIPE, SIG_IGN);
     try {
+        if (hht->parsed()) return http_hold(hh);
         return st->parsed() ? startup(so) : hold(ho);
     } catch (const std::exception& e) {
         fmt::print(stderr, "mojifinder-probe: {}\n", e.what());

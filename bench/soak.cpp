@@ -11,7 +11,11 @@
 // --duration is over, slots start nothing new: a good client still takes the
 // answer in flight (bounded by --answer-timeout), a bad one hangs up. The last
 // slot to finish takes the final RSS sample; then the report, and the exit
-// status: 1 on any mismatch, loss or unexpected behaviour.
+// status: 1 on any mismatch, loss or unexpected behaviour. With --http-port,
+// a share of the slots' sessions are HTTP ones, good and bad, their expected
+// responses worked out alike with protocol::http::connection_core.
+#include "http_core.hpp"
+#include "metrics.hpp"
 #include "net.hpp"
 #include "session_core.hpp"
 
@@ -26,9 +30,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -51,6 +58,7 @@ using asio::use_awaitable;
 constexpr const char* usage =
     "usage: mojifinder-soak --port N [--host HOST] [--pid PID] [--duration SECONDS]\n"
     "                       [--clients N] [--bad-percent P] [--max-line BYTES]\n"
+    "                       [--http-port N] [--http-percent P] [--http-request-timeout SECONDS]\n"
     "                       [--idle-timeout SECONDS] [--send-timeout SECONDS]\n"
     "                       [--think-ms MS] [--answer-timeout SECONDS] [--seed N]";
 
@@ -69,6 +77,19 @@ constexpr const char* details =
     "--send-timeout must be the server's: a never-reading client is checked to\n"
     "be dropped, and an idle one to get \"error: idle timeout\", when the run is\n"
     "long enough (the timeout plus 15 s); otherwise they hang up at the end.\n"
+    "\n"
+    "With --http-port (the server's), --http-percent of the sessions are HTTP:\n"
+    "good ones send 1 to 30 keep-alive requests (the API in several languages,\n"
+    "/search, the page, /healthz, HEAD; sometimes a few pipelined), bad ones one\n"
+    "of: malformed requests (garbage, a bad version, a body, other methods, bad\n"
+    "parameters, a TLS hello), slowloris headers (checked to get 408 and the close\n"
+    "after --http-request-timeout, the server's, when the run is long enough: the\n"
+    "timeout plus 15 s), a target over 8 KiB\n"
+    "(414), header fields over 8 KiB (431), a pipelined flood of 20 to 200\n"
+    "requests, a reset in the middle of a 10,000-result page. Each response is\n"
+    "read with Boost.Beast's parser; its status and body must be what\n"
+    "protocol::http::connection_core, the server's own HTTP logic, writes, and\n"
+    "the connection must close when it closes.\n"
     "\n"
     "Start the server in its default mode (not --classic: the expected bytes are\n"
     "version 2's) with --max-connections above --clients (a refused\n"
@@ -98,6 +119,9 @@ struct options {
     unsigned answer_timeout = 30;
     std::uint64_t seed = 0;
     std::size_t max_reports = 20;
+    std::uint16_t http_port = 0;  // 0: no HTTP sessions
+    unsigned http_percent = 50;
+    unsigned http_request_timeout = static_cast<unsigned>(config{}.http_request_timeout.count());
 };
 
 // ---------------------------------------------------------------------------
@@ -269,6 +293,243 @@ catalogue make_catalogue(const index& idx, std::size_t max_line) {
 }
 
 // ---------------------------------------------------------------------------
+// HTTP (issue 11): what the server must answer, worked out with
+// protocol::http::connection_core, the server's own HTTP logic. Responses
+// are compared as a client reads them, through Boost.Beast's parser: the
+// status, the body (chunked or not), and whether the server closes after.
+
+namespace http = boost::beast::http;
+
+struct http_response {
+    unsigned status = 0;
+    std::string body;
+};
+
+// Reads responses from the bytes received, in order; heads[i]: the i-th
+// request was a HEAD (its response has no body to read).
+class response_reader {
+public:
+    explicit response_reader(std::vector<bool> heads) : heads_(std::move(heads)) {}
+
+    // False on a malformed response, or bytes past the last one expected.
+    bool feed(std::string_view data) {
+        pending_.append(data);
+        while (!pending_.empty()) {
+            if (!parser_) {
+                if (next_ == heads_.size()) return fail("bytes after the last response");
+                parser_.emplace();
+                parser_->body_limit(std::uint64_t{1} << 30);
+                parser_->eager(true);
+                parser_->skip(heads_[next_++]);
+            }
+            boost::system::error_code ec;
+            std::size_t used = parser_->put(asio::buffer(pending_), ec);
+            pending_.erase(0, used);
+            if (ec == http::error::need_more) {
+                if (used == 0) break;
+                continue;
+            }
+            if (ec) return fail(fmt::format("a malformed response: {}", ec.message()));
+            if (parser_->is_done()) {
+                auto& message = parser_->get();
+                done_.push_back({message.result_int(), std::move(message.body())});
+                parser_.reset();
+            }
+        }
+        return true;
+    }
+
+    const std::vector<http_response>& done() const noexcept { return done_; }
+    const std::string& error() const noexcept { return error_; }
+
+private:
+    bool fail(std::string why) {
+        error_ = std::move(why);
+        return false;
+    }
+    std::vector<bool> heads_;
+    std::size_t next_ = 0;
+    std::optional<http::response_parser<http::string_body>> parser_;
+    std::string pending_;
+    std::vector<http_response> done_;
+    std::string error_;
+};
+
+struct http_expected {
+    std::vector<http_response> responses;
+    bool closes = false;
+};
+
+// What the server's HTTP core needs, as mojifinderd gives it (default
+// options, English).
+struct http_world {
+    http_world(const index& i, std::chrono::seconds request_timeout)
+        : idx(i), ctx{i, cfg, counters, i.english(), &stopping} {
+        cfg.http_request_timeout = request_timeout;
+    }
+    const index& idx;
+    config cfg;
+    protocol::metrics counters;
+    std::atomic<bool> stopping{false};
+    protocol::http::context ctx;
+};
+
+// Feeds `input` to a fresh connection, as the server would, and reads what
+// it writes; `timed_out`: the request timeout then passes.
+http_expected http_reply_to(const http_world& world, std::string_view input, const std::vector<bool>& heads,
+                            bool eof, bool timed_out = false) {
+    protocol::http::connection_core core(world.ctx);
+    std::string out;
+    http_expected r;
+    auto take = [&](const protocol::http::action& a) {
+        for (std::string_view piece : a.out()) out += piece;
+    };
+    core.start();
+    protocol::http::action a = core.next(input, eof, false);
+    std::size_t head = core.consumed();
+    for (;;) {
+        if (a.what() == protocol::http::action::kind::write) {
+            take(a);
+            a = core.next(input.substr(head), eof, false);
+            head += core.consumed();
+        } else if (a.what() == protocol::http::action::kind::close) {
+            take(a);
+            r.closes = true;
+            break;
+        } else if (timed_out) {
+            timed_out = false;
+            a = core.timed_out();
+        } else {
+            break;
+        }
+    }
+    response_reader reader(heads);
+    if (!reader.feed(out) || reader.done().size() != heads.size())
+        internal_error(fmt::format("the core's reply to {:?} is not {} response(s): {:?}", input.substr(0, 80),
+                                   heads.size(), std::string_view(out).substr(0, 200)));
+    r.responses = reader.done();
+    return r;
+}
+
+std::string http_get(std::string_view target, std::string_view method = "GET", std::string_view extra = {}) {
+    return fmt::format("{} {} HTTP/1.1\r\nHost: soak\r\n{}\r\n", method, target, extra);
+}
+
+struct http_good {
+    std::string request;
+    bool head = false;
+    http_response response;
+    unsigned weight = 1;
+};
+
+struct http_bad_input {
+    std::string input;
+    http_expected reply;
+};
+
+// Good requests: the API in several languages and kinds of query, the
+// ancestor's /search, the page, /healthz; HEAD too. Huge pages are rare.
+struct http_target {
+    const char* method;
+    const char* target;
+    unsigned weight;
+};
+constexpr http_target good_http_targets[] = {
+    {"GET", "/api/search?q=cat+face", 100},
+    {"GET", "/api/search?q=cat%20face&limit=3", 30},
+    {"GET", "/api/search?q=chess+black", 50},
+    {"GET", "/api/search?q=arrow+left", 50},
+    {"GET", "/api/search?q=arrow&limit=20&offset=40", 25},
+    {"GET", "/api/search?q=smil*", 20},
+    {"GET", "/api/search?q=U%2B1F600", 20},
+    {"GET", "/api/search?q=Katze&lang=de", 20},
+    {"GET", "/api/search?q=%E7%8C%AB&lang=ja", 20},
+    {"GET", "/api/search?q=zzzq", 15},
+    {"GET", "/api/search?q=hiragana", 10},
+    {"GET", "/search?q=cat+face", 40},
+    {"GET", "/search?q=chess", 20},
+    {"GET", "/healthz", 20},
+    {"GET", "/", 10},
+    {"HEAD", "/api/search?q=cat+face", 10},
+    {"HEAD", "/", 5},
+    {"GET", "/api/search?q=letter&limit=1000", 2},
+    {"GET", "/api/search?q=CJK&limit=10000", 1},
+};
+// For resets in the middle of a response.
+constexpr const char* big_http_target = "/api/search?q=CJK&limit=10000";
+
+// Requests the server must refuse, each with what it answers (the core
+// says; the soak checks each gets a 4xx).
+const std::string malformed_http_inputs[] = {
+    "GARBAGE\r\n\r\n",
+    "GET / HTTP/9.9\r\nHost: soak\r\n\r\n",
+    "GET /api/search?q=cat HTTP/1.1\r\nHost soak\r\n\r\n",
+    "GET /api/search?q=cat HTTP/1.1\r\nHost: soak\r\nContent-Length: 5\r\n\r\nhello",
+    "POST /api/search HTTP/1.1\r\nHost: soak\r\nContent-Length: 0\r\n\r\n",
+    "DELETE / HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /api/search?q=cat&limit=0 HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /api/search?q=cat&limit=10001 HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /api/search HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /api/search?q=cat%ZZ HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET http://soak/ HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /no/such/page HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /api/search?q=cat HTTP/1.1\r\nHost: soak\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    "\x16\x03\x01\x02\x01\x01\xfc\x03\x03\r\n\r\n",  // a TLS hello's first bytes
+};
+
+struct http_catalogue {
+    std::vector<http_good> good;
+    std::vector<std::size_t> small;  // good requests with bodies under 64 KiB
+    std::vector<http_bad_input> malformed;
+    http_bad_input long_target, long_fields;
+    std::string slow_start;  // a request line and a header, never finished
+    http_expected slow_reply;
+};
+
+http_catalogue make_http_catalogue(const http_world& world) {
+    http_catalogue c;
+    for (const auto& t : good_http_targets) {
+        bool head = std::string_view(t.method) == "HEAD";
+        std::string request = http_get(t.target, t.method);
+        http_expected r = http_reply_to(world, request, {head}, false);
+        if (r.closes || r.responses[0].status != 200)
+            internal_error(fmt::format("{:?} gets {} (closes: {})", request, r.responses[0].status, r.closes));
+        if (r.responses[0].body.size() < (64u << 10)) c.small.push_back(c.good.size());
+        c.good.push_back({std::move(request), head, std::move(r.responses[0]), t.weight});
+    }
+    for (const std::string& input : malformed_http_inputs) {
+        http_expected r = http_reply_to(world, input, {false}, false);
+        if (r.responses[0].status < 400 || r.responses[0].status > 499)
+            internal_error(fmt::format("{:?} is answered {}, not 4xx", input, r.responses[0].status));
+        c.malformed.push_back({input, std::move(r)});
+    }
+    auto refused = [&](std::string input, unsigned status) {
+        http_expected r = http_reply_to(world, input, {false}, false);
+        if (r.responses[0].status != status || !r.closes)
+            internal_error(fmt::format("{} bytes of request get {}, not {} and a close", input.size(),
+                                       r.responses[0].status, status));
+        return http_bad_input{std::move(input), std::move(r)};
+    };
+    c.long_target = refused(http_get("/api/search?q=" + std::string(config::http_max_target + 100, 'a')), 414);
+    std::string fields;
+    for (int i = 0; fields.size() <= config::http_max_fields; ++i)
+        fields += fmt::format("X-Soak-{}: {}\r\n", i, std::string(100, 'y'));
+    c.long_fields = refused(http_get("/api/search?q=cat+face", "GET", fields), 431);
+    c.slow_start = "GET /api/search?q=cat+face HTTP/1.1\r\nHost: soak\r\n";
+    c.slow_reply = http_reply_to(world, c.slow_start, {false}, false, true);
+    if (c.slow_reply.responses[0].status != 408 || !c.slow_reply.closes)
+        internal_error("a request left unfinished does not time out with 408 and a close");
+    return c;
+}
+
+enum class http_bad_kind { malformed, slowloris, long_target, long_fields, pipelined_flood, reset_mid_response };
+constexpr std::size_t http_bad_kind_count = 6;
+constexpr std::array<const char*, http_bad_kind_count> http_bad_kind_names = {
+    "malformed", "slowloris", "target-414", "fields-431", "pipelined-flood", "reset-mid-response",
+};
+constexpr std::array<double, http_bad_kind_count> http_bad_kind_weights = {4, 2, 2, 2, 2, 2};
+
+// ---------------------------------------------------------------------------
 // Comparing what arrives.
 
 // The bytes a client must receive, in pieces (one per answer), compared as
@@ -332,11 +593,14 @@ struct counts {
 };
 
 struct soak_run {
-    soak_run(asio::io_context& io, const options& o, const index& i, catalogue c, const tcp::endpoint& ep)
+    soak_run(asio::io_context& io, const options& o, const index& i, catalogue c, const tcp::endpoint& ep,
+             const http_catalogue* h)
         : opt(o),
           idx(i),
           cat(std::move(c)),
+          http_cat(h),
           server(ep),
+          http_server(ep.address(), o.http_port),
           sources(ep.address(), 4 * source_addresses::per_address),
           rng(o.seed),
           clock_timer(io),
@@ -345,15 +609,23 @@ struct soak_run {
         for (const auto& q : cat.good) weights.push_back(q.weight);
         pick_good = std::discrete_distribution<std::size_t>(weights.begin(), weights.end());
         pick_bad = std::discrete_distribution<std::size_t>(bad_kind_weights.begin(), bad_kind_weights.end());
+        if (http_cat) {
+            std::vector<double> http_weights;
+            for (const auto& q : http_cat->good) http_weights.push_back(q.weight);
+            pick_http_good = std::discrete_distribution<std::size_t>(http_weights.begin(), http_weights.end());
+            pick_http_bad = std::discrete_distribution<std::size_t>(http_bad_kind_weights.begin(),
+                                                                    http_bad_kind_weights.end());
+        }
     }
 
     const options& opt;
     const index& idx;
     const catalogue cat;
-    tcp::endpoint server;
+    const http_catalogue* http_cat;  // null without --http-port
+    tcp::endpoint server, http_server;
     source_addresses sources;  // spread over a few addresses: sessions come and go fast
     std::mt19937_64 rng;
-    std::discrete_distribution<std::size_t> pick_good, pick_bad;
+    std::discrete_distribution<std::size_t> pick_good, pick_bad, pick_http_good, pick_http_bad;
     // Every read lands here and is compared at once: one buffer for all.
     std::vector<char> buffer = std::vector<char>(64 * 1024);
     asio::steady_timer clock_timer, sampler_timer;
@@ -367,6 +639,10 @@ struct soak_run {
     std::uint64_t good_sessions = 0, sent = 0, verified = 0, mismatches = 0, lost = 0;
     std::array<counts, bad_kind_count> bad{};
     std::uint64_t busy = 0, connect_errors = 0, never_read_dropped = 0, idle_timed_out = 0;
+    // HTTP sessions, counted alike.
+    std::uint64_t http_good_sessions = 0, http_sent = 0, http_verified = 0, http_mismatches = 0, http_lost = 0;
+    std::array<counts, http_bad_kind_count> http_bad{};
+    std::uint64_t http_timed_out = 0;
     std::size_t reports = 0;
 
     long rss_start = -1, rss_peak = -1, rss_end = -1;
@@ -377,6 +653,8 @@ struct soak_run {
     bool chance(unsigned percent) { return uniform(0, 99) < percent; }
     const good_query& any_good() { return cat.good[pick_good(rng)]; }
     const good_query& small_good() { return cat.good[cat.small[uniform(0, cat.small.size() - 1)]]; }
+    const http_good& any_http() { return http_cat->good[pick_http_good(rng)]; }
+    const http_good& small_http() { return http_cat->good[http_cat->small[uniform(0, http_cat->small.size() - 1)]]; }
     std::chrono::seconds answer_timeout() const { return std::chrono::seconds(opt.answer_timeout); }
     double elapsed() const { return std::chrono::duration<double>(clock::now() - start).count(); }
 
@@ -474,18 +752,19 @@ asio::awaitable<outcome> expect_close(soak_run& run, slot& s, clock::time_point 
     co_return outcome::mismatch;
 }
 
-asio::awaitable<bool> connect(soak_run& run, slot& s, int receive_buffer = 0) {
+asio::awaitable<bool> connect(soak_run& run, slot& s, int receive_buffer = 0, bool http = false) {
+    const tcp::endpoint& to = http ? run.http_server : run.server;
     boost::system::error_code ec;
     try {
         run.sources.bind(s.sock, s.id);
-        if (!s.sock.is_open()) s.sock.open(run.server.protocol());
+        if (!s.sock.is_open()) s.sock.open(to.protocol());
         if (receive_buffer > 0) s.sock.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
     } catch (const boost::system::system_error& e) {
         ec = e.code();
     }
     if (!ec) {
         s.timer.expires_after(10s);
-        auto r = co_await (s.sock.async_connect(run.server, as_tuple(use_awaitable)) ||
+        auto r = co_await (s.sock.async_connect(to, as_tuple(use_awaitable)) ||
                            s.timer.async_wait(as_tuple(use_awaitable)));
         ec = r.index() == 0 ? std::get<0>(std::get<0>(r)) : asio::error::timed_out;
     }
@@ -792,24 +1071,309 @@ asio::awaitable<verdict> bad_session(soak_run& run, slot& s, bad_kind kind) {
     co_return ok ? verdict::as_expected : verdict::unexpected;
 }
 
+// ---------------------------------------------------------------------------
+// HTTP sessions (--http-port).
+
+// The responses an exchange must get, in order, and which requests were HEADs.
+struct http_want {
+    std::vector<const http_response*> responses;
+    std::vector<bool> heads;
+    void add(const http_response& r, bool head) {
+        responses.push_back(&r);
+        heads.push_back(head);
+    }
+};
+
+std::string describe_body(const std::string& body) {
+    return fmt::format("{} bytes {:?}", body.size(), std::string_view(body).substr(0, 48));
+}
+
+// Reads until every response in `want` has arrived (or `enough` bytes have),
+// comparing each as it completes; `why` says what went wrong. A 503 first,
+// where none is expected, is the server refusing a connection past
+// --max-connections: busy.
+asio::awaitable<outcome> receive_http(soak_run& run, slot& s, const http_want& want, clock::time_point deadline,
+                                      std::string& why, std::size_t enough = SIZE_MAX) {
+    response_reader reader(want.heads);
+    std::size_t checked = 0, received = 0;
+    while (checked < want.responses.size() && received < enough) {
+        read_result r = co_await read_some(run, s, deadline);
+        if (r.what != outcome::ok) {
+            why = fmt::format("{} after {} of {} responses ({} bytes)",
+                              r.what == outcome::timeout ? "nothing more" : "closed", checked,
+                              want.responses.size(), received);
+            co_return r.what;
+        }
+        received += r.data.size();
+        if (!reader.feed(r.data)) {
+            why = reader.error();
+            co_return outcome::mismatch;
+        }
+        for (; checked < reader.done().size(); ++checked) {
+            const http_response& got = reader.done()[checked];
+            const http_response& expected = *want.responses[checked];
+            if (checked == 0 && got.status == 503 && expected.status != 503) co_return outcome::busy;
+            if (got.status != expected.status || got.body != expected.body) {
+                why = fmt::format("response {} of {}: {} with {}; expected {} with {}", checked + 1,
+                                  want.responses.size(), got.status, describe_body(got.body), expected.status,
+                                  describe_body(expected.body));
+                co_return outcome::mismatch;
+            }
+        }
+    }
+    co_return outcome::ok;
+}
+
+// Sends `input` in `parts` writes (a write the server cuts short by closing
+// is not an error: its response may be on its way), checks the responses,
+// then that the server closes when it must.
+asio::awaitable<outcome> http_exchange(soak_run& run, slot& s, std::string_view input, const http_want& want,
+                                       bool closes, std::size_t parts, std::string& why) {
+    auto deadline = clock::now() + run.answer_timeout();
+    std::size_t step = (input.size() + parts - 1) / parts;
+    for (std::size_t at = 0; at < input.size(); at += step) {
+        if (!co_await write_all(s, input.substr(at, step), deadline)) break;
+        if (parts > 1) co_await sleep_until(s, clock::now() + 5ms);
+    }
+    outcome o = co_await receive_http(run, s, want, deadline, why);
+    if (o == outcome::ok && closes && co_await expect_close(run, s, deadline) != outcome::closed) {
+        why = "not closed after the response";
+        co_return outcome::mismatch;
+    }
+    co_return o;
+}
+
+asio::awaitable<void> http_good_session(soak_run& run, slot& s) {
+    if (!co_await connect(run, s, 0, true)) co_return;
+    std::size_t n = run.uniform(1, 30);
+    for (std::size_t i = 0; i < n && !run.stopping; ++i) {
+        if (i > 0) co_await pause(run, s, std::chrono::milliseconds(run.uniform(0, run.opt.think_ms)));
+        if (run.stopping) break;
+        // Mostly one request at a time; sometimes a few pipelined in one write.
+        std::size_t count = run.chance(10) ? run.uniform(2, 4) : 1;
+        std::string input;
+        http_want want;
+        for (std::size_t k = 0; k < count; ++k) {
+            const http_good& q = run.any_http();
+            input += q.request;
+            want.add(q.response, q.head);
+        }
+        std::string why;
+        outcome o = co_await http_exchange(run, s, input, want, false, 1, why);
+        if (o == outcome::busy && i == 0) {
+            ++run.busy;
+            co_return;
+        }
+        if (i == 0) ++run.http_good_sessions;
+        run.http_sent += count;
+        if (o == outcome::ok) {
+            run.http_verified += count;
+            continue;
+        }
+        if (o == outcome::timeout) {
+            ++run.http_lost;
+            run.report("slot {} (http good): no answer to {:?} within {} s: {}", s.id, input.substr(0, 80),
+                       run.opt.answer_timeout, why);
+        } else {
+            ++run.http_mismatches;
+            run.report("slot {} (http good): {:?}: {}", s.id, input.substr(0, 80), why);
+        }
+        co_return;
+    }
+}
+
+// A request begun and never finished, a header line a second: the server
+// must answer 408 and close, not before its request timeout. When the run
+// has not that long left, the client gives up first.
+asio::awaitable<verdict> slowloris(soak_run& run, slot& s) {
+    if (!co_await connect(run, s, 0, true)) co_return verdict::skipped;
+    const http_catalogue& cat = *run.http_cat;
+    auto started = clock::now();
+    auto timeout = std::chrono::seconds(run.opt.http_request_timeout);
+    bool wait_for_timeout = started + timeout + 15s < run.end;
+    auto give_up = wait_for_timeout ? started + timeout + 15s
+                                    : started + std::chrono::seconds(run.uniform(1, 5));
+    if (!co_await write_all(s, cat.slow_start, started + run.answer_timeout())) {
+        run.report("slot {} (slowloris): cannot send", s.id);
+        co_return verdict::unexpected;
+    }
+    http_want want;
+    want.add(cat.slow_reply.responses[0], false);
+    response_reader reader(want.heads);
+    for (unsigned line = 0;; ++line) {
+        read_result r = co_await read_some(run, s, std::min(clock::now() + 1s, give_up));
+        if (r.what == outcome::timeout) {
+            if (clock::now() >= give_up) {
+                if (!wait_for_timeout) co_return verdict::as_expected;
+                run.report("slot {} (slowloris): no 408 {:.1f} s after the first byte", s.id,
+                           std::chrono::duration<double>(clock::now() - started).count());
+                co_return verdict::unexpected;
+            }
+            // The server may have closed meanwhile; its 408 is then still to be read.
+            co_await write_all(s, fmt::format("X-Slow-{}: y\r\n", line), clock::now() + 1s);
+            continue;
+        }
+        if (r.what == outcome::closed) {
+            run.report("slot {} (slowloris): closed without a 408", s.id);
+            co_return verdict::unexpected;
+        }
+        if (!reader.feed(r.data)) {
+            run.report("slot {} (slowloris): {}", s.id, reader.error());
+            co_return verdict::unexpected;
+        }
+        if (reader.done().empty()) continue;
+        const http_response& got = reader.done()[0];
+        if (got.status == 503 && line == 0) {
+            ++run.busy;
+            co_return verdict::skipped;
+        }
+        auto after = clock::now() - started;
+        if (got.status != want.responses[0]->status || got.body != want.responses[0]->body ||
+            after < timeout) {
+            run.report("slot {} (slowloris): {} with {} after {:.1f} s; expected {} with {} after {} s", s.id,
+                       got.status, describe_body(got.body), std::chrono::duration<double>(after).count(),
+                       want.responses[0]->status, describe_body(want.responses[0]->body), timeout.count());
+            co_return verdict::unexpected;
+        }
+        if (co_await expect_close(run, s, clock::now() + run.answer_timeout()) != outcome::closed) {
+            run.report("slot {} (slowloris): not closed after the 408", s.id);
+            co_return verdict::unexpected;
+        }
+        ++run.http_timed_out;
+        co_return verdict::as_expected;
+    }
+}
+
+asio::awaitable<verdict> http_bad_session(soak_run& run, slot& s, http_bad_kind kind) {
+    const http_catalogue& cat = *run.http_cat;
+    const char* who = http_bad_kind_names[static_cast<std::size_t>(kind)];
+    if (kind == http_bad_kind::slowloris) co_return co_await slowloris(run, s);
+    if (!co_await connect(run, s, 0, true)) co_return verdict::skipped;
+    std::string why;
+    outcome o = outcome::ok;
+    // Sometimes a good request first: the bad input must not care what came before.
+    if (kind != http_bad_kind::pipelined_flood && run.chance(30)) {
+        const http_good& q = run.small_http();
+        http_want want;
+        want.add(q.response, q.head);
+        o = co_await http_exchange(run, s, q.request, want, false, 1, why);
+        if (o == outcome::busy) {
+            ++run.busy;
+            co_return verdict::skipped;
+        }
+        if (o != outcome::ok) {
+            run.report("slot {} (http {}): the good request first: {}", s.id, who, why);
+            co_return verdict::unexpected;
+        }
+    }
+    std::string_view input;
+    http_want want;
+    bool closes = false;
+    std::size_t parts = 1;
+    switch (kind) {
+        case http_bad_kind::malformed: {
+            const http_bad_input& bad = cat.malformed[run.uniform(0, cat.malformed.size() - 1)];
+            input = bad.input;
+            want.add(bad.reply.responses[0], false);
+            closes = bad.reply.closes;
+            break;
+        }
+        case http_bad_kind::long_target:
+        case http_bad_kind::long_fields: {
+            const http_bad_input& bad = kind == http_bad_kind::long_target ? cat.long_target : cat.long_fields;
+            input = bad.input;
+            want.add(bad.reply.responses[0], false);
+            parts = run.chance(50) ? 3 : 1;
+            closes = true;
+            break;
+        }
+        case http_bad_kind::pipelined_flood: {
+            // 20 to 200 requests in one go (or in a few writes), each answered in turn.
+            std::string flood;
+            for (std::size_t n = run.uniform(20, 200); n > 0; --n) {
+                const http_good& q = run.small_http();
+                flood += q.request;
+                want.add(q.response, q.head);
+            }
+            std::size_t flood_parts = run.chance(50) ? run.uniform(2, 4) : 1;
+            o = co_await http_exchange(run, s, flood, want, false, flood_parts, why);
+            if (o == outcome::busy) {
+                ++run.busy;
+                co_return verdict::skipped;
+            }
+            if (o != outcome::ok) run.report("slot {} (http {}): {}", s.id, who, why);
+            co_return o == outcome::ok ? verdict::as_expected : verdict::unexpected;
+        }
+        case http_bad_kind::reset_mid_response: {
+            const http_good* big = nullptr;
+            for (const http_good& q : cat.good)
+                if (q.request == http_get(big_http_target)) big = &q;
+            want.add(big->response, false);
+            auto deadline = clock::now() + run.answer_timeout();
+            std::size_t enough = run.uniform(1, std::min<std::size_t>(big->response.body.size() - 1, 1u << 20));
+            o = outcome::closed;
+            why = "cannot send";
+            if (co_await write_all(s, big->request, deadline))
+                o = co_await receive_http(run, s, want, deadline, why, enough);
+            close_socket(s, true);
+            if (o == outcome::busy) {
+                ++run.busy;
+                co_return verdict::skipped;
+            }
+            if (o != outcome::ok) run.report("slot {} (http {}): {}", s.id, who, why);
+            co_return o == outcome::ok ? verdict::as_expected : verdict::unexpected;
+        }
+        case http_bad_kind::slowloris: break;
+    }
+    o = co_await http_exchange(run, s, input, want, closes, parts, why);
+    if (o == outcome::busy) {
+        ++run.busy;
+        co_return verdict::skipped;
+    }
+    if (o != outcome::ok) {
+        run.report("slot {} (http {}): after {:?}: {}", s.id, who, input.substr(0, 48), why);
+        co_return verdict::unexpected;
+    }
+    if (closes) co_return verdict::as_expected;
+    // The connection goes on: a good request is answered.
+    const http_good& q = run.small_http();
+    http_want next;
+    next.add(q.response, q.head);
+    o = co_await http_exchange(run, s, q.request, next, false, 1, why);
+    if (o != outcome::ok) run.report("slot {} (http {}): the good request after: {}", s.id, who, why);
+    co_return o == outcome::ok ? verdict::as_expected : verdict::unexpected;
+}
+
 void finish(soak_run& run);
 
 asio::awaitable<void> slot_loop(soak_run& run, std::unique_ptr<slot> s) {
     // Staggered, so the run does not start with thousands of connects at once.
     co_await pause(run, *s, std::chrono::milliseconds(run.uniform(0, 1000)));
     while (!run.stopping) {
+        bool http = run.http_cat && run.chance(run.opt.http_percent);
         if (run.chance(run.opt.bad_percent)) {
-            auto kind = static_cast<bad_kind>(run.pick_bad(run.rng));
-            verdict v = co_await bad_session(run, *s, kind);
-            counts& c = run.bad[static_cast<std::size_t>(kind)];
-            if (v != verdict::skipped) ++c.sessions;
-            if (v == verdict::as_expected) ++c.as_expected;
-            if (v == verdict::unexpected) ++c.unexpected;
+            verdict v;
+            counts* c;
+            if (http) {
+                auto kind = static_cast<http_bad_kind>(run.pick_http_bad(run.rng));
+                v = co_await http_bad_session(run, *s, kind);
+                c = &run.http_bad[static_cast<std::size_t>(kind)];
+            } else {
+                auto kind = static_cast<bad_kind>(run.pick_bad(run.rng));
+                v = co_await bad_session(run, *s, kind);
+                c = &run.bad[static_cast<std::size_t>(kind)];
+            }
+            if (v != verdict::skipped) ++c->sessions;
+            if (v == verdict::as_expected) ++c->as_expected;
+            if (v == verdict::unexpected) ++c->unexpected;
             close_socket(*s);
             // Paces the heavy kinds (floods, big answers).
             co_await pause(run, *s, std::chrono::milliseconds(run.uniform(0, 1000)));
         } else {
-            co_await good_session(run, *s);
+            if (http)
+                co_await http_good_session(run, *s);
+            else
+                co_await good_session(run, *s);
             close_socket(*s);
         }
     }
@@ -877,33 +1441,54 @@ void finish(soak_run& run) {
     asio::co_spawn(run.clock_timer.get_executor(), final_sample(run), asio::detached);
 }
 
+// The report's lines on good and bad sessions; returns the unexpected ones.
+template <std::size_t kinds>
+std::uint64_t print_sessions(std::string_view protocol, std::string_view what, std::uint64_t sessions,
+                             std::uint64_t sent, std::uint64_t verified, std::uint64_t mismatches,
+                             std::uint64_t lost, const std::array<counts, kinds>& bad,
+                             const std::array<const char*, kinds>& names) {
+    fmt::print("{:<21}{}\n", fmt::format("{}good sessions", protocol), sessions);
+    fmt::print("{:<21}{} sent, {} answered and verified, {} mismatches, {} lost\n",
+               fmt::format("{}good {}", protocol, what), sent, verified, mismatches, lost);
+    fmt::print("{:<21}{:<18} {:>8} {:>12} {:>11}\n", fmt::format("{}bad sessions", protocol), "kind", "sessions",
+               "as expected", "unexpected");
+    std::uint64_t unexpected = 0;
+    for (std::size_t k = 0; k < kinds; ++k) {
+        fmt::print("{:<21}{:<18} {:>8} {:>12} {:>11}\n", "", names[k], bad[k].sessions, bad[k].as_expected,
+                   bad[k].unexpected);
+        unexpected += bad[k].unexpected;
+    }
+    return unexpected;
+}
+
 int print_report(const soak_run& run, double drained) {
     const options& opt = run.opt;
-    fmt::print("mojifinder-soak {}:{}: {} clients ({}% bad), {:.0f} s and {:.1f} s of drain, seed {}\n",
-               run.server.address().to_string(), run.server.port(), opt.clients, opt.bad_percent,
-               opt.duration, drained, opt.seed);
-    fmt::print("good sessions        {}\n", run.good_sessions);
-    fmt::print("good queries         {} sent, {} answered and verified, {} mismatches, {} lost\n", run.sent,
-               run.verified, run.mismatches, run.lost);
-    fmt::print("bad sessions         {:<18} {:>8} {:>12} {:>11}\n", "kind", "sessions", "as expected",
-               "unexpected");
-    std::uint64_t unexpected = 0;
-    for (std::size_t k = 0; k < bad_kind_count; ++k) {
-        const counts& c = run.bad[k];
-        fmt::print("                     {:<18} {:>8} {:>12} {:>11}\n", bad_kind_names[k], c.sessions,
-                   c.as_expected, c.unexpected);
-        unexpected += c.unexpected;
-    }
+    fmt::print("mojifinder-soak {}:{}{}: {} clients ({}% bad), {:.0f} s and {:.1f} s of drain, seed {}\n",
+               run.server.address().to_string(), run.server.port(),
+               run.http_cat ? fmt::format(" and HTTP {} ({}% of sessions)", opt.http_port, opt.http_percent) : "",
+               opt.clients, opt.bad_percent, opt.duration, drained, opt.seed);
+    std::uint64_t unexpected = print_sessions("", "queries ", run.good_sessions, run.sent, run.verified,
+                                              run.mismatches, run.lost, run.bad, bad_kind_names);
     fmt::print("never-read dropped   {} (checked after --send-timeout {} s)\n", run.never_read_dropped,
                opt.send_timeout);
     fmt::print("idle timed out       {} (checked after --idle-timeout {} s)\n", run.idle_timed_out,
                opt.idle_timeout);
+    std::uint64_t http_unexpected = 0;
+    if (run.http_cat) {
+        http_unexpected = print_sessions("http ", "requests", run.http_good_sessions, run.http_sent,
+                                         run.http_verified, run.http_mismatches, run.http_lost, run.http_bad,
+                                         http_bad_kind_names);
+        fmt::print("http 408 checked     {} (after --http-request-timeout {} s)\n", run.http_timed_out,
+                   opt.http_request_timeout);
+    }
     fmt::print("refused (busy)       {}\n", run.busy);
     fmt::print("connect errors       {}\n", run.connect_errors);
     if (opt.pid > 0)
         fmt::print("server RSS (MiB)     start {:.1f}, peak {:.1f}, end {:.1f}\n", mib(run.rss_start),
                    mib(run.rss_peak), mib(run.rss_end));
-    bool pass = run.mismatches == 0 && run.lost == 0 && unexpected == 0 && !run.stuck && run.verified > 0;
+    bool pass = run.mismatches == 0 && run.lost == 0 && unexpected == 0 && !run.stuck && run.verified > 0 &&
+                (!run.http_cat || (run.http_mismatches == 0 && run.http_lost == 0 && http_unexpected == 0 &&
+                                   run.http_verified > 0));
     fmt::print("result               {}\n", pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }
@@ -924,8 +1509,14 @@ int run_main(options opt) {
     }
     if (opt.seed == 0) opt.seed = std::random_device{}();
     const index idx = index::open(index::build_tree_data_path());
+    std::optional<http_world> world;
+    std::optional<http_catalogue> http_cat;
+    if (opt.http_port != 0) {
+        world.emplace(idx, std::chrono::seconds(opt.http_request_timeout));
+        http_cat = make_http_catalogue(*world);
+    }
     asio::io_context io(1);
-    soak_run run(io, opt, idx, make_catalogue(idx, opt.max_line), server);
+    soak_run run(io, opt, idx, make_catalogue(idx, opt.max_line), server, http_cat ? &*http_cat : nullptr);
     sample_rss(run);
     run.start = clock::now();
     run.end =
@@ -976,6 +1567,15 @@ int main(int argc, char** argv) {
                    "seconds an answer may take before it counts as lost")
         ->capture_default_str()
         ->check(CLI::Range(1u, 3600u));
+    app.add_option("--http-port", opt.http_port, "the server's --http-port: HTTP sessions too");
+    app.add_option("--http-percent", opt.http_percent, "with --http-port, the share of sessions over HTTP")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 100u));
+    constexpr auto request_timeout_bounds = mojifinder::config::http_request_timeout_bounds;
+    app.add_option("--http-request-timeout", opt.http_request_timeout, "the server's --http-request-timeout, seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(static_cast<unsigned>(request_timeout_bounds.min.count()),
+                           static_cast<unsigned>(request_timeout_bounds.max.count())));
     app.add_option("--seed", opt.seed, "random seed (default: a fresh one, printed in the report)");
     app.add_option("--max-reports", opt.max_reports, "problems described on standard error")
         ->capture_default_str();

@@ -5,8 +5,10 @@ Flow: parse every manifest in deploy/kubernetes/ and docker/compose.yaml
 (python3-yaml); walk each Kubernetes object against the fields of its API
 type, so a misspelt or misplaced field fails here as `kubectl apply` would
 reject it; then check, value by value, what ties the files together: labels
-and selectors, the port, the probes' query, the user, the server's arguments,
-the autoscaler's target, the shutdown timing, against docker/Dockerfile.
+and selectors, the ports (the line protocol's and HTTP's), the probes (a
+query for liveness, HTTP /healthz for readiness), the metrics annotations,
+the user, the server's arguments, the autoscaler's target, the shutdown
+timing, against docker/Dockerfile.
 Prints one line per failed check and "N passed, M failed" last; exit 1 on
 any failure. Run by ctest (tests/CMakeLists.txt).
 """
@@ -21,6 +23,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 K8S = ROOT / "deploy" / "kubernetes"
 
 PORT = 2323
+# HTTP (issue 11): the container's --http-port, and the Service's port for it.
+HTTP_PORT = 8080
+SERVICE_HTTP_PORT = 80
+SERVER_ARGS = ["--host", "0.0.0.0", "--port", str(PORT), "--http-port", str(HTTP_PORT)]
 LABELS = {"app.kubernetes.io/name": "mojifinder"}
 CLIENT = "/usr/local/bin/mojifinder"
 SERVER = "/usr/local/bin/mojifinderd"
@@ -39,10 +45,12 @@ RSS_AT_MAX_CONNECTIONS_MI = 26 + 31
 LABEL_SELECTOR = {"matchLabels": "map", "matchExpressions": [dict]}
 OBJECT_META = {"name": str, "namespace": str, "labels": "map", "annotations": "map"}
 EXEC_ACTION = {"command": [str]}
-PROBE = {"exec": EXEC_ACTION, "initialDelaySeconds": int, "periodSeconds": int,
+HTTP_GET_ACTION = {"path": str, "port": "int|str", "host": str, "scheme": str,
+                   "httpHeaders": [{"name": str, "value": str}]}
+PROBE = {"exec": EXEC_ACTION, "httpGet": HTTP_GET_ACTION, "initialDelaySeconds": int, "periodSeconds": int,
          "timeoutSeconds": int, "failureThreshold": int, "successThreshold": int,
          "terminationGracePeriodSeconds": int}
-LIFECYCLE_HANDLER = {"exec": EXEC_ACTION, "sleep": {"seconds": int}}
+LIFECYCLE_HANDLER = {"exec": EXEC_ACTION, "httpGet": HTTP_GET_ACTION, "sleep": {"seconds": int}}
 SECCOMP_PROFILE = {"type": str, "localhostProfile": str}
 CONTAINER = {
     "name": str, "image": str, "imagePullPolicy": str, "command": [str], "args": [str],
@@ -163,9 +171,8 @@ def main():
     entrypoint = json.loads(image.get("ENTRYPOINT", "null"))
     cmd = json.loads(image.get("CMD", "null"))
     check("Dockerfile: exec-form ENTRYPOINT is the server", entrypoint == [SERVER], repr(entrypoint))
-    check("Dockerfile: CMD is --host 0.0.0.0 --port 2323",
-          cmd == ["--host", "0.0.0.0", "--port", str(PORT)], repr(cmd))
-    check("Dockerfile: EXPOSE 2323", image.get("EXPOSE") == str(PORT), repr(image.get("EXPOSE")))
+    check("Dockerfile: CMD is --host 0.0.0.0 --port 2323 --http-port 8080", cmd == SERVER_ARGS, repr(cmd))
+    check("Dockerfile: EXPOSE 2323 8080", image.get("EXPOSE") == f"{PORT} {HTTP_PORT}", repr(image.get("EXPOSE")))
     user = image.get("USER", "")
     check("Dockerfile: a numeric non-root USER uid:gid", re.fullmatch(r"[1-9][0-9]*:[1-9][0-9]*", user) is not None,
           repr(user))
@@ -208,11 +215,17 @@ def main():
     check("Deployment: the server's arguments are the image's CMD", c["args"] == cmd, repr(c["args"]))
     check("Deployment: the image is the one kustomization.yaml sets", c["image"].split(":")[0] == "mojifinder",
           repr(c["image"]))
-    check("Deployment: container port 2323/TCP named mojifinder",
-          c["ports"] == [{"name": "mojifinder", "containerPort": PORT, "protocol": "TCP"}], repr(c["ports"]))
+    check("Deployment: container ports 2323/TCP named mojifinder and 8080/TCP named http",
+          c["ports"] == [{"name": "mojifinder", "containerPort": PORT, "protocol": "TCP"},
+                         {"name": "http", "containerPort": HTTP_PORT, "protocol": "TCP"}], repr(c["ports"]))
     query = [CLIENT, "--port", str(PORT), "cat", "face"]
-    check("Deployment: the readiness probe runs a real query", c["readinessProbe"]["exec"]["command"] == query,
-          repr(c["readinessProbe"]["exec"]))
+    check("Deployment: the readiness probe is HTTP GET /healthz on the port named http",
+          c["readinessProbe"].get("httpGet") == {"path": "/healthz", "port": "http"}
+          and "exec" not in c["readinessProbe"], repr(c["readinessProbe"]))
+    annotations = dep["template"]["metadata"].get("annotations", {})
+    check("Deployment: the pods ask to be scraped at :8080/metrics",
+          annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": str(HTTP_PORT),
+                          "prometheus.io/path": "/metrics"}, repr(annotations))
     live = c["livenessProbe"]["exec"]["command"]
     check("Deployment: the liveness probe runs a real query and takes 'server busy' as alive",
           live[:2] == ["/bin/sh", "-c"] and f"{' '.join(query)} 2>&1 >/dev/null" in live[2]
@@ -234,8 +247,9 @@ def main():
 
     svc = docs[("v1", "Service")]["spec"]
     check("Service: selects the pods", svc["selector"] == LABELS, repr(svc["selector"]))
-    check("Service: TCP 2323 to the container's port",
-          svc["ports"] == [{"name": "mojifinder", "port": PORT, "targetPort": "mojifinder", "protocol": "TCP"}],
+    check("Service: TCP 2323 and 80 to the container's ports mojifinder and http",
+          svc["ports"] == [{"name": "mojifinder", "port": PORT, "targetPort": "mojifinder", "protocol": "TCP"},
+                           {"name": "http", "port": SERVICE_HTTP_PORT, "targetPort": "http", "protocol": "TCP"}],
           repr(svc["ports"]))
 
     pdb = docs[("policy/v1", "PodDisruptionBudget")]["spec"]
@@ -270,7 +284,8 @@ def main():
     check("compose.yaml: builds docker/Dockerfile from the repository",
           (ROOT / "docker" / build["context"]).resolve() == ROOT and build["dockerfile"] == "docker/Dockerfile",
           repr(build))
-    check("compose.yaml: publishes TCP 2323", svc["ports"] == [f"{PORT}:{PORT}/tcp"], repr(svc["ports"]))
+    check("compose.yaml: publishes TCP 2323 and 8080",
+          svc["ports"] == [f"{PORT}:{PORT}/tcp", f"{HTTP_PORT}:{HTTP_PORT}/tcp"], repr(svc["ports"]))
     check("compose.yaml: the server's arguments are the image's CMD", svc["command"] == cmd, repr(svc["command"]))
     check("compose.yaml: restarts unless stopped", svc["restart"] == "unless-stopped", repr(svc["restart"]))
     check("compose.yaml: the health check asks 'cat face' with the client",

@@ -28,6 +28,12 @@ test_packages=(
   chromium fonts-noto-color-emoji
 )
 packages=("${build_packages[@]}" "${test_packages[@]}")
+# What bench/run alone adds, and installs when missing (as root): the peers
+# it measures against (redis-server; nginx-light; python3-fastapi and
+# python3-uvicorn for the ancestor's web app, bench/web_mojifinder.py, with
+# uvicorn's optional faster event loop and HTTP parser), the HTTP load
+# generator wrk, and curl to read the API's answer sizes.
+bench_packages=(redis-server wrk nginx-light python3-fastapi python3-uvicorn python3-uvloop python3-httptools curl)
 
 # ensure_packages [PACKAGE...]: installs those missing (default: all of
 # "${packages[@]}") when we are root; otherwise says the one line to run.

@@ -30,7 +30,20 @@
 using namespace mojifinder::testing;
 namespace protocol = mojifinder::protocol;
 
+// A server built with AddressSanitizer or ThreadSanitizer (as this binary
+// is) holds shadow memory and quarantined blocks: its resident size says
+// nothing about what a connection costs.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MOJIFINDER_SANITIZED 1
+#endif
+
 namespace {
+
+#ifdef MOJIFINDER_SANITIZED
+constexpr bool measuring_memory = false;
+#else
+constexpr bool measuring_memory = true;
+#endif
 
 // An upper bound for anything the server does; the machine is shared.
 constexpr auto patience = 60s;
@@ -387,7 +400,10 @@ TEST_CASE("http: an idle keep-alive connection costs at most 4 KiB of the server
     std::this_thread::sleep_for(1500ms);
     const long per_connection = (s.server.process().rss_kib() - before) * 1024 / static_cast<long>(connections);
     CAPTURE(per_connection);
-    CHECK(per_connection <= 4096);
+    if (measuring_memory)
+        CHECK(per_connection <= 4096);
+    else
+        WARN("a sanitizer build: the server's memory is not measured");
     // Each still answers.
     for (std::size_t i = 0; i < connections; i += 100) {
         idle[i].send(request);
@@ -503,6 +519,13 @@ TEST_CASE("http: the command line", "[server][http]") {
         CHECK(p.out().empty());
         CHECK(p.err().substr(0, p.err().find('\n')).find(option) != std::string::npos);
         CHECK(p.err().find("usage:") != std::string::npos);
+    }
+    SECTION("an HTTP port taken: the message, exit 1, no ready line") {
+        http_server first;
+        child_process p({server_path(), "--port", "0", "--http-port", std::to_string(first.http_port)});
+        CHECK(p.wait(patience).value_or(still_running) == 1);
+        CHECK(p.out().empty());
+        CHECK(p.err().find(fmt::format("cannot listen on 127.0.0.1:{}: ", first.http_port)) != std::string::npos);
     }
     SECTION("without --http-port nothing listens for HTTP: one ready line") {
         server_process server;
