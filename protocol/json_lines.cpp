@@ -56,10 +56,12 @@ void append_entry(std::string& out, const index& idx, index::language_id languag
     thread_local std::string short_name;
     short_name.clear();
     idx.append_short_name(language, e, short_name);
-    search::character_info info = search::describe(idx, idx.code_point(e));
+    search::character_info info = search::describe_entry(idx, e);
     std::array<unsigned char, 4096> storage;
     json::monotonic_resource mr(storage.data(), storage.size());
-    json::object o(&mr);
+    // Room for its ten fields at once: growing the object rehashed it
+    // twice per entry (~10% of an /api/search answer's time, perf).
+    json::object o(10, &mr);
     auto [cp, character] = first_fields(idx.line(e));
     o.emplace(view(key::cp), view(cp));
     o.emplace(view(key::character), view(character));

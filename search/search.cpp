@@ -1901,15 +1901,24 @@ bool written_raw(char32_t cp) noexcept {
     return type != U_CONTROL_CHAR && type != U_SURROGATE && type != U_UNASSIGNED;
 }
 
-character_info describe(const index& idx, char32_t cp) {
+namespace {
+
+// describe() once the entry is known (no_entry: none). An entry's is asked
+// once per result of a JSON answer: its entry is not looked up again.
+character_info describe_at(const index& idx, char32_t cp, index::entry_id e) {
     // Labels and unusual ages are made here: one buffer per thread, valid
     // until this thread's next describe().
     thread_local char label[64];
     thread_local char age_text[16];
+    // The known ages' values, parsed once.
+    static const auto age_values = [] {
+        std::array<std::uint32_t, std::size(ages)> values{};
+        for (std::size_t i = 0; i < values.size(); ++i) values[i] = age_value(ages[i]);
+        return values;
+    }();
     character_info info;
     info.code_point = cp;
     auto c = static_cast<UChar32>(cp);
-    index::entry_id e = cp <= 0x10FFFF ? idx.entry_of(cp) : index::no_entry;
     if (e != index::no_entry) {
         info.name = idx.name(e);
     } else if (cp <= 0x10FFFF) {
@@ -1920,9 +1929,9 @@ character_info describe(const index& idx, char32_t cp) {
         info.gc = gc;
     std::uint32_t age = age_of(cp);
     if (age != 0) {
-        auto known = std::find_if(std::begin(ages), std::end(ages), [&](auto a) { return age_value(a) == age; });
-        if (known != std::end(ages)) {
-            info.age = *known;
+        auto known = std::find(age_values.begin(), age_values.end(), age);
+        if (known != age_values.end()) {
+            info.age = ages[known - age_values.begin()];
         } else {
             int n = std::snprintf(age_text, sizeof age_text, "%u.%u", age >> 8, age & 0xFF);
             info.age = std::string_view(age_text, static_cast<std::size_t>(std::max(n, 0)));
@@ -1931,6 +1940,16 @@ character_info describe(const index& idx, char32_t cp) {
     info.aliases = idx.aliases_of(cp);
     info.written_raw = written_raw(cp);
     return info;
+}
+
+}  // namespace
+
+character_info describe(const index& idx, char32_t cp) {
+    return describe_at(idx, cp, cp <= 0x10FFFF ? idx.entry_of(cp) : index::no_entry);
+}
+
+character_info describe_entry(const index& idx, index::entry_id e) {
+    return describe_at(idx, idx.code_point(e), e);
 }
 
 void append_identified_line(std::string& out, const index& idx, char32_t cp) {

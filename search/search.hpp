@@ -250,6 +250,8 @@ bool written_raw(char32_t cp) noexcept;
 // point) and an age ICU 72 does not know, which live in a per-thread buffer
 // until this thread's next describe().
 character_info describe(const index& idx, char32_t cp);
+// The same for an entry (a sequence's: its first code point's).
+character_info describe_entry(const index& idx, index::entry_id e);
 
 // Appends the text line for an identified code point, as PROTOCOL.md
 // defines it: "U+0378\t\uFFFD\t<unassigned-0378>\r\n". A named character
