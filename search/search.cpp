@@ -617,10 +617,6 @@ private:
     void name_tones();
     void expand_toned(term& t);
     void make_toned_table();
-    bool is_toned(entry_id e) const {
-        auto toned = idx_.toned_sequences();
-        return !toned.empty() && e >= toned.front() && std::binary_search(toned.begin(), toned.end(), e);
-    }
     bool matches(const term& t, entry_id e);
     bool contains(term& t, entry_id e);
     bool prefix_in_names(const term& t, entry_id e) const;
@@ -1612,11 +1608,9 @@ void query_run::intersect_words() {
             if (list.empty()) continue;
             for (term& u : st_.terms)
                 for (std::size_t j = 0; j < list_kinds; ++j) u.at[j] = u.lists[j].data();
-            const entry_id* common_at = common.data();
-            const entry_id* common_end = common.data() + common.size();
             // Toned sequences are only in other names' lists (the data file
             // lists none under keywords; toned_list exists when a tone is named).
-            bool may_be_toned = st_.hide_toned && k == aliases_list;
+            list_cursor toned(st_.hide_toned && k == aliases_list ? idx_.toned_sequences() : std::span<const entry_id>{});
             term* terms = st_.terms.data();
             const std::size_t term_count = st_.terms.size();
             // An entry of this term's own names is left to the other terms'
@@ -1626,16 +1620,11 @@ void query_run::intersect_words() {
             // left them out), nor toned lists (sequences are in no names
             // list), so neither is in `common` either: only other names are
             // checked.
-            auto own = k == aliases_list ? st_.terms[i].lists[names_list] : std::span<const entry_id>{};
-            const entry_id* own_at = own.data();
-            const entry_id* own_end = own.data() + own.size();
+            bool other_names = k == aliases_list;
+            list_cursor own(other_names ? st_.terms[i].lists[names_list] : std::span<const entry_id>{});
+            list_cursor in_common(other_names ? common : std::span<const entry_id>{});
             for (entry_id e : list) {
-                if (k == aliases_list) {
-                    own_at = gallop(own_at, own_end, e);
-                    if (own_at != own_end && *own_at == e) continue;
-                    common_at = gallop(common_at, common_end, e);
-                    if (common_at != common_end && *common_at == e) continue;
-                }
+                if (own.has(e) || in_common.has(e)) continue;
                 bool all = true;
                 for (std::size_t j = 0; j < term_count && all; ++j) {
                     if (j == i) continue;
@@ -1649,7 +1638,7 @@ void query_run::intersect_words() {
                     }
                     all = has;
                 }
-                if (all && !(may_be_toned && is_toned(e))) extra.push_back(e);
+                if (all && !toned.has(e)) extra.push_back(e);
             }
         }
     }
