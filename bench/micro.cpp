@@ -24,6 +24,11 @@
 //   QueryLatency/<lang>/<query>  the same in a session language: 1 to 3 word
 //                         queries with small answers over names and CLDR
 //                         keywords (en, de, ja), and <lang>/mix of them all.
+//   HttpCore/<target>     protocol::http::connection_core over one keep-alive
+//                         GET of bench/run's HTTP targets: parse, route,
+//                         search, the JSON body and its framing, every
+//                         action until the core reads again; bytes = the
+//                         response's
 //   Stream/<query>        a huge answer through run(), every next() and
 //                         index::lines() of each run: bytes/s is the rate at
 //                         which answer lines are handed out (identified
@@ -31,11 +36,13 @@
 //
 // Usual Google Benchmark flags apply, e.g. --benchmark_filter=Search
 // --benchmark_format=json. bench/run reads p99_ns from SearchLatency/mix.
+#include "http_core.hpp"
 #include "index.hpp"
 #include "search.hpp"
 #include "session_core.hpp"
 
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -93,6 +100,10 @@ constexpr language_query keyword_queries[] = {
 };
 // Did-you-mean: the word is in no name, so the answer is the hints.
 constexpr const char* hinted_queries[] = {"snowmam", "smiel", "cat faec"};
+// bench/run's HTTP targets: its small /api/search answers, one of /search.
+constexpr const char* http_targets[] = {
+    "/api/search?q=cat+face", "/api/search?q=chess+black", "/api/search?q=arrow+left", "/search?q=arrow+left",
+};
 // Huge answers: a* 6,796 lines (300 KB), gc:Lo 131,612 (5.3 MB), all 149,186 (6 MB).
 constexpr const char* huge_queries[] = {"a*", "gc:Lo", "U+0000..U+10FFFF"};
 
@@ -238,6 +249,30 @@ void format(benchmark::State& state, std::string_view query) {
     state.counters["answer_bytes"] = static_cast<double>(per_answer);
 }
 
+void http_request(benchmark::State& state, std::string_view target) {
+    const index& idx = shared_index();
+    mojifinder::config cfg;
+    protocol::metrics counters;
+    protocol::http::context ctx{idx, cfg, counters, idx.english()};
+    protocol::http::connection_core core(ctx);
+    core.start();
+    std::string request = fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", target);
+    std::size_t per_response = 0;
+    std::int64_t total = 0;
+    for (auto _ : state) {
+        std::string_view input = request;
+        per_response = 0;
+        for (protocol::http::action a = core.next(input, false, false);
+             a.what() != protocol::http::action::kind::read; a = core.next(input, false, false)) {
+            for (std::string_view piece : a.out()) per_response += piece.size();
+            input.remove_prefix(core.consumed());
+        }
+        total += static_cast<std::int64_t>(per_response);
+    }
+    state.SetBytesProcessed(total);
+    state.counters["response_bytes"] = static_cast<double>(per_response);
+}
+
 void search_latency(benchmark::State& state, std::vector<std::string_view> queries) {
     using clock = std::chrono::steady_clock;
     const index& idx = shared_index();
@@ -342,6 +377,11 @@ int main(int argc, char** argv) {
         ->Arg(200'000)
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
+    for (const char* t : http_targets)
+        benchmark::RegisterBenchmark((std::string("HttpCore/") + t).c_str(),
+                                     [t](benchmark::State& s) { http_request(s, t); })
+            ->Unit(benchmark::kMicrosecond)
+            ->MinTime(0.2);
     for (const char* q : huge_queries)
         benchmark::RegisterBenchmark((std::string("Stream/") + q).c_str(),
                                      [q](benchmark::State& s) { stream(s, q); })

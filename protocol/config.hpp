@@ -60,7 +60,7 @@ struct config {
     // state for this long after its last answer, so a busy client costs one
     // read per query; after that it waits for bytes with neither (~1.6 KiB
     // less per quiet connection, at the price of re-arming epoll once).
-    static constexpr std::chrono::milliseconds keep_warm{1000};
+    static constexpr std::chrono::milliseconds warm_period{1000};
 
     // --classic: every session speaks version 1 exactly (words of names only,
     // no hints, no identification, and no session commands: a line starting

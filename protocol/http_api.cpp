@@ -1,17 +1,16 @@
 // Flow: see http_api.hpp. Targets and parameters are read with Boost.URL
 // (header-only here: its implementation is compiled in this file, once for
-// the whole program); bodies are written with Boost.JSON, each result
-// object by json_lines, whose CR LF is dropped. An answer holds a search
-// scratch from start to release(), as a line session does.
+// the whole program); bodies are written with json_writer, each result
+// object by json_lines (the line protocol's JSON mode writes the same). An
+// answer holds a search scratch from start to release(), as a line session
+// does.
 #include "http_api.hpp"
 
 #include "json_lines.hpp"
+#include "json_writer.hpp"
 #include "line.hpp"
 #include "words.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/serializer.hpp>
-#include <boost/json/value.hpp>
 #include <boost/url/src.hpp>
 #include <fmt/format.h>
 #include <unicode/utf8.h>
@@ -23,24 +22,7 @@
 namespace mojifinder::protocol::http {
 namespace {
 
-namespace json = boost::json;
 namespace urls = boost::urls;
-
-constexpr std::string_view crlf = "\r\n";
-
-json::string_view view(std::string_view s) noexcept { return {s.data(), s.size()}; }
-
-void append_serialized(std::string& out, const json::value& v) {
-    json::serializer sr;
-    sr.reset(&v);
-    std::array<char, 512> chunk;
-    while (!sr.done()) out.append(sr.read(chunk.data(), chunk.size()));
-}
-
-// json_lines writes a line; a body holds the object alone.
-void drop_crlf(std::string& out) {
-    if (out.ends_with(crlf)) out.resize(out.size() - crlf.size());
-}
 
 // A parameter's value or name worth quoting in an error: short, printable ASCII.
 bool echoable(std::string_view text) noexcept {
@@ -146,18 +128,19 @@ std::optional<std::string> read_classic_search(std::string_view query) {
     return q;
 }
 
-void append_error(std::string& out, std::string_view message) {
-    json_lines::append_error(out, message);
-    drop_crlf(out);
-}
+void append_error(std::string& out, std::string_view message) { json_lines::append_error_object(out, message); }
 
 void append_languages(std::string& out, const index& idx) {
-    json::array languages;
+    json_writer w(out);
+    w.begin_array();
     for (std::size_t l = 0; l < idx.language_count(); ++l) {
         auto id = static_cast<index::language_id>(l);
-        languages.push_back(json::object{{"tag", view(idx.language_tag(id))}, {"name", view(idx.language_name(id))}});
+        w.begin_object();
+        w.member("tag", idx.language_tag(id));
+        w.member("name", idx.language_name(id));
+        w.end_object();
     }
-    append_serialized(out, languages);
+    w.end_array();
 }
 
 bool answer::start_api(const api_search_request& request) {
@@ -233,10 +216,15 @@ void answer::append_prefix(std::string& out) const {
         out += '[';
         return;
     }
-    json::value q = json::string(view(query_));
-    out += "{\"query\":";
-    append_serialized(out, q);
-    fmt::format_to(std::back_inserter(out), ",\"found\":{},\"offset\":{},\"results\":[", found_, offset_);
+    // The object stays open for its results (fill()) and the suffix.
+    json_writer w(out);
+    w.begin_object();
+    w.member("query", query_);
+    w.member("found", found_);
+    w.member("offset", offset_);
+    w.key("results");
+    w.begin_array();
+    w.flush();
 }
 
 void answer::append_suffix(std::string& out) {
@@ -244,11 +232,12 @@ void answer::append_suffix(std::string& out) {
         out += ']';
         return;
     }
-    out += "],\"hint\":";
-    json::array hints;
-    if (found_ == 0 && scratch_.holds())
-        for (std::string_view h : scratch_->hints()) hints.emplace_back(view(h));
-    append_serialized(out, hints);
+    // The results' array and the object append_prefix() left open; the
+    // results between were written by fill(), so a new writer goes on.
+    out += "],";
+    json_writer w(out);
+    w.key("hint");
+    w.strings(found_ == 0 && scratch_.holds() ? scratch_->hints() : std::span<const std::string_view>{});
     out += '}';
 }
 
@@ -267,24 +256,22 @@ bool answer::next_result(std::string& item) {
         char utf8[U8_MAX_LENGTH];
         std::int32_t length = 0;
         U8_APPEND_UNSAFE(utf8, length, static_cast<UChar32>(cp));
-        std::array<unsigned char, 512> storage;
-        json::monotonic_resource mr(storage.data(), storage.size());
-        json::object o(&mr);
-        o.emplace("char", view({utf8, static_cast<std::size_t>(length)}));
-        o.emplace("name", view(index_.name(e)));
-        append_serialized(item, o);
+        json_writer w(item);
+        w.begin_object();
+        w.member("char", {utf8, static_cast<std::size_t>(length)});
+        w.member("name", index_.name(e));
+        w.end_object();
         have_run_ = ++run_.first != run_.last;
     } else if (run_.identified()) {
         // A named code point is its entry, as in the line protocol's JSON mode.
         index::entry_id e = index_.entry_of(run_.code_point);
-        if (e == index::no_entry) json_lines::append_character(item, index_, run_.code_point);
-        else json_lines::append_entry(item, index_, language_, e);
+        if (e == index::no_entry) json_lines::append_character_object(item, index_, run_.code_point);
+        else json_lines::append_entry_object(item, index_, language_, e);
         have_run_ = false;
     } else {
-        json_lines::append_entry(item, index_, language_, run_.first);
+        json_lines::append_entry_object(item, index_, language_, run_.first);
         have_run_ = ++run_.first != run_.last;
     }
-    if (!classic_) drop_crlf(item);
     --left_;
     return true;
 }

@@ -1,8 +1,10 @@
 #pragma once
 // JSON mode's lines (docs/PROTOCOL.md, "JSON mode"), written here and only
-// here, with Boost.JSON: one object per answer line, then exactly one final
-// object per client line ({"found":N,"shown":M[,"hint":[...]]}, {"error":...}
-// or {"ok":...}). Each line ends with CR LF like every server line.
+// here, with json_writer (Boost.JSON's escaping): one object per answer line,
+// then exactly one final object per client line ({"found":N,"shown":M
+// [,"hint":[...]]}, {"error":...} or {"ok":...}). Each line ends with CR LF
+// like every server line; the *_object functions write the object alone,
+// for HTTP bodies (http_api.cpp), which hold the same objects.
 #include "index.hpp"
 #include "search.hpp"
 
@@ -29,11 +31,13 @@ inline constexpr std::string_view error = "error", ok = "ok", text = "text";
 // "U+1F469 U+200D U+1F692" and the whole sequence; its block, gc and age
 // are its first code point's, and it has no aliases.
 void append_entry(std::string& out, const index& idx, index::language_id language, index::entry_id e);
+void append_entry_object(std::string& out, const index& idx, index::language_id language, index::entry_id e);
 
 // The same object for a code point without an entry (identified pasted
 // text: unassigned, a control, private use): its label for a name, U+FFFD
 // for the `char` of one never written raw, "short":"" and "keywords":[].
 void append_character(std::string& out, const index& idx, char32_t cp);
+void append_character_object(std::string& out, const index& idx, char32_t cp);
 
 // {"found":N,"shown":M} with "hint":[...] when there are hints.
 void append_status(std::string& out, std::size_t found, std::size_t shown,
@@ -41,6 +45,7 @@ void append_status(std::string& out, std::size_t found, std::size_t shown,
 
 // {"error":"..."}
 void append_error(std::string& out, std::string_view message);
+void append_error_object(std::string& out, std::string_view message);
 
 // {"ok":"..."}; with `text` lines, {"ok":"...","text":[...]} (/help).
 void append_ok(std::string& out, std::string_view message, std::span<const std::string_view> text = {});

@@ -75,7 +75,7 @@ struct session_state : std::enable_shared_from_this<session_state>,
     clock::time_point idle_deadline = clock::time_point::max();  // while reading
     bool stopping = false;      // the server is shutting down
     bool idle_expired = false;  // the sweeper ended a wait for a line
-    bool cooled = false;        // the sweeper ended a warm wait (config::keep_warm)
+    bool cooled = false;        // the sweeper ended a warm wait (config::warm_period)
     bool send_expired = false;  // the sweeper ended a write nobody reads
     // What a line session's commands set (/limit, /format, /classic, /lang):
     // kept here while the session is cold and its core is gone.

@@ -3,7 +3,7 @@
 // socket takes it all), reads (async_read_until on the core's line_end) when
 // the core asks, and after the core's last write lingers briefly so the close
 // is clean. Between lines a session is warm (reads at once, keeping its
-// buffer) for config::keep_warm after a line, then cold (waits for
+// buffer) for config::warm_period after a line, then cold (waits for
 // readability holding no buffer and no core, only the core's settings: a
 // core with an answer left for /more is not quiet, so it stays warm).
 // session() keeps the deadline of its current phase (warm, idle while
@@ -165,10 +165,10 @@ awaitable<> session(tcp_socket sock, server_context& ctx) {
         const index& idx = ctx.idx;
         bool eof = false;
         bool wrote = false;  // since the last read: the idle time starts again
-        // A warm session (a line within config::keep_warm) keeps its
+        // A warm session (a line within config::warm_period) keeps its
         // warm_state and reads at once; a cold one gives it back and waits
         // for bytes first, taking one again when they are there.
-        bool keep_warm = false;
+        bool stays_warm = false;
         warm_ptr warm(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings),
                       warm_release<warm_state>{&ctx.warm});
         protocol::step s = warm->core.start();
@@ -196,7 +196,7 @@ awaitable<> session(tcp_socket sock, server_context& ctx) {
                 st.idle_expired = st.cooled = false;
                 bool between_lines = warm->input.empty() && warm->core.quiet();
                 boost::system::error_code ec;
-                if (between_lines && !keep_warm) {
+                if (between_lines && !stays_warm) {
                     st.settings = warm->core.settings();
                     warm.reset();
                     st.set_deadline(st.idle_deadline);
@@ -204,9 +204,9 @@ awaitable<> session(tcp_socket sock, server_context& ctx) {
                         tcp_socket::wait_read,
                         asio::bind_allocator(fixed_allocator<void, wait_memory_size>(st.cold_wait), use_tuple));
                     warm.reset(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings));
-                    keep_warm = true;
+                    stays_warm = true;
                 } else {
-                    st.set_deadline(between_lines ? std::min(now + config::keep_warm, st.idle_deadline)
+                    st.set_deadline(between_lines ? std::min(now + config::warm_period, st.idle_deadline)
                                                   : st.idle_deadline);
                 }
                 if (!ec) {
@@ -224,7 +224,7 @@ awaitable<> session(tcp_socket sock, server_context& ctx) {
                     count_step(ctx, *warm, s, {});
                     continue;
                 } else if (ec == asio::error::operation_aborted && st.cooled && !st.stopping) {
-                    keep_warm = false;  // the same read step again, now cold
+                    stays_warm = false;  // the same read step again, now cold
                     continue;
                 } else if (ec && ec != asio::error::operation_aborted && ec != asio::error::not_found) {
                     lost(ctx, st, ec);

@@ -1,6 +1,6 @@
 #pragma once
 // Where a session's memory comes from. A cold session (between lines or
-// HTTP requests, after config::keep_warm) holds only its coroutine frame and
+// HTTP requests, after config::warm_period) holds only its coroutine frame and
 // its state; a warm one also holds a warm_state (http_warm_state): the
 // protocol core, the input buffer and room for the read in flight, in one
 // page of its own from the warm_pool. Giving the

@@ -260,10 +260,10 @@ TEST_CASE("the idle clock restarts after each complete line", "[server][slow]") 
     CHECK(server.stop() == 0);
 }
 
-TEST_CASE("a session quiet for longer than keep_warm answers exactly as before", "[server][slow]") {
-    // Past keep_warm (plus the sweeper's 100 ms) the session has given up its
+TEST_CASE("a session quiet for longer than warm_period answers exactly as before", "[server][slow]") {
+    // Past warm_period (plus the sweeper's 100 ms) the session has given up its
     // buffer and state; none of that may show in what the client reads.
-    const auto past_keep_warm = mojifinder::config::keep_warm + 600ms;
+    const auto past_warm_period = mojifinder::config::warm_period + 600ms;
     server_process server({"--idle-timeout", "3"});
     connection c(server.port());
     REQUIRE(c.read_exact(3) == prompt);
@@ -271,18 +271,18 @@ TEST_CASE("a session quiet for longer than keep_warm answers exactly as before",
     REQUIRE(c.read_exact(cat_face_answer().size()) == cat_face_answer());
 
     SECTION("a whole line after the pause") {
-        CHECK(c.read_for(past_keep_warm) == "");
+        CHECK(c.read_for(past_warm_period) == "");
         c.send("cat face\n");
         CHECK(c.read_exact(cat_face_answer().size()) == cat_face_answer());
     }
     SECTION("two lines in one write after the pause") {
-        CHECK(c.read_for(past_keep_warm) == "");
+        CHECK(c.read_for(past_warm_period) == "");
         c.send("cat face\n\n");
         CHECK(c.read_exact(cat_face_answer().size() + 3) == cat_face_answer() + prompt);
     }
     SECTION("a line cut in two by the pause") {
         c.send("cat ");
-        CHECK(c.read_for(past_keep_warm) == "");
+        CHECK(c.read_for(past_warm_period) == "");
         c.send("face\n");
         CHECK(c.read_exact(cat_face_answer().size()) == cat_face_answer());
     }
@@ -292,12 +292,12 @@ TEST_CASE("a session quiet for longer than keep_warm answers exactly as before",
         REQUIRE(long_line.size() > mojifinder::warm_state::input_room);
         c.send(long_line);
         CHECK(c.read_exact(cat_face_answer().size()) == cat_face_answer());
-        CHECK(c.read_for(past_keep_warm) == "");
+        CHECK(c.read_for(past_warm_period) == "");
         c.send(long_line + long_line);
         CHECK(c.read_exact(2 * cat_face_answer().size()) == cat_face_answer() + cat_face_answer());
     }
     SECTION("the idle timeout still counts from the last answer") {
-        // Cooling off at keep_warm is not the idle timeout (3 s).
+        // Cooling off at warm_period is not the idle timeout (3 s).
         CHECK(c.read_for(2500ms) == "");
         CHECK(c.read_to_close(10s) == protocol::error_idle);
     }

@@ -276,7 +276,7 @@ TEST_CASE("http: the request timeout and the keep-alive idle timeout", "[server]
         c.send(get("/healthz"));
         CHECK(read_response(c).status == "HTTP/1.1 200 OK");
         auto answered = std::chrono::steady_clock::now();
-        // Cooling off at config::keep_warm (1 s) is not the idle timeout.
+        // Cooling off at config::warm_period (1 s) is not the idle timeout.
         CHECK(c.read_for(1500ms).empty());
         std::string extra;
         CHECK(c.closed_within(patience, &extra));
@@ -291,7 +291,7 @@ TEST_CASE("http: the request timeout and the keep-alive idle timeout", "[server]
     SECTION("a request after a cold wait is answered as any other") {
         c.send(get("/healthz"));
         CHECK(read_response(c).status == "HTTP/1.1 200 OK");
-        CHECK(c.read_for(1500ms).empty());  // past config::keep_warm: the connection is cold
+        CHECK(c.read_for(1500ms).empty());  // past config::warm_period: the connection is cold
         c.send(get("/api/search?q=cat+face"));
         CHECK(count(read_response(c).body, R"({"cp":)") == 10);
     }
@@ -396,7 +396,7 @@ TEST_CASE("http: an idle keep-alive connection costs at most 4 KiB of the server
         idle.back().send(request);
         REQUIRE(count(read_response(idle.back()).body, R"({"cp":)") == 10);
     }
-    // Past config::keep_warm and a sweep: every connection is as idle as it gets.
+    // Past config::warm_period and a sweep: every connection is as idle as it gets.
     std::this_thread::sleep_for(1500ms);
     const long per_connection = (s.server.process().rss_kib() - before) * 1024 / static_cast<long>(connections);
     CAPTURE(per_connection);
