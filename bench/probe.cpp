@@ -10,9 +10,11 @@
 //
 //   mojifinder-probe hold --port P --pid PID [--connections N] [--query Q]
 //                        [--terminator T] [--no-prompt] [--settle SECONDS] [--quiet SECONDS]
-//     Samples PID's RSS; opens N connections (reading each prompt) and holds
-//     them; after --settle samples again; then sends Q once on every
-//     connection and reads every answer (to T, by default the prompt after
+//     Samples PID's RSS at rest; sends Q once on a connection of its own (the
+//     first answer's one-time costs are not a connection's), samples again
+//     (the base of the per-connection figures); opens N connections (reading
+//     each prompt) and holds them; after --settle samples again; then sends
+//     Q once on every connection and reads every answer (to T, by default the prompt after
 //     the status line); after --settle samples again, and after --quiet more
 //     seconds once more (servers shrink the buffers of quiet sessions: Redis
 //     after 2 s); closes them all; after --settle samples a last time.
@@ -227,6 +229,17 @@ int hold(const hold_options& opt) {
     std::string line = opt.query + "\n";
     auto settle = [&] { std::this_thread::sleep_for(std::chrono::duration<double>(opt.settle)); };
 
+    // What the first answer costs once, whatever the connections (the
+    // data file's and the code's pages, pools: ~1.5 MiB of the data file for
+    // `cat face`, 150 bytes a connection when spread over 10,000), is paid
+    // on a connection of its own before the first sample, as http-hold does.
+    long rest = rss_kib(opt.pid);
+    int first = connect_to(opt.port, 0);
+    if (!opt.no_prompt) read_to(first, "?> ");
+    send_all(first, line);
+    read_to(first, terminator);
+    ::close(first);
+    settle();
     long before = rss_kib(opt.pid);
     std::vector<int> fds = open_connections(opt.port, opt.connections, [&](int fd) {
         if (!opt.no_prompt) read_to(fd, "?> ");
@@ -249,10 +262,10 @@ int hold(const hold_options& opt) {
         return static_cast<double>(kib - before) * 1024.0 / static_cast<double>(opt.connections);
     };
     fmt::print(
-        "{{\"connections\":{},\"rss_before_kib\":{},\"rss_idle_kib\":{},\"rss_answered_kib\":{},"
+        "{{\"connections\":{},\"rss_rest_kib\":{},\"rss_before_kib\":{},\"rss_idle_kib\":{},\"rss_answered_kib\":{},"
         "\"rss_quiet_kib\":{},\"rss_closed_kib\":{},\"idle_bytes_per_connection\":{:.0f},"
         "\"answered_bytes_per_connection\":{:.0f},\"quiet_bytes_per_connection\":{:.0f}}}\n",
-        opt.connections, before, idle, answered, quiet, closed, per(idle), per(answered), per(quiet));
+        opt.connections, rest, before, idle, answered, quiet, closed, per(idle), per(answered), per(quiet));
     return 0;
 }
 
