@@ -107,3 +107,24 @@ apt_source_uri() {
   [ -n "$uri" ] || return 1
   echo "${uri%/}"
 }
+
+# write_debian_sources MIRROR SECURITY_MIRROR FILE: FILE as the deb822 sources
+# of Debian's bookworm images (main; bookworm and bookworm-updates from
+# MIRROR, bookworm-security from SECURITY_MIRROR). docker/verify writes its
+# base images' sources with it, the Dockerfile its stages' when it is given
+# the DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR build arguments.
+write_debian_sources() {
+  cat >"$3" <<EOF
+Types: deb
+URIs: $1
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $2
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+}

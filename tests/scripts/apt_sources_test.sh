@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/lib.sh's apt_source_uri (docker/verify's mirror, read through
 # apt-get indextargets) on apt folders made here: one-line and deb822 files,
-# comments, options, disabled entries, order.
+# comments, options, disabled entries, order; and write_debian_sources's
+# file read back.
 set -uo pipefail
 lib=$(cd "$(dirname "$0")/../../scripts" && pwd)/lib.sh
 # shellcheck source=../../scripts/lib.sh
@@ -67,5 +68,14 @@ expect bookworm file:/srv/first/debian
 expect bookworm-security file:/srv/main-list/debian
 touch "$apt/sources.list.d/0.sources.disabled"
 expect bookworm file:/srv/first/debian
+
+# write_debian_sources (the Dockerfile's and docker/verify's sources), read
+# back by apt alone.
+rm -f "$apt/sources.list" "$apt"/sources.list.d/*
+write_debian_sources file:/srv/written/debian file:/srv/written/debian-security "$apt/sources.list.d/debian.sources"
+expect bookworm file:/srv/written/debian
+expect bookworm-updates file:/srv/written/debian
+expect bookworm-security file:/srv/written/debian-security
+expect trixie ""
 
 [ "$failures" -eq 0 ]
