@@ -12,8 +12,8 @@ set(CPACK_PACKAGE_NAME mojifinder)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "mojifinder maintainers <maintainers@mojifinder.example>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "find Unicode characters by name: server and client")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "find Unicode characters by name: server and client
-mojifinderd keeps an index of every named character of Unicode 15.0,
+# The long description; CPack puts the summary above it as its first line.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "mojifinderd keeps an index of every named character of Unicode 15.0,
 the emoji sequences, and CLDR's keywords and short names in every
 language, and answers searches over a line protocol (TCP 2323) and,
 optionally, HTTP (a JSON API and a search page on 8080).
