@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bash completion (completions/mojifinder, and completions/mojifinderd,
+# Flow: the bash completion (completions/mojifinder, and completions/mojifinderd,
 # a link to it) in bash itself: COMP_WORDS and COMP_CWORD set as bash sets
 # them, the function called, COMPREPLY compared exactly. --lang's values
 # come from the mojifinderd beside the command, or on PATH.

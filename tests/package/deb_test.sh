@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Debian package: `cpack -G DEB` from the build tree into a folder of
+# Flow: the Debian package: `cpack -G DEB` from the build tree into a folder of
 # the test's own; its fields (dpkg-deb -f: name, version, Depends from
 # dpkg-shlibdeps naming libicu72 and libc6, section) and its exact contents
 # (dpkg-deb -c); unpacked with dpkg-deb -x into that folder (never onto this

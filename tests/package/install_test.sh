@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `cmake --install BUILD --prefix PREFIX` (with DESTDIR, so that a file
+# Flow: `cmake --install BUILD --prefix PREFIX` (with DESTDIR, so that a file
 # installed outside the prefix would show): exactly the files below, all
 # under the prefix; the installed mojifinderd finds its data file with no
 # --data; the installed man pages render.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The man pages (man/) against the programs: the options of each page's
+# Flow: the man pages (man/) against the programs: the options of each page's
 # OPTIONS section are exactly those of --help, every option the page names
 # anywhere is one of them, its title carries the program's version, and
 # man renders it without a warning. The bash completion (completions/)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The systemd units (deploy/systemd/) as installed: `systemd-analyze verify`
+# Flow: the systemd units (deploy/systemd/) as installed: `systemd-analyze verify`
 # in a root of the test's own (the install under /usr, so that ExecStart's
 # /usr/bin/mojifinderd exists, and this machine's own units, which the
 # units' dependencies name), the interface with the server (descriptor
