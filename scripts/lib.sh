@@ -18,7 +18,9 @@ build_packages=(
 # its sanitizer runtimes, the tools the tests run, python3-yaml for
 # deploy/check_manifests.py, Google Benchmark, and the browser the page's
 # test drives (tests/browser/run.sh; playwright-core comes from npm) with a
-# font that has the emoji its screenshot shows.
+# font that has the emoji its screenshot shows. The package tests
+# (tests/package/) add man-db to render the man pages, systemd for
+# systemd-analyze, dpkg-dev for CPack's dpkg-shlibdeps, and lintian.
 test_packages=(
   catch2
   clang-14 libclang-rt-14-dev
@@ -26,6 +28,7 @@ test_packages=(
   python3-yaml
   libbenchmark-dev
   chromium fonts-noto-color-emoji
+  man-db systemd dpkg-dev lintian
 )
 packages=("${build_packages[@]}" "${test_packages[@]}")
 # What bench/run alone adds, and installs when missing (as root): the peers
