@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -355,6 +356,25 @@ TEST_CASE("activation: a restart with the socket held refuses no connection", "[
     CHECK(second->wait(patience).value_or(still_running) == 0);
     CHECK(second->err().find(R"( socket activation: 1 socket passed (descriptor and name: 3 "line"))") !=
           std::string::npos);
+}
+
+TEST_CASE("activation: an IPv6 socket with no LISTEN_FDNAMES serves the line protocol", "[server][activation]") {
+    int fd = checked(socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in6 addr{};
+    addr.sin6_family = AF_INET6;
+    addr.sin6_addr = in6addr_loopback;
+    socklen_t size = sizeof addr;
+    checked(bind(fd, reinterpret_cast<sockaddr*>(&addr), size));
+    checked(listen(fd, SOMAXCONN));
+    checked(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size));
+    std::unique_ptr<child_process> server = start_passed({{fd}, std::nullopt}, {});
+    close(fd);
+    CHECK(server->read_stdout_line(patience) == fmt::format("listening on [::1]:{}", ntohs(addr.sin6_port)));
+    server->signal(SIGTERM);
+    CHECK(server->wait(patience).value_or(still_running) == 0);
+    CHECK(server->err().find(R"( socket activation: 1 socket passed (descriptor and name: 3 "unknown"))" "\n") !=
+          std::string::npos);
+    CHECK(server->err().find(" listening on [::1]:") != std::string::npos);
 }
 
 TEST_CASE("activation: a passed descriptor that is not a listening TCP socket: exit 1", "[server][activation]") {

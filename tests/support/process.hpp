@@ -130,7 +130,7 @@ private:
     std::string buffer_;
 };
 
-// A TCP socket listening on 127.0.0.1 and a free port (its local_port()),
+// A TCP socket listening on 127.0.0.1 and a free port (its port()),
 // closed with the object: what a socket unit holds.
 class listening_socket {
 public:
