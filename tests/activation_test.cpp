@@ -293,7 +293,7 @@ TEST_CASE("activation: systemd-socket-activate passes line and http", "[server][
     CHECK(s.proc->wait(patience).value_or(still_running) == 0);
 }
 
-TEST_CASE("activation: LISTEN_FDS meant for another process is ignored; the server binds its own",
+TEST_CASE("activation: LISTEN_FDS meant for another process is ignored, the server binds its own",
           "[server][activation]") {
     server_process server({}, {"/usr/bin/env", "LISTEN_PID=1", "LISTEN_FDS=1", "LISTEN_FDNAMES=http"});
     CHECK(cat_face_once(server.port()) == cat_face_session());
