@@ -82,6 +82,14 @@ struct config {
     // checked against the data file once it is open).
     std::string language = "en";
 
+    // --- Socket activation (docs/OPERATIONS.md) -------------------------------
+    // LISTEN_FDS: descriptors passed at most. A socket unit passes one per
+    // ListenStream= (mojifinderd's two units: 2, or 4 with IPv6 beside IPv4);
+    // 1024 is the soft descriptor limit a service starts with (systemd's and
+    // the shell's default), so no real unit passes more, and a larger value
+    // is a mistake caught before 3..LISTEN_FDS+2 are looked at.
+    static constexpr bounds<int> listen_fds_bounds{0, 1024};
+
     // --- HTTP (docs/HTTP.md) -------------------------------------------------
     // --http-port: the HTTP API and page on the same loops; none by default
     // (0 takes a free port).

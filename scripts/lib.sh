@@ -24,7 +24,7 @@ build_packages=(
 test_packages=(
   catch2
   clang-14 libclang-rt-14-dev
-  util-linux procps
+  util-linux procps systemd
   python3-yaml
   libbenchmark-dev
   chromium fonts-noto-color-emoji

@@ -72,9 +72,13 @@ awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx, const sessi
     for (;;) {
         executor ex = ctx.loops[next_loop]->get_executor();
         auto [ec, sock] = co_await acceptor.async_accept(ex, use_tuple);
-        if (ctx.stopping.load()) co_return;
+        // A connection accepted just as the server stops still gets its
+        // session, which tells it the server is shutting down, rather than a
+        // close with nothing said: under socket activation the next server
+        // takes the ones still queued, so none goes unanswered.
+        bool last = ctx.stopping.load();
         if (ec) {
-            if (ec == asio::error::operation_aborted) co_return;
+            if (last || ec == asio::error::operation_aborted) co_return;
             ctx.log.always("accept failed: {}; retrying in {} ms", ec.message(), backoff.count());
             pause.expires_after(backoff);
             co_await pause.async_wait(use_tuple);
@@ -93,6 +97,7 @@ awaitable<> accept_loop(tcp_acceptor& acceptor, server_context& ctx, const sessi
         boost::system::error_code opt_ec;
         sock.set_option(tcp::no_delay(true), opt_ec);
         asio::co_spawn(ex, kind.serve(std::move(sock), ctx), asio::detached);
+        if (last) co_return;
     }
 }
 

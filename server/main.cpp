@@ -1,10 +1,12 @@
 // mojifinderd's command line. Flow: options into a config; the data file
 // mapped (a data_error: its message, exit 1) and --lang checked against it
 // (exit 2, as for any bad option); then --version, --languages or
-// run_server().
+// run_server(), with the sockets socket activation passed (LISTEN_FDS), if
+// any, in place of --host, --port and --http-port.
 #include "config.hpp"
 #include "run.hpp"
 #include "session_core.hpp"
+#include "socket_activation.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -66,7 +68,9 @@ int main(int argc, char** argv) {
     bool list_languages = false;
 
     CLI::App app("Serves searches for Unicode characters by name over a line protocol, and with --http-port "
-                 "over HTTP (a JSON API and a search page).",
+                 "over HTTP (a JSON API and a search page). Started by socket activation (systemd's LISTEN_FDS), "
+                 "it serves the sockets it is given instead of binding --host, --port and --http-port: HTTP on "
+                 "those named \"http\", the line protocol on the others.",
                  "mojifinderd");
     app.add_option("--host", cfg.host, "address to listen on")->capture_default_str();
     app.add_option("--port", cfg.port, "TCP port; 0 takes a free one")->capture_default_str();
@@ -150,10 +154,14 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    mojifinder::listen_setup listen{mojifinder::take_listen_environment(), {}};
+    for (const char* name : {"--host", "--port", "--http-port"})
+        if (app.count(name) > 0) listen.given_options.emplace_back(name);
+
     // Asio sends with MSG_NOSIGNAL already; this covers every other write.
     std::signal(SIGPIPE, SIG_IGN);
     try {
-        return mojifinder::run_server(cfg, {*idx, language, opened});
+        return mojifinder::run_server(cfg, {*idx, language, opened}, listen);
     } catch (const std::exception& e) {
         fmt::print(stderr, "mojifinderd: {}\n", e.what());
         return 1;

@@ -1,7 +1,9 @@
 // Flow: (main.cpp has mapped the index) raise the descriptor limit, log what
-// is served, bind (the line protocol's port, and with --http-port HTTP's on
-// the same host), print the "listening on" line (then "http listening on"),
-// then run --threads event loops, one per thread. The first SIGINT/SIGTERM
+// is served, adopt the sockets socket activation passed (each serving the
+// line protocol, or HTTP when named `http`) or else bind (the line protocol's
+// port, and with --http-port HTTP's on the same host), print a "listening on"
+// line per line protocol socket and an "http listening on" line per HTTP
+// socket, then run --threads event loops, one per thread. The first SIGINT/SIGTERM
 // closes the acceptors and tells every session of either kind; the loop
 // runs out of work when the last session has closed, or is stopped after the
 // grace period or by a second signal; then the loops are destroyed, with any
@@ -12,6 +14,9 @@
 
 #include "server.hpp"
 #include "session_core.hpp"
+#include "socket_activation.hpp"
+
+#include <fmt/format.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -24,6 +29,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -65,14 +71,18 @@ void stop_loops(server_context& ctx) {
     for (const auto& loop : ctx.loops) loop->stop();
 }
 
-// The server's listening sockets: the line protocol's, and HTTP's when
-// --http-port is given.
-struct acceptors {
-    tcp_acceptor line;
-    std::optional<tcp_acceptor> http;
+// A listening socket and the kind of session it starts.
+struct listener {
+    tcp_acceptor acceptor;
+    const session_kind* kind;
 };
 
-awaitable<> handle_signals(server_context& ctx, signal_set& signals, acceptors& listening) {
+// The server's listening sockets: the line protocol's, and HTTP's when
+// --http-port is given; or those socket activation passed, any number of
+// each kind. Complete before the accept loops start: they hold references.
+using listeners = std::vector<listener>;
+
+awaitable<> handle_signals(server_context& ctx, signal_set& signals, listeners& listening) {
     using namespace asio::experimental::awaitable_operators;
     auto [ec, signo] = co_await signals.async_wait(use_tuple);
     if (ec) co_return;
@@ -80,8 +90,7 @@ awaitable<> handle_signals(server_context& ctx, signal_set& signals, acceptors& 
                    ctx.active.load());
     ctx.stopping = true;
     boost::system::error_code close_ec;
-    listening.line.close(close_ec);
-    if (listening.http) listening.http->close(close_ec);
+    for (listener& l : listening) l.acceptor.close(close_ec);
     ctx.sessions.stop_all();
     auto outcome = co_await (drain(ctx) || signals.async_wait(use_awaitable));
     if (outcome.index() == 1) {
@@ -114,35 +123,82 @@ bool listen_on(tcp_acceptor& acceptor, const server_context& ctx, std::uint16_t 
     }
 }
 
-// Binds, prints the ready lines, and runs every event loop until all have
-// stopped: the last session gone after the first signal, or a second signal,
-// or the grace period. The acceptors and the signal set live on the first
-// loop, so they are destroyed on return, before the loops are. 1 when it
-// cannot listen.
-int serve(server_context& ctx) {
+// Its own listening sockets: the line protocol's on --port, HTTP's on
+// --http-port when given. False when one cannot listen.
+bool bind_own(listeners& listening, const server_context& ctx) {
     const config& cfg = ctx.cfg;
     asio::io_context& io = *ctx.loops.front();
-    acceptors listening{tcp_acceptor(io), std::nullopt};
-    if (!listen_on(listening.line, ctx, cfg.port)) return 1;
+    listening.push_back({tcp_acceptor(io), &line_sessions});
+    if (!listen_on(listening.back().acceptor, ctx, cfg.port)) return false;
     if (cfg.http_port) {
-        listening.http.emplace(io);
-        if (!listen_on(*listening.http, ctx, *cfg.http_port)) return 1;
+        listening.push_back({tcp_acceptor(io), &http_sessions});
+        if (!listen_on(listening.back().acceptor, ctx, *cfg.http_port)) return false;
     }
+    return true;
+}
+
+// The sockets socket activation passed, each checked to be a listening TCP
+// socket; logs what it is instead and returns false when one is not.
+bool adopt_passed(listeners& listening, const server_context& ctx, const listen_setup& setup) {
+    asio::io_context& io = *ctx.loops.front();
+    std::vector<std::string> passed;
+    for (const protocol::passed_socket& p : setup.activation.sockets) {
+        std::string why;
+        std::optional<tcp> protocol = listening_tcp_protocol(p.fd, why);
+        if (!protocol) {
+            ctx.log.always("socket activation: descriptor {} ({:?}) is not a listening TCP socket: {}", p.fd,
+                           p.name, why);
+            return false;
+        }
+        const session_kind* kind = p.kind == protocol::listener_kind::http ? &http_sessions : &line_sessions;
+        listening.push_back({tcp_acceptor(io, *protocol, p.fd), kind});
+        passed.push_back(fmt::format("{} {:?}", p.fd, p.name));
+    }
+    ctx.log.always("socket activation: {} socket{} passed (descriptor and name: {})", passed.size(),
+                   passed.size() == 1 ? "" : "s", fmt::join(passed, ", "));
+    if (!setup.given_options.empty())
+        ctx.log.always("socket activation: {} ignored: the passed sockets replace {}",
+                       fmt::join(setup.given_options, ", "),
+                       setup.given_options.size() == 1 ? "it" : "them");
+    return true;
+}
+
+// "listening on 127.0.0.1:2323", "http listening on [::]:8080".
+std::string ready_line(const listener& l) {
+    return fmt::format("{}listening on {}", l.kind == &http_sessions ? "http " : "", l.acceptor.local_endpoint());
+}
+
+// Adopts the passed sockets or binds its own, prints the ready lines, and
+// runs every event loop until all have stopped: the last session gone after
+// the first signal, or a second signal, or the grace period. The acceptors
+// and the signal set live on the first loop, so they are destroyed on
+// return, before the loops are. 1 when it cannot listen.
+int serve(server_context& ctx, const listen_setup& setup) {
+    const config& cfg = ctx.cfg;
+    asio::io_context& io = *ctx.loops.front();
+    if (!setup.activation.error.empty()) {
+        ctx.log.always("socket activation: {}", setup.activation.error);
+        return 1;
+    }
+    listeners listening;
+    bool ready = setup.activation.sockets.empty() ? bind_own(listening, ctx) : adopt_passed(listening, ctx, setup);
+    if (!ready) return 1;
     // Caught before the ready line goes out: a supervisor may signal as soon
     // as it reads that line, and asio keeps the signal until the wait starts.
     signal_set signals(io, SIGINT, SIGTERM);
-    std::string where = fmt::format("{}", listening.line.local_endpoint());
-    std::string http_where = listening.http ? fmt::format("{}", listening.http->local_endpoint()) : "";
-    std::printf("listening on %s\n", where.c_str());
-    if (listening.http) std::printf("http listening on %s\n", http_where.c_str());
+    for (const listener& l : listening)
+        std::printf("%s\n", ready_line(l).c_str());
     std::fflush(stdout);
-    ctx.log.always("listening on {} ({} thread{}, up to {} connections)", where, cfg.threads,
-                   cfg.threads == 1 ? "" : "s", cfg.max_connections);
-    if (listening.http) ctx.log.always("http listening on {}", http_where);
+    for (const listener& l : listening) {
+        if (l.kind == &http_sessions)
+            ctx.log.always("{}", ready_line(l));
+        else
+            ctx.log.always("{} ({} thread{}, up to {} connections)", ready_line(l), cfg.threads,
+                           cfg.threads == 1 ? "" : "s", cfg.max_connections);
+    }
 
     asio::co_spawn(io, handle_signals(ctx, signals, listening), asio::detached);
-    asio::co_spawn(io, accept_loop(listening.line, ctx, line_sessions), asio::detached);
-    if (listening.http) asio::co_spawn(io, accept_loop(*listening.http, ctx, http_sessions), asio::detached);
+    for (listener& l : listening) asio::co_spawn(io, accept_loop(l.acceptor, ctx, *l.kind), asio::detached);
     // The sweeper lives until the last session on any loop has ended, so the
     // first loop runs out of work last.
     asio::co_spawn(io, sweep_deadlines(ctx), asio::detached);
@@ -170,7 +226,7 @@ server_context::server_context(const index& i, const config& c, logger l, index:
     for (unsigned n = 0; n < cfg.threads; ++n) loops.push_back(std::make_unique<asio::io_context>(1));
 }
 
-int run_server(const config& cfg, const served_data& data) {
+int run_server(const config& cfg, const served_data& data, const listen_setup& listen) {
     logger log(cfg.quiet);
     raise_descriptor_limit(cfg, log);
 
@@ -181,7 +237,7 @@ int run_server(const config& cfg, const served_data& data) {
                data.opened.count(), protocol::data_versions_text(idx.versions()));
 
     server_context ctx(idx, cfg, log, data.language);
-    int status = serve(ctx);
+    int status = serve(ctx, listen);
     // Sessions that a second signal or the grace period cut off are still
     // suspended on their loops: destroying the loops destroys their frames,
     // each closing its socket and logging it, while the pool, the registry

@@ -1,5 +1,7 @@
-// Flow: child_process forks and execs with three pipes; every wait polls the
-// pipes (so a chatty child never blocks on a full pipe) until its deadline.
+// Flow: child_process forks and execs with three pipes (and, standing in for
+// socket activation, the passed descriptors from 3 up and LISTEN_* in its
+// environment); every wait polls the pipes (so a chatty child never blocks
+// on a full pipe) until its deadline.
 // connection wraps a blocking socket whose reads are guarded by poll().
 #include "process.hpp"
 
@@ -13,9 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -35,22 +39,71 @@ void check(bool ok, const char* what) {
     if (!ok) throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
 }
 
+// The child's environment: the parent's, without LISTEN_*, then those of
+// `passed`. LISTEN_PID's digits are left for the child to write (its pid is
+// known only after the fork, where nothing may allocate): `pid_entry` is
+// set to that entry.
+std::vector<std::string> child_environment(const passed_descriptors& passed, std::size_t& pid_entry) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e)
+        if (!std::string_view(*e).starts_with("LISTEN_")) env.emplace_back(*e);
+    pid_entry = env.size();
+    if (passed.fds.empty()) return env;
+    env.push_back("LISTEN_PID=" + std::string(20, '\0'));
+    env.push_back("LISTEN_FDS=" + std::to_string(passed.fds.size()));
+    if (passed.names) env.push_back("LISTEN_FDNAMES=" + *passed.names);
+    return env;
+}
+
+// In the child after fork: decimal digits, no allocation.
+void write_decimal(char* to, long value) {
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    while (n > 0) *to++ = digits[--n];
+    *to = '\0';
+}
+
+// In the child after fork: `passed` to 3, 4, ... (through descriptors above
+// them, so that none is overwritten before it is copied), without
+// close-on-exec.
+void pass_descriptors(const std::vector<int>& passed) {
+    constexpr int first_passed = 3;
+    constexpr int out_of_the_way = 100;
+    int moved[64];
+    std::size_t n = std::min(passed.size(), std::size(moved));
+    for (std::size_t i = 0; i < n; ++i) moved[i] = fcntl(passed[i], F_DUPFD_CLOEXEC, out_of_the_way);
+    for (std::size_t i = 0; i < n; ++i) dup2(moved[i], first_passed + static_cast<int>(i));
+}
+
 }  // namespace
 
 child_process::child_process(const std::vector<std::string>& argv, std::string stdin_data,
-                             bool keep_stdin_open) {
+                             bool keep_stdin_open, const passed_descriptors& passed) {
     int in[2], out[2], err[2];
     check(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0, "pipe");
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    std::size_t pid_entry = 0;
+    std::vector<std::string> env = child_environment(passed, pid_entry);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_ = fork();
     check(pid_ >= 0, "fork");
     if (pid_ == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
+        if (!passed.fds.empty()) {
+            pass_descriptors(passed.fds);
+            write_decimal(envp[pid_entry] + std::strlen("LISTEN_PID="), static_cast<long>(getpid()));
+        }
+        execve(args[0], args.data(), envp.data());
         _exit(127);
     }
     close(in[0]);
@@ -284,6 +337,26 @@ std::string connection::read_for(std::chrono::milliseconds quiet) {
     while (clock::now() < deadline && fill(deadline)) {
     }
     return std::exchange(buffer_, {});
+}
+
+listening_socket::listening_socket() {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    check(fd_ >= 0, "socket");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    check(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0, "bind");
+    check(listen(fd_, SOMAXCONN) == 0, "listen");
+    socklen_t size = sizeof addr;
+    check(getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &size) == 0, "getsockname");
+    port_ = ntohs(addr.sin_port);
+}
+
+listening_socket::~listening_socket() { close(fd_); }
+
+unsigned short free_port() {
+    listening_socket taken;
+    return taken.port();
 }
 
 std::string server_path() { return MOJIFINDERD_PATH; }

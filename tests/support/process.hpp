@@ -14,13 +14,23 @@ namespace mojifinder::testing {
 
 using namespace std::chrono_literals;
 
+// Descriptors a child gets as socket activation passes them (standing in
+// for systemd, which holds its listening sockets across restarts): `fds`
+// become the child's 3, 4, ..., with LISTEN_PID set to the child's pid,
+// LISTEN_FDS to their count and, unless `names` is nullopt, LISTEN_FDNAMES
+// to `names`. The caller keeps its own descriptors open.
+struct passed_descriptors {
+    std::vector<int> fds;
+    std::optional<std::string> names;
+};
+
 // A child process with its standard input, output and error on pipes.
 class child_process {
 public:
     // argv[0] is the program's path; `stdin_data` is written and then closed
     // (unless keep_stdin_open).
     explicit child_process(const std::vector<std::string>& argv, std::string stdin_data = {},
-                           bool keep_stdin_open = false);
+                           bool keep_stdin_open = false, const passed_descriptors& passed = {});
     ~child_process();
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
@@ -119,6 +129,27 @@ private:
     int fd_ = -1;
     std::string buffer_;
 };
+
+// A TCP socket listening on 127.0.0.1 and a free port (its port()),
+// closed with the object: what a socket unit holds.
+class listening_socket {
+public:
+    listening_socket();
+    ~listening_socket();
+    listening_socket(const listening_socket&) = delete;
+    listening_socket& operator=(const listening_socket&) = delete;
+
+    int fd() const noexcept { return fd_; }
+    unsigned short port() const noexcept { return port_; }
+
+private:
+    int fd_ = -1;
+    unsigned short port_ = 0;
+};
+
+// A port of 127.0.0.1 nobody listens on right now (for a program that binds
+// it itself, such as systemd-socket-activate).
+unsigned short free_port();
 
 // The path of a built binary, from the compile definitions.
 std::string server_path();
