@@ -20,7 +20,8 @@ build_packages=(
 # test drives (tests/browser/run.sh; playwright-core comes from npm) with a
 # font that has the emoji its screenshot shows. The package tests
 # (tests/package/) add man-db to render the man pages, systemd for
-# systemd-analyze, dpkg-dev for CPack's dpkg-shlibdeps, and lintian.
+# systemd-analyze (and the activation tests for systemd-socket-activate),
+# dpkg-dev for CPack's dpkg-shlibdeps, and lintian.
 test_packages=(
   catch2
   clang-14 libclang-rt-14-dev
@@ -28,7 +29,7 @@ test_packages=(
   python3-yaml
   libbenchmark-dev
   chromium fonts-noto-color-emoji
-  man-db systemd dpkg-dev lintian
+  man-db dpkg-dev lintian
 )
 packages=("${build_packages[@]}" "${test_packages[@]}")
 # What bench/run alone adds, and installs when missing (as root): the peers
