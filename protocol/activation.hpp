@@ -2,7 +2,7 @@
 // Flow: socket activation, sans I/O. The server reads LISTEN_PID, LISTEN_FDS
 // and LISTEN_FDNAMES (sd_listen_fds(3)) and its own pid; plan_activation()
 // turns them into the descriptors to adopt, each with the kind of session it
-// serves, or says why the values are wrong. server/activation.cpp checks and
+// serves, or says why the values are wrong. server/socket_activation.cpp checks and
 // adopts the descriptors themselves.
 #include <cstdint>
 #include <optional>
