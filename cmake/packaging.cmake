@@ -3,9 +3,11 @@
 # from what `cmake --install` installs (cmake/install.cmake), under /usr.
 # Flow: the package's fields; its dependencies from dpkg-shlibdeps on the
 # installed programs; the programs stripped (lintian: unstripped binaries
-# are an error); no maintainer scripts: enabling the socket is the
-# administrator's step (docs/INSTALL.md). Included from the top-level
-# CMakeLists.txt after every install().
+# are an error); the maintainer scripts of deploy/debian/, which enable
+# nothing (enabling the socket is the administrator's step, docs/INSTALL.md)
+# but stop and disable the units on removal, so that no enable link outlives
+# the unit files. Included from the top-level CMakeLists.txt after every
+# install().
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME mojifinder)
@@ -28,6 +30,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# postinst records the units' enable links, prerm stops and disables them,
+# postrm reloads systemd and purges the records (debhelper's snippets,
+# without debhelper); STRICT_PERMISSION makes them 0755.
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+  ${PROJECT_SOURCE_DIR}/deploy/debian/postinst
+  ${PROJECT_SOURCE_DIR}/deploy/debian/prerm
+  ${PROJECT_SOURCE_DIR}/deploy/debian/postrm)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(CPACK_STRIP_FILES ON)
 # One package of everything installed (no components).

@@ -4,7 +4,10 @@
 # dpkg-shlibdeps naming libicu72 and libc6, section) and its exact contents
 # (dpkg-deb -c); unpacked with dpkg-deb -x into that folder (never onto this
 # machine), its programs run and find their data file, its man pages render;
-# lintian on it: no error (E:), its other lines printed.
+# its maintainer scripts are deploy/debian's, and run on that folder as dpkg
+# --root would (DPKG_ROOT) they record the units' enable links, remove an
+# administrator's on removal and leave nothing after purge; lintian on it: no
+# error (E:), its other lines printed.
 # Usage: deb_test.sh SOURCE_DIR BUILD_DIR VERSION
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source_dir=$1 build_dir=$2 version=$3
@@ -69,6 +72,37 @@ done
 # Stripped: no symbol table left (readelf, from binutils, which g++ brings).
 check "the programs are stripped" \
     same "$(readelf -S "$root/usr/bin/mojifinderd" "$root/usr/bin/mojifinder" | grep -c '\.symtab')" 0
+
+# The maintainer scripts: deploy/debian's, executable, valid sh.
+dpkg-deb -e "$deb" "$tmp/control"
+for script in postinst prerm postrm; do
+    check "$script: deploy/debian/$script, mode 0755, sh -n" \
+        same "$(stat -c %a "$tmp/control/$script" 2>&1; cmp "$tmp/control/$script" "$source_dir/deploy/debian/$script" 2>&1;
+            sh -n "$tmp/control/$script" 2>&1)" 755
+done
+# Run on the unpacked root as dpkg does with --root (DPKG_ROOT; deb-systemd-helper
+# works under it, the scripts then leave this machine's systemd alone): installed,
+# enabled by the administrator, removed: no enable link left; purged: no record.
+if command -v deb-systemd-helper >/dev/null; then
+    maint() { DPKG_ROOT=$root DPKG_MAINTSCRIPT_PACKAGE=mojifinder sh "$tmp/control/$1" "${@:2}"; }
+    mojifinder_files() { (cd "$root" && find etc var -name '*mojifinder*' 2>/dev/null | LC_ALL=C sort); }
+    maint postinst configure
+    check "postinst configure: enables nothing, records the units' links" same "$(mojifinder_files)" "\
+var/lib/systemd/deb-systemd-helper-enabled/mojifinderd-http.socket.dsh-also
+var/lib/systemd/deb-systemd-helper-enabled/mojifinderd.service.dsh-also
+var/lib/systemd/deb-systemd-helper-enabled/mojifinderd.socket.dsh-also"
+    # What systemctl enable mojifinderd.socket makes.
+    mkdir -p "$root/etc/systemd/system/sockets.target.wants"
+    ln -s /usr/lib/systemd/system/mojifinderd.socket "$root/etc/systemd/system/sockets.target.wants/"
+    maint prerm remove
+    check "prerm remove: the enable link is gone" \
+        test ! -L "$root/etc/systemd/system/sockets.target.wants/mojifinderd.socket"
+    maint postrm remove
+    maint postrm purge
+    check "postrm purge: nothing of the package left under etc/ and var/" same "$(mojifinder_files)" ""
+else
+    echo "....  deb-systemd-helper missing (init-system-helpers): the scripts were not run"
+fi
 
 lintian_output=$(lintian --no-cfg "$deb" 2>&1)
 echo "....  lintian:"
