@@ -27,6 +27,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -154,6 +155,10 @@ bool adopt_passed(listeners& listening, const server_context& ctx, const listen_
         listening.push_back({tcp_acceptor(io, *protocol, p.fd), kind});
         passed.push_back(fmt::format("{} {:?}", p.fd, p.name));
     }
+    // The line protocol's ready lines first, then HTTP's, as when it binds
+    // its own (systemd passes a service's sockets in the order of its units).
+    std::stable_partition(listening.begin(), listening.end(),
+                          [](const listener& l) { return l.kind != &http_sessions; });
     ctx.log.always("socket activation: {} socket{} passed (descriptor and name: {})", passed.size(),
                    passed.size() == 1 ? "" : "s", fmt::join(passed, ", "));
     if (!setup.given_options.empty())

@@ -293,6 +293,20 @@ TEST_CASE("activation: systemd-socket-activate passes line and http", "[server][
     CHECK(s.proc->wait(patience).value_or(still_running) == 0);
 }
 
+TEST_CASE("activation: the line protocol's ready line comes first whatever the order passed",
+          "[server][activation]") {
+    socket_activated_server s({"http", "line"}, {"--quiet"});
+    const std::string http_port = std::to_string(s.ports[0]), line_port = std::to_string(s.ports[1]);
+    CHECK(cat_face_once(s.ports[1]) == cat_face_session());
+    CHECK(s.proc->read_stdout_line(patience) == "listening on 127.0.0.1:" + line_port);
+    CHECK(s.proc->read_stdout_line(patience) == "http listening on 127.0.0.1:" + http_port);
+    CHECK(http_healthz(s.ports[0]).starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(s.proc->err().find(R"( socket activation: 2 sockets passed (descriptor and name: 3 "http", 4 "line"))"
+                             "\n") != std::string::npos);
+    s.proc->signal(SIGTERM);
+    CHECK(s.proc->wait(patience).value_or(still_running) == 0);
+}
+
 TEST_CASE("activation: LISTEN_FDS meant for another process is ignored, the server binds its own",
           "[server][activation]") {
     server_process server({}, {"/usr/bin/env", "LISTEN_PID=1", "LISTEN_FDS=1", "LISTEN_FDNAMES=http"});
