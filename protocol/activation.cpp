@@ -5,22 +5,13 @@
 #include "activation.hpp"
 
 #include "config.hpp"
+#include "line.hpp"
 
 #include <fmt/format.h>
 
-#include <charconv>
 
 namespace mojifinder::protocol {
 namespace {
-
-// A whole decimal number, nothing before or after it.
-template <class T>
-std::optional<T> parse_number(std::string_view text) {
-    T value{};
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
-    return value;
-}
 
 std::vector<std::string> split_names(std::string_view list) {
     std::vector<std::string> names;
@@ -38,10 +29,10 @@ activation_plan failed(std::string why) { return {{}, std::move(why)}; }
 
 activation_plan plan_activation(const listen_environment& env, long own_pid) {
     if (!env.pid || !env.fds) return {};
-    auto pid = parse_number<long>(*env.pid);
+    auto pid = whole_number<long>(*env.pid);
     if (!pid) return failed(fmt::format("LISTEN_PID={:?} is not a process id", *env.pid));
     if (*pid != own_pid) return {};
-    auto count = parse_number<int>(*env.fds);
+    auto count = whole_number<int>(*env.fds);
     if (!count || !config::listen_fds_bounds.contains(*count))
         return failed(fmt::format("LISTEN_FDS={:?} is not a number of descriptors from {} to {}", *env.fds,
                                   config::listen_fds_bounds.min, config::listen_fds_bounds.max));

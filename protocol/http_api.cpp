@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 namespace mojifinder::protocol::http {
 namespace {
@@ -40,13 +39,6 @@ constexpr std::array<fixed_route, 5> fixed_routes{{
     {"/healthz", route::healthz},
     {"/metrics", route::metrics},
 }};
-
-template <class Number>
-bool read_number(std::string_view text, Number& n) noexcept {
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    return !text.empty() && ec == std::errc{} && end == text.data() + text.size() && text.front() != '-' &&
-           text.front() != '+';
-}
 
 // The parameters of a query string read_target() has checked, decoded as
 // forms are ('+' is a space). Read as part of a whole target: with
@@ -102,12 +94,16 @@ std::variant<api_search_request, std::string> read_api_search(std::string_view q
             }
         } else if (p.key == "limit") {
             again = twice(seen_limit);
-            if (!read_number(p.value, request.limit) || !config::http_limit_bounds.contains(request.limit))
+            std::optional<std::uint32_t> limit = whole_number<std::uint32_t>(p.value);
+            if (!limit || !config::http_limit_bounds.contains(*limit))
                 return fmt::format("limit takes a number from {} to {}", config::http_limit_bounds.min,
                                    config::http_limit_bounds.max);
+            request.limit = *limit;
         } else if (p.key == "offset") {
             again = twice(seen_offset);
-            if (!read_number(p.value, request.offset)) return std::string("offset takes a number from 0");
+            std::optional<std::uint64_t> offset = whole_number<std::uint64_t>(p.value);
+            if (!offset) return std::string("offset takes a number from 0");
+            request.offset = *offset;
         } else {
             if (echoable(p.key)) return fmt::format("unknown parameter '{}'; try q, lang, limit, offset", p.key);
             return std::string("unknown parameter; try q, lang, limit, offset");

@@ -37,14 +37,6 @@ std::array<std::string_view, 2> first_fields(std::string_view line) noexcept {
     return {line.substr(0, tab), line.substr(tab + 1, second - tab - 1)};
 }
 
-// A session builds its messages in the buffer it then writes its reply to
-// (session_core.cpp): they are copied before `out` grows.
-std::string_view copied(std::string_view message) {
-    thread_local std::string copy;
-    copy.assign(message);
-    return copy;
-}
-
 }  // namespace
 
 void append_entry_object(std::string& out, const index& idx, index::language_id language, index::entry_id e) {
@@ -112,7 +104,6 @@ void append_status(std::string& out, std::size_t found, std::size_t shown,
 }
 
 void append_error_object(std::string& out, std::string_view message) {
-    message = copied(message);
     json_writer w(out);
     w.begin_object();
     w.member(key::error, message);
@@ -125,7 +116,6 @@ void append_error(std::string& out, std::string_view message) {
 }
 
 void append_ok(std::string& out, std::string_view message, std::span<const std::string_view> text) {
-    message = copied(message);
     json_writer w(out);
     w.begin_object();
     w.member(key::ok, message);

@@ -102,12 +102,14 @@ void json_writer::string(std::string_view value) {
     escaped(value);
 }
 
-// The serializer's reads go straight after what is buffered.
+// The serializer's reads go straight after what is buffered. It is made
+// here, for the few values that need it, not with every writer.
 void json_writer::escaped(std::string_view value) {
     flush();
-    serializer_.reset(boost::json::string_view(value.data(), value.size()));
-    while (!serializer_.done()) {
-        boost::json::string_view part = serializer_.read(buffer_.data(), buffer_.size());
+    boost::json::serializer serializer;
+    serializer.reset(boost::json::string_view(value.data(), value.size()));
+    while (!serializer.done()) {
+        boost::json::string_view part = serializer.read(buffer_.data(), buffer_.size());
         out_.append(part.data(), part.size());
     }
 }

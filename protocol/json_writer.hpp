@@ -10,7 +10,6 @@
 // (or flush()). Every object the server writes per result (json_lines,
 // http_api) uses it: a json::object per result cost ~0.9 us, most of an
 // /api/search answer's time (perf; HttpCore in mojifinder-micro).
-#include <boost/json/serializer.hpp>
 
 #include <array>
 #include <cstddef>
@@ -67,7 +66,6 @@ private:
     // one is preceded by a comma. A member's value never is (after_key_).
     bool first_ = true;
     bool after_key_ = false;
-    boost::json::serializer serializer_;
 };
 
 }  // namespace mojifinder::protocol

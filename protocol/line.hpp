@@ -1,6 +1,9 @@
 #pragma once
 // What one client line is, by PROTOCOL.md's table "What a line gets".
+#include <charconv>
+#include <optional>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 #include "words.hpp"
@@ -43,7 +46,18 @@ std::pair<It, bool> line_end(It begin, It end) {
     return {begin, false};
 }
 
-
 bool is_valid_utf8(std::string_view text) noexcept;
+
+// `text` as a whole decimal number: digits alone (std::from_chars: no '+',
+// no spaces; a '-' only for a signed Number), nothing before or after them,
+// within Number's range; nullopt otherwise. Commands, HTTP parameters and
+// socket activation's variables are read with it.
+template <class Number>
+std::optional<Number> whole_number(std::string_view text) noexcept {
+    Number n{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return n;
+}
 
 }  // namespace mojifinder::protocol

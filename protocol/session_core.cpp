@@ -21,7 +21,6 @@
 #include <unicode/uversion.h>
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 #include <vector>
 
@@ -102,6 +101,14 @@ std::pair<std::string_view, std::string_view> split_command(std::string_view lin
 // A command name worth echoing in an error: short printable ASCII.
 bool echoable(std::string_view name) noexcept {
     return name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
+// A reply's message is often built in buffer_, which the JSON object is then
+// written into: a copy (this thread's, reused) outlives that.
+std::string_view kept_message(std::string_view message) {
+    thread_local std::string kept;
+    kept.assign(message);
+    return kept;
 }
 
 }  // namespace
@@ -264,19 +271,17 @@ step session_core::run_command(std::string_view line, bool stopping) {
     } else if (ascii_iequal(name, "/lang")) {
         s = run_lang(argument, stopping);
     } else if (ascii_iequal(name, "/limit")) {
-        std::uint32_t n = 0;
-        auto [end, ec] = std::from_chars(argument.data(), argument.data() + argument.size(), n);
-        if (argument.empty() || ec != std::errc{} || end != argument.data() + argument.size() ||
-            !config::answer_limit_bounds.contains(n)) {
+        std::optional<std::uint32_t> limit = whole_number<std::uint32_t>(argument);
+        if (!limit || !config::answer_limit_bounds.contains(*limit)) {
             buffer_.clear();
             fmt::format_to(std::back_inserter(buffer_), "/limit takes a number from {} to {}",
                            config::answer_limit_bounds.min, config::answer_limit_bounds.max);
             s = reply_error(buffer_, stopping, event::command);
         } else {
-            settings_.limit = n;
+            settings_.limit = *limit;
             // The message must outlive this call, until it is written.
             buffer_.clear();
-            fmt::format_to(std::back_inserter(buffer_), "limit {}", n);
+            fmt::format_to(std::back_inserter(buffer_), "limit {}", *limit);
             s = reply_ok(buffer_, stopping);
         }
     } else if (ascii_iequal(name, "/more")) {
@@ -509,10 +514,9 @@ step session_core::finish_answer(std::size_t n, bool stopping) {
 step session_core::reply_error(std::string_view message, bool stopping, event what) {
     std::size_t n = 0;
     if (json()) {
-        // `message` may be in buffer_ already: build the object beside it.
-        std::size_t at = buffer_.size();
-        json_lines::append_error(buffer_, message);
-        buffer_.erase(0, at);
+        std::string_view kept = kept_message(message);
+        buffer_.clear();
+        json_lines::append_error(buffer_, kept);
         out_[n++] = buffer_;
     } else {
         out_[n++] = error_prefix;
@@ -525,10 +529,9 @@ step session_core::reply_error(std::string_view message, bool stopping, event wh
 step session_core::reply_ok(std::string_view message, bool stopping, std::span<const std::string_view> text) {
     std::size_t n = 0;
     if (json()) {
-        // `message` may be in buffer_ already: build the object beside it.
-        std::size_t at = buffer_.size();
-        json_lines::append_ok(buffer_, message, text);
-        buffer_.erase(0, at);
+        std::string_view kept = kept_message(message);
+        buffer_.clear();
+        json_lines::append_ok(buffer_, kept, text);
         out_[n++] = buffer_;
     } else if (!text.empty()) {
         // One piece: the lines and the ok line (`message` is not in buffer_ then).
