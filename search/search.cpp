@@ -1882,6 +1882,28 @@ void engine::run(std::string_view query, mode m, index::language_id language, sc
     if (st.identified.empty() && st.entry_count == 0) q.find_hints();
 }
 
+void engine::run(std::string_view query, const options& o, scratch& s) const {
+    // Until issue 13 lands: code order, no readings.
+    run(query, o.m, o.language == index::no_language ? index_.english() : o.language, s);
+}
+
+std::string_view field_label(field f) noexcept {
+    switch (f) {
+    case field::name: return "name";
+    case field::alias: return "alias";
+    case field::informal: return "informal";
+    case field::keyword: return "keyword";
+    case field::definition: return "unihan:kDefinition";
+    case field::mandarin: return "unihan:kMandarin";
+    case field::cantonese: return "unihan:kCantonese";
+    case field::japanese_kun: return "unihan:kJapaneseKun";
+    case field::japanese_on: return "unihan:kJapaneseOn";
+    case field::korean: return "unihan:kKorean";
+    case field::vietnamese: return "unihan:kVietnamese";
+    }
+    return "name";
+}
+
 bool written_raw(char32_t cp) noexcept {
     // Controls, surrogates (which UTF-8 cannot carry), noncharacters and
     // unassigned code points are never written raw; private use is.

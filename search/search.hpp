@@ -166,6 +166,47 @@ struct character_info {
     bool written_raw = true;  // false: the character field is U+FFFD (see written_raw())
 };
 
+// Where a query term matched an entry (issue 13): relevance order ranks by
+// it, strongest first, and /why and JSON's "match" name it (field_label()).
+enum class field : std::uint8_t {
+    name,          // a word of the name (a sequence's name included)
+    alias,         // a word of a formal alias (NameAliases.txt); ranks as a name
+    informal,      // a word of an informal alias (NamesList.txt "= shift")
+    keyword,       // a word of a CLDR keyword or short name in the session's language
+    definition,    // a word of Unihan's English definition (kDefinition)
+    mandarin,      // the readings (Unihan_Readings.txt), weakest
+    cantonese,
+    japanese_kun,
+    japanese_on,
+    korean,
+    vietnamese,
+};
+inline constexpr std::size_t field_count = 11;
+// "name", "alias", "informal", "keyword", "unihan:kDefinition",
+// "unihan:kMandarin", "unihan:kCantonese", "unihan:kJapaneseKun",
+// "unihan:kJapaneseOn", "unihan:kKorean", "unihan:kVietnamese".
+std::string_view field_label(field f) noexcept;
+
+// The order of an answer's entries (identified pasted text always comes
+// first, in text order).
+enum class order : std::uint8_t {
+    code,       // entry order (code point sequence order): streams
+    relevance,  // by how each entry matched (docs/PROTOCOL.md "Relevance")
+};
+
+// How engine::run() answers a query.
+struct options {
+    mode m = mode::full;
+    // Keywords and short names in this language; no_language: English.
+    index::language_id language = index::no_language;
+    order sort = order::code;
+    // Relevance order: only the first `top` entries are wanted (0: all),
+    // so the engine keeps the best `top`, not the whole answer, in order.
+    std::size_t top = 0;
+    // /readings on: a bare term also matches Unihan readings (shui, mizu).
+    bool bare_readings = false;
+};
+
 class engine;
 
 // Per-session working memory. Reused from query to query, so that a warm
@@ -231,6 +272,7 @@ public:
     // the answer (or error) is left in `s`, replacing the last one. Views
     // returned by `s` live until the next run() with the same scratch.
     void run(std::string_view query, mode m, index::language_id language, scratch& s) const;
+    void run(std::string_view query, const options& o, scratch& s) const;
     // In English.
     void run(std::string_view query, mode m, scratch& s) const { run(query, m, index_.english(), s); }
 
