@@ -76,17 +76,21 @@ wait_done() {
     screen >&2
     return 1
 }
-# pick [ENV=VALUE...]: runs the picker in the pane, waits for its screen.
+# [PICK_ENV=VAR=VALUE] pick [OPTION...]: runs the picker in the pane with
+# those options (and that variable), waits for its screen.
 pick() {
     rm -f "$tmp/out" "$tmp/err" "$tmp/status" "$tmp/before" "$tmp/after" "$tmp/raw"
     t pipe-pane -t "$pane"
-    t send-keys -t "$pane" "clear; stty -g >$tmp/before; $* $client_bin --port $port --pick >$tmp/out 2>$tmp/err; echo \$? >$tmp/status; stty -g >$tmp/after" Enter
+    t send-keys -t "$pane" "clear; stty -g >$tmp/before; ${PICK_ENV-} $client_bin --port $port --pick $* >$tmp/out 2>$tmp/err; echo \$? >$tmp/status; stty -g >$tmp/after" Enter
     wait_for "[en]"
     t pipe-pane -t "$pane" -o "cat >>$tmp/raw"
 }
 modes_restored() { same "$(cat "$tmp/after")" "$(cat "$tmp/before")"; }
 
 start_server
+check "--pick with no terminal: one line, exit 2" same "$(setsid "$client_bin" --port "$port" --pick </dev/null 2>&1; echo "exit $?")" \
+    "mojifinder: --pick needs a terminal: /dev/tty: No such device or address
+exit 2"
 t -f /dev/null new-session -d -s pick -x 80 -y 24 "env -u PROMPT_COMMAND PS1='$ ' bash --norc --noprofile"
 t set -g status off
 t set -g set-clipboard on  # an application's OSC 52 fills a tmux buffer (and goes on outside)
@@ -146,8 +150,43 @@ check "a wide emoji, a combining mark on U+25CC and a CJK ideograph: columns ali
   ◌́  COMBINING ACUTE ACCENT                                               U+0301
   中 CJK UNIFIED IDEOGRAPH-4E2D                                           U+4E2D"
 
-# 4. A resize redraws for the new size (and asks for a /limit that fits).
+# Tab: the details; Ctrl-L de: German keywords; --print code, --no-copy.
 t send-keys -t "$pane" C-u
+t send-keys -t "$pane" -l 'cat face'
+wait_for "10 found"
+t send-keys -t "$pane" Tab
+wait_for "keywords"
+check "Tab: the selected character's details" same "$(screen | sed -n 3,12p)" "  U+1F431   🐱
+  name      CAT FACE
+  block     Miscellaneous Symbols and Pictographs
+  category  So
+  age       6.0
+  aliases   -
+  short     cat face
+  keywords  cat, face, pet
+
+  in en; Tab or Esc: the list, Enter: pick"
+t send-keys -t "$pane" C-l
+t send-keys -t "$pane" -l 'de'
+t send-keys -t "$pane" Enter
+wait_for "[de]"
+wait_for "Katze"
+check "Ctrl-L de: the details in German" same "$(screen | sed -n 9,10p)" "  short     Katzengesicht
+  keywords  Gesicht, Katze, Katzengesicht, Tier"
+t send-keys -t "$pane" Escape
+wait_for "> 🐱"
+t send-keys -t "$pane" Escape
+wait_done
+pick --print code --no-copy
+t send-keys -t "$pane" -l 'cat face'
+wait_for "10 found"
+t send-keys -t "$pane" End Enter
+wait_done
+check "--print code: the code point" same "$(cat "$tmp/out")" "U+1F640"
+check "--no-copy: no OSC 52" bash -c "! grep -qF $'\e]52;' '$tmp/raw'"
+
+# 4. A resize redraws for the new size (and asks for a /limit that fits).
+pick
 t send-keys -t "$pane" -l 'cat face'
 wait_for "10 found"
 t resize-window -t pick -x 60 -y 8
@@ -174,12 +213,11 @@ check "SIGTERM: ended by it (143)" same "$(cat "$tmp/status")" 143
 check "SIGTERM: the terminal's modes restored" modes_restored
 
 # 6. The server going away mid-session: one line, exit 2, modes restored.
-pick NO_COLOR=1
+PICK_ENV=NO_COLOR=1 pick
 t send-keys -t "$pane" -l 'cat'
 wait_for "found"
 check "NO_COLOR: no colours in the frames" bash -c "! grep -qF $'\e[36m' '$tmp/raw'"
-kill -KILL "$server_pid"
-wait "$server_pid" 2>/dev/null
+{ kill -KILL "$server_pid" && wait "$server_pid"; } 2>/dev/null  # (bash's "Killed" line)
 server_pid=
 wait_done
 check "server killed: exit 2" same "$(cat "$tmp/status")" 2
