@@ -29,8 +29,7 @@ using mojifinder::protocol::classify;
 using mojifinder::protocol::line_kind;
 
 constexpr const char* usage =
-    "usage: mojifinder [--host ADDR] [--port N] [--lang TAG] [--limit N] [--json] [--classic] [QUERY...]\n"
-    "       mojifinder --pick [--print char|code|name|line] [--no-copy] [--host ADDR] [--port N] [--lang TAG]";
+    "usage: mojifinder [--host ADDR] [--port N] [--lang TAG] [--limit N] [--json] [--classic] [QUERY...]";
 
 constexpr const char* modes =
     "Queries (the server's /help says more):\n"
@@ -54,7 +53,9 @@ constexpr const char* modes =
     "                      Session commands (/help, /more, /limit N, /lang de,\n"
     "                      /format json) work; answers stop after a screenful\n"
     "                      (/limit of the terminal's height, unless --limit):\n"
-    "                      /more shows more\n"
+    "                      /more shows more. (The prompt stays the default: it\n"
+    "                      takes session commands and keeps a history; --pick is\n"
+    "                      the picker)\n"
     "  no QUERY, standard input a pipe or file\n"
     "                      batch: every line is a query or a session command (blank\n"
     "                      lines are skipped), answers in order\n"
