@@ -289,6 +289,10 @@ TEST_CASE("picker: typing, stale answers dropped, the frame", "[picker]") {
         CHECK(p.language() == "de");
         CHECK(p.next_request() == "cat fa*");
     }
+    SECTION("a server that sorts by relevance: the status line says so") {
+        p.set_relevance(true);
+        CHECK(p.render().text(1) == "10 found, 6 shown, best first");
+    }
     SECTION("a resize: a new /limit before the next query") {
         p.resize(60, 12);
         type(p, "c");

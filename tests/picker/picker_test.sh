@@ -76,12 +76,13 @@ wait_done() {
     screen >&2
     return 1
 }
-# [PICK_ENV=VAR=VALUE] pick [OPTION...]: runs the picker in the pane with
-# those options (and that variable), waits for its screen.
+# [PICK_ENV=VAR=VALUE] [PICK_PORT=N] pick [OPTION...]: runs the picker in the
+# pane with those options (and that variable; on that port, not the
+# server's), waits for its screen.
 pick() {
     rm -f "$tmp/out" "$tmp/err" "$tmp/status" "$tmp/before" "$tmp/after" "$tmp/raw"
     t pipe-pane -t "$pane"
-    t send-keys -t "$pane" "clear; stty -g >$tmp/before; ${PICK_ENV-} $client_bin --port $port --pick $* >$tmp/out 2>$tmp/err; echo \$? >$tmp/status; stty -g >$tmp/after" Enter
+    t send-keys -t "$pane" "clear; stty -g >$tmp/before; ${PICK_ENV-} $client_bin --port ${PICK_PORT:-$port} --pick $* >$tmp/out 2>$tmp/err; echo \$? >$tmp/status; stty -g >$tmp/after" Enter
     wait_for "[en]"
     t pipe-pane -t "$pane" -o "cat >>$tmp/raw"
 }
@@ -211,6 +212,25 @@ pkill -TERM -P "$(t display -p -t "$pane" '#{pane_pid}')" -x mojifinder
 wait_done
 check "SIGTERM: ended by it (143)" same "$(cat "$tmp/status")" 143
 check "SIGTERM: the terminal's modes restored" modes_restored
+
+# A session the server ends for idling is opened again when a key needs it.
+"$server_bin" --port 0 --quiet --idle-timeout 1 >"$tmp/idle.out" 2>/dev/null &
+idle_pid=$!
+for _ in $(seq 100); do
+    idle_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/idle.out")
+    [ -n "$idle_port" ] && break
+    sleep 0.1
+done
+PICK_PORT=$idle_port pick
+sleep 2
+t send-keys -t "$pane" -l 'cat face'
+wait_for "10 found"
+check "after the server's idle timeout: a new session answers" same "$(screen | sed -n 2p)" "10 found"
+t send-keys -t "$pane" Escape
+wait_done
+check "after the idle timeout: Esc, exit 1" same "$(cat "$tmp/status")" 1
+kill "$idle_pid"
+wait "$idle_pid" 2>/dev/null
 
 # 6. The server going away mid-session: one line, exit 2, modes restored.
 PICK_ENV=NO_COLOR=1 pick
