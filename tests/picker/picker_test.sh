@@ -8,11 +8,12 @@
 # and checks the screen, the output, the status and that the terminal's
 # modes came back; finish prints "N passed, M failed".
 # Usage: picker_test.sh MOJIFINDERD MOJIFINDER
-set -uo pipefail
 server_bin=$1 client_bin=$2
-command -v tmux >/dev/null || { echo "skip: tmux is not installed (scripts/lib.sh's test_packages has it)"; exit 77; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/mojifinder-picker.XXXXXX")
+# tests/package/lib.sh: $tmp (a folder of the test's own), check, same,
+# finish, skip.
+. "$(dirname "${BASH_SOURCE[0]}")/../package/lib.sh"
+command -v tmux >/dev/null || skip "tmux is not installed (scripts/lib.sh's test_packages has it)"
 socket=picker-test-$$
 server_pid=
 cleanup() {
@@ -21,33 +22,18 @@ cleanup() {
     rm -rf --one-file-system "$tmp"
 }
 trap cleanup EXIT
-passed=0 failed=0
-check() {  # check NAME COMMAND...: passes when COMMAND succeeds
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "pass  $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL  $name"
-    fi
-}
-same() {  # same GOT WANT: equal strings; a diff on standard error when not
-    [ "$1" = "$2" ] && return 0
-    diff <(printf '%s\n' "$2") <(printf '%s\n' "$1") | sed 's/^/  /' >&2
-    return 1
-}
 
-start_server() {
-    "$server_bin" --port 0 --quiet >"$tmp/server.out" 2>"$tmp/server.err" &
-    server_pid=$!
+# serve [OPTION...]: a mojifinderd on a free port: served_pid, served_port.
+serve() {
+    local log=$tmp/server.$RANDOM
+    "$server_bin" --port 0 --quiet "$@" >"$log" 2>&1 &
+    served_pid=$!
     for _ in $(seq 100); do
-        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/server.out")
-        [ -n "$port" ] && return 0
+        served_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
+        [ -n "$served_port" ] && return 0
         sleep 0.1
     done
-    echo "the server did not start: $(cat "$tmp/server.err")" >&2
+    echo "the server did not start: $(cat "$log")" >&2
     exit 1
 }
 
@@ -88,7 +74,8 @@ pick() {
 }
 modes_restored() { same "$(cat "$tmp/after")" "$(cat "$tmp/before")"; }
 
-start_server
+serve
+server_pid=$served_pid port=$served_port
 check "--pick with no terminal: one line, exit 2" same "$(setsid "$client_bin" --port "$port" --pick </dev/null 2>&1; echo "exit $?")" \
     "mojifinder: --pick needs a terminal: /dev/tty: No such device or address
 exit 2"
@@ -214,14 +201,9 @@ check "SIGTERM: ended by it (143)" same "$(cat "$tmp/status")" 143
 check "SIGTERM: the terminal's modes restored" modes_restored
 
 # A session the server ends for idling is opened again when a key needs it.
-"$server_bin" --port 0 --quiet --idle-timeout 1 >"$tmp/idle.out" 2>/dev/null &
-idle_pid=$!
-for _ in $(seq 100); do
-    idle_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/idle.out")
-    [ -n "$idle_port" ] && break
-    sleep 0.1
-done
-PICK_PORT=$idle_port pick
+serve --idle-timeout 1
+idle_pid=$served_pid
+PICK_PORT=$served_port pick
 sleep 2
 t send-keys -t "$pane" -l 'cat face'
 wait_for "10 found"
@@ -247,5 +229,4 @@ check "server killed: the terminal's modes restored" modes_restored
 shell_screen_back() { ! screen | grep -qF '[en]' && same "$(screen | grep -v '^$')" '$'; }
 check "server killed: the shell's screen is back (the alternate screen left)" shell_screen_back
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
