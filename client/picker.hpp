@@ -4,7 +4,7 @@
 // and a frame out (picker); a frame turned into the escape sequences that
 // draw it (to_terminal). client/picker_terminal.cpp owns the terminal and the
 // connection and drives it; tests/picker_test.cpp drives it with no terminal.
-// Flow of a key: key_decoder::next() -> picker::on_key() (edits the query,
+// Flow (of a key): key_decoder::next() -> picker::on_key() (edits the query,
 // moves the selection, picks or leaves) -> picker::next_request() (the line
 // to send once the last one is answered) -> picker::on_reply() ->
 // picker::render() -> to_terminal().

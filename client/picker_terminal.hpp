@@ -1,6 +1,8 @@
 #pragma once
 // mojifinder --pick: the picker (picker.hpp) on the terminal and a session
-// with mojifinderd.
+// with mojifinderd. Flow: main.cpp fills picker_options from the command
+// line and calls run_picker(), which returns the exit status; osc52() is
+// the clipboard's escape sequence.
 #include "picker.hpp"
 
 #include <cstdint>

@@ -1,7 +1,10 @@
 // The picker's core (client/picker.hpp) without a terminal or a server: keys
 // from a terminal's bytes, display widths, the lines it sends and when, what
 // it does with replies (stale ones dropped), and the frames it draws, row by
-// row. tests/picker/picker_test.sh drives the real thing in tmux.
+// row. tests/picker/picker_test.sh drives the real thing in tmux. Flow: each
+// case builds a picker on a small screen (ready_picker: its /limit
+// acknowledged), feeds it keys and scripted replies, and checks the lines it
+// sends and the frame's rows exactly.
 #include "picker.hpp"
 #include "picker_terminal.hpp"
 

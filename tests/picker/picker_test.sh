@@ -200,6 +200,15 @@ wait_done
 check "SIGTERM: ended by it (143)" same "$(cat "$tmp/status")" 143
 check "SIGTERM: the terminal's modes restored" modes_restored
 
+# A monochrome terminal: reverse video for the selection, no colours.
+PICK_ENV=TERM=vt220 pick
+t send-keys -t "$pane" -l 'cat'
+wait_for "found"
+t send-keys -t "$pane" Escape
+wait_done
+check "TERM=vt220: the selection in reverse video" grep -qF $'\e[7m> ' "$tmp/raw"
+check "TERM=vt220: no colours" bash -c "! grep -qE $'\e\\[(36|31|2)m' '$tmp/raw'"
+
 # A session the server ends for idling is opened again when a key needs it.
 serve --idle-timeout 1
 idle_pid=$served_pid
