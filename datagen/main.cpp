@@ -379,11 +379,20 @@ struct informal_and_unihan_counts {
 // "unihan/...": code points with their fields' text, and a table per field.
 // Code points without an entry (controls) keep their text, unsearched.
 informal_and_unihan_counts add_informal_and_unihan(data_writer& out, const std::filesystem::path& ucd,
-                                                   const std::map<std::u32string, entry_id>& by_key) {
+                                                   const names_tables& t) {
     informal_and_unihan_counts counts;
+    // Each character's entry, from its line "U+XXXX\t..." (a sequence's has
+    // a space in its code points). Not entries_by_key(): its keys are
+    // without U+FE0F, whose informal alias is "emoji variation selector".
+    std::unordered_map<char32_t, entry_id> characters;
+    for (entry_id e = 0; e + 1 < t.line_start_.size(); ++e) {
+        std::string_view line(t.text_.data() + t.line_start_[e], t.line_start_[e + 1] - t.line_start_[e]);
+        std::string_view hex = line.substr(2, line.find('\t') - 2);
+        if (hex.find(' ') == std::string_view::npos) characters.emplace(static_cast<char32_t>(std::stoul(std::string(hex), nullptr, 16)), e);
+    }
     auto entry = [&](char32_t cp) {
-        auto it = by_key.find(std::u32string(1, cp));
-        return it == by_key.end() ? index::no_entry : it->second;
+        auto it = characters.find(cp);
+        return it == characters.end() ? index::no_entry : it->second;
     };
     {
         std::vector<informal_alias> aliases = read_informal_aliases(ucd / "NamesList.txt");
@@ -479,7 +488,7 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
     out.add("sequences/toned", t.toned_);
 
     auto by_key = entries_by_key(t);
-    const informal_and_unihan_counts more = add_informal_and_unihan(out, ucd, by_key);
+    const informal_and_unihan_counts more = add_informal_and_unihan(out, ucd, t);
     language_builder b{cldr, by_key, {}, {}, 0};
     std::string language_text;
     std::vector<data_file::language_record> records;

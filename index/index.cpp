@@ -660,9 +660,8 @@ void index::reading_keys(reading r, std::string_view text, std::string& toned, s
         i += U16_LENGTH(c);
         bool last = i >= marked.length();
         if (c >= 'a' && c <= 'z') {
-            if (tone != 0) return fail();  // a tone goes at the end
             toneless.push_back(static_cast<char>(c));
-        } else if (c >= '0' && c <= '9' && last && !toneless.empty() && tone == 0 &&
+        } else if (c >= '0' && c <= '9' && last && !toneless.empty() && tone == 0 &&  // a tone number ends it
                    ((r == reading::mandarin && c >= '1' && c <= '5') || (r == reading::cantonese && c >= '1' && c <= '6'))) {
             tone = static_cast<char>(c);
         } else if (u_charType(c) == U_NON_SPACING_MARK && !toneless.empty()) {
