@@ -1,6 +1,7 @@
 // Flow: run() parses the line into terms (full mode: the query language of
 // search.hpp; classic: split_words(), v1's words), prepares each term (its
-// posting lists: names', other names', the session language's keywords'; its
+// posting lists: names', other names', informal aliases', the session
+// language's keywords', definitions', and the readings' it looks up; its
 // entry range, its property value), decides whether the query names a skin
 // tone (if not, toned sequences are left out; if so, words and prefixes get
 // a list of the toned sequences of their entries), and estimates how many

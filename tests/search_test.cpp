@@ -1251,7 +1251,7 @@ TEST_CASE("issue 13: man gains no ideograph through readings unless /readings on
     CHECK(ideographs(on) > ideographs(off) + 100);  // pinyin man, màn, mǎn...
 }
 
-TEST_CASE("issue 13: pasted text stays pasted text; classic stays v1", "[search][issue13]") {
+TEST_CASE("issue 13: pasted text stays pasted text, and classic stays v1", "[search][issue13]") {
     answer water = ask("水");
     CHECK(water.identified == code_points{0x6C34});
     CHECK(water.entries.empty());
