@@ -671,14 +671,14 @@ private:
         f(t.lists[definitions_list]);
         f(t.lists[toned_list]);
     }
-    // The union of the entries of a word table's words that start with the
-    // prefix, into the pool as t's list k.
-    void pool_prefix(term& t, std::size_t k, const index::word_table& table) {
+    // The union of the lists that for_each_list(f) gives f(word, list) (a
+    // prefix's words'), made once into the pool as t's list k: as a filter
+    // it is then one galloping cursor, not one per word.
+    template <class ForEachList>
+    void pool_union(term& t, std::size_t k, ForEachList&& for_each_list) {
         auto& pool = st_.pool;
         std::size_t from = pool.size();
-        table.for_each_with_prefix(t.text, [&](std::string_view, std::span<const entry_id> list) {
-            pool.insert(pool.end(), list.begin(), list.end());
-        });
+        for_each_list([&](std::string_view, std::span<const entry_id> list) { pool.insert(pool.end(), list.begin(), list.end()); });
         std::sort(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end());
         pool.erase(std::unique(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end()), pool.end());
         t.pooled[k] = true;
@@ -1296,25 +1296,12 @@ void query_run::prepare(term& t) {
     }
     case term_kind::prefix:
         if (st_.with_aliases) {
-            // Informal aliases' and definitions' words with the prefix: each
-            // a union, made once, as the keywords' below.
-            pool_prefix(t, informal_list, idx_.informal_words());
-            pool_prefix(t, definitions_list, idx_.definition_words());
+            // Informal aliases' and definitions' words with the prefix.
+            pool_union(t, informal_list, [&](auto&& f) { idx_.informal_words().for_each_with_prefix(t.text, f); });
+            pool_union(t, definitions_list, [&](auto&& f) { idx_.definition_words().for_each_with_prefix(t.text, f); });
         }
-        if (st_.language != index::no_language && !t.folded.empty()) {
-            // The union of its keyword words' lists, made once: as a filter
-            // it is then one galloping cursor, not one per word.
-            auto& pool = st_.pool;
-            std::size_t from = pool.size();
-            idx_.for_each_keyword_with_prefix(st_.language, t.folded, [&](std::string_view, std::span<const entry_id> list) {
-                pool.insert(pool.end(), list.begin(), list.end());
-            });
-            std::sort(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end());
-            pool.erase(std::unique(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end()), pool.end());
-            t.pooled[keywords_list] = true;
-            t.pool_from[keywords_list] = static_cast<std::uint32_t>(from);
-            t.pool_to[keywords_list] = static_cast<std::uint32_t>(pool.size());
-        }
+        if (st_.language != index::no_language && !t.folded.empty())  // its keyword words'
+            pool_union(t, keywords_list, [&](auto&& f) { idx_.for_each_keyword_with_prefix(st_.language, t.folded, f); });
         break;
     case term_kind::entries: t.estimate = t.last > t.first ? t.last - t.first : 0; break;
     case term_kind::property: t.estimate = idx_.size(); break;
