@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -350,6 +351,15 @@ void add_word_table(data_writer& out, std::string_view table, word_lists& words)
     }
     word_start.push_back(static_cast<std::uint32_t>(text.size()));
     posting_start.push_back(static_cast<std::uint32_t>(postings.size()));
+    // Open addressing, at most half full, as the names' word table.
+    std::vector<std::uint32_t> slots(std::bit_ceil(std::max<std::size_t>(2 * words.size(), 2)), 0);
+    for (std::size_t w = 0; w < words.size(); ++w) {
+        std::string_view word(text.data() + word_start[w], word_start[w + 1] - word_start[w]);
+        std::size_t i = data_file::slot_of(word, slots.size());
+        while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
+        slots[i] = static_cast<std::uint32_t>(w + 1);
+    }
+    out.add(data_file::word_table_array(table, "slots"), slots);
     out.add(data_file::word_table_array(table, "words"), text);
     out.add(data_file::word_table_array(table, "word_start"), word_start);
     out.add(data_file::word_table_array(table, "posting_start"), posting_start);

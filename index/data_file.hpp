@@ -70,7 +70,8 @@ inline constexpr std::string_view unihan_fields[] = {"kDefinition", "kMandarin",
                                                      "kJapaneseOn", "kKorean", "kVietnamese"};
 
 // A word table's arrays (index::word_table): "<table>/words" (text, back to
-// back), "<table>/word_start", "<table>/posting_start", "<table>/postings".
+// back), "<table>/word_start", "<table>/posting_start", "<table>/postings",
+// and "<table>/slots" (open addressing by slot_of(): word index + 1, 0 free).
 inline std::string word_table_array(std::string_view table, std::string_view what) {
     std::string name(table);
     name.append("/").append(what);

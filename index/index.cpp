@@ -316,7 +316,8 @@ private:
         t.word_start_ = array<std::uint32_t>(data_file::word_table_array(name, "word_start"));
         t.posting_start_ = array<std::uint32_t>(data_file::word_table_array(name, "posting_start"));
         t.postings_ = array<index::entry_id>(data_file::word_table_array(name, "postings"));
-        if (t.word_start_.empty() || t.posting_start_.size() != t.word_start_.size() ||
+        t.slots_ = array<std::uint32_t>(data_file::word_table_array(name, "slots"));
+        if (t.word_start_.empty() || t.posting_start_.size() != t.word_start_.size() || !std::has_single_bit(t.slots_.size()) ||
             t.word_start_.back() > t.text_.size() || t.posting_start_.back() > t.postings_.size())
             throw data_file::data_error(path_ + " has a damaged word table " + std::string(name));
         return t;
@@ -614,9 +615,12 @@ std::size_t index::word_table::lower_bound(std::string_view w) const noexcept {
 }
 
 std::span<const index::entry_id> index::word_table::entries_with(std::string_view w) const noexcept {
-    std::size_t i = lower_bound(w);
-    if (i >= size() || !same_text(word(i), w)) return {};
-    return entries_of(i);
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = data_file::slot_of(w, slots_.size());; i = (i + 1) & mask) {
+        std::uint32_t slot = slots_[i];
+        if (slot == 0) return {};
+        if (same_text(word(slot - 1), w)) return entries_of(slot - 1);
+    }
 }
 
 text_list index::informal_aliases_of(char32_t cp) const noexcept {

@@ -328,7 +328,8 @@ public:
             for (std::size_t i = lower_bound(prefix); i < size() && word(i).starts_with(prefix); ++i) f(word(i), entries_of(i));
         }
         std::size_t memory_bytes() const noexcept {
-            return text_.size_bytes() + word_start_.size_bytes() + posting_start_.size_bytes() + postings_.size_bytes();
+            return text_.size_bytes() + word_start_.size_bytes() + posting_start_.size_bytes() + postings_.size_bytes() +
+                   slots_.size_bytes();
         }
 
     private:
@@ -337,6 +338,9 @@ public:
         std::span<const std::uint32_t> word_start_;     // size()+1 offsets into text_
         std::span<const std::uint32_t> posting_start_;  // size()+1 offsets into postings_
         std::span<const entry_id> postings_;
+        // Word index + 1 by slot_of() (0: free): a look-up is one or two
+        // probes, not a binary search's ~14 (a word term asks two tables).
+        std::span<const std::uint32_t> slots_;
     };
 
     // A code point's informal aliases ("= shift" of U+21E7: "shift"), in

@@ -1183,7 +1183,10 @@ void query_run::parse_reading(reading r, std::string_view name, std::string_view
 // (shuǐ; with /readings on, any field's: thuỷ): a reading term, not pasted
 // text. One letter is not (é is pasted to be identified).
 bool query_run::add_bare_reading(std::string_view body, bool excluded) {
-    if (!st_.with_aliases) return false;
+    // Without an ASCII letter it is none (→←, 😀, 猫): ICU's normalization
+    // is not asked for those.
+    if (!st_.with_aliases || std::none_of(body.begin(), body.end(), [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }))
+        return false;
     std::uint8_t fields = 0;
     for (std::size_t r = 0; r < reading_count; ++r) {
         if (r != static_cast<std::size_t>(reading::mandarin) && !st_.bare_readings) continue;
