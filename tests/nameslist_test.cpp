@@ -133,6 +133,7 @@ TEST_CASE("informal aliases: the issue's examples", "[nameslist]") {
         {"\"paragraph sign\"", 0x00B6},
         {"\"delete to the left key\"", 0x232B},
         {"comm*", 0x2318},
+        {"slash", 0x0338},  // ibus-typing-booster#698: "= long slash overlay"
     }));
     INFO(query);
     CHECK(finds(query, cp));
