@@ -205,6 +205,14 @@ constexpr query_text good_texts[] = {
     {"/lang de\nKatze\nrotes Herz\n/lang en", 15},
     {"/lang ja\n\xE7\x8C\xAB\n/lang en", 15},  // 猫
     {"/lang de\nKatz* -Gesicht\n/lang ja\n\xE3\x83\x8F\xE3\x83\xBC\xE3\x83\x88\n/lang en", 5},  // ハート
+    // Issue 13: informal aliases, Unihan definitions and readings; a
+    // /readings script switches them off again at its end.
+    {"command key", 10},
+    {"water", 10},
+    {"pinyin:shui", 10},
+    {"shu\xC7\x90 kun:mizu", 5},  // shuǐ
+    {"water -pinyin:shui", 5},
+    {"/readings on\nshui\nmizu\n/readings off", 10},
 };
 
 // Queries whose answers take a while to stream: for resets and never-readers.

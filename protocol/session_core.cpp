@@ -69,6 +69,7 @@ constexpr std::string_view help[] = {
     "/format json      JSON Lines; /format text goes back",
     "/classic on       version 1: words of names only; /classic off ends it",
     "/lang de          keywords and short names in German; /lang lists languages",
+    "/readings on      bare words match Unihan readings too (shui, mizu); off",
     "/version          the server's version and its data's",
     "/quit             end the session",
     "Status line: \xE2\x94\x80\xE2\x94\x80 N found[, M shown][; did you mean: a, b]",
@@ -225,7 +226,8 @@ step session_core::run_query(std::string_view query, bool stopping) {
     answering_ = false;
     more_ = false;
     have_run_ = false;
-    engine_.run(query, settings_.mode, settings_.language, scratch_.get());
+    search::options options{.m = settings_.mode, .language = settings_.language, .bare_readings = settings_.readings};
+    engine_.run(query, options, scratch_.get());
     if (!scratch_->error().empty()) {
         // The message may quote the query, and a query may hold control
         // bytes past its first: none of them reach the client's terminal.
@@ -313,6 +315,13 @@ step session_core::run_command(std::string_view line, bool stopping) {
             s = reply_ok(on ? "classic on" : "classic off", stopping);
         } else {
             s = reply_error("/classic takes on or off", stopping, event::command);
+        }
+    } else if (ascii_iequal(name, "/readings")) {
+        if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
+            settings_.readings = ascii_iequal(argument, "on");
+            s = reply_ok(settings_.readings ? "readings on" : "readings off", stopping);
+        } else {
+            s = reply_error("/readings takes on or off", stopping, event::command);
         }
     } else if (ascii_iequal(name, "/version")) {
         if (argument.empty()) {

@@ -111,6 +111,9 @@ struct session_settings {
     // JSON's "short" and "keywords"). no_language: the index's English,
     // which the core puts here when it starts.
     index::language_id language = index::no_language;
+    // /readings on: bare words match Unihan's readings too (shui, mizu);
+    // scoped readings (pinyin:shui) and toned ones (shuǐ, shui3) always do.
+    bool readings = false;
 
     // A session of a server started with or without --classic, whose
     // default language (--lang) is `language`.

@@ -10,7 +10,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # reads /usr/share/unicode/NameAliases.txt), and nc for the README's sessions.
 build_packages=(
   g++ cmake make pkg-config
-  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev libexpat1-dev
+  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev libexpat1-dev libbz2-dev
   unicode-data unicode-cldr-core
   netcat-openbsd
 )
