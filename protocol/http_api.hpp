@@ -49,6 +49,8 @@ struct api_search_request {
     index::language_id language = index::no_language;
     std::uint32_t limit = config::http_default_limit;
     std::uint64_t offset = 0;
+    // sort=relevance|code (code unless asked; the page asks relevance).
+    search::order sort = search::order::code;
 };
 
 // The parameters of /api/search from its (encoded) query string, or the

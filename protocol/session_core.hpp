@@ -8,7 +8,7 @@
 // points from a per-core buffer), cut at the session's /limit; a line that
 // starts with `/` is a session command (docs/PROTOCOL.md, "Session
 // commands"), answered by one acknowledgement. The session's settings
-// (mode, format, limit, language) outlive a cooled warm_state: the server
+// (mode, format, limit, language, sort, why) outlive a cooled warm_state: the server
 // keeps settings() and hands them to the next core.
 #include "config.hpp"
 #include "index.hpp"
@@ -111,6 +111,11 @@ struct session_settings {
     // JSON's "short" and "keywords"). no_language: the index's English,
     // which the core puts here when it starts.
     index::language_id language = index::no_language;
+    // /sort: the answer's order (code point order unless /sort relevance).
+    search::order sort = search::order::code;
+    // /why on: each answer line says why it matched (text: a TAB and the
+    // weakest match; JSON: "match").
+    bool why = false;
 
     // A session of a server started with or without --classic, whose
     // default language (--lang) is `language`.
@@ -172,6 +177,7 @@ private:
     step continue_answer(bool stopping);
     step continue_text(bool stopping);
     step copy_text(bool stopping);
+    step copy_text_why(bool stopping);
     bool pull_run();
     std::string_view take_lines(std::size_t budget);
     step continue_json(bool stopping);

@@ -321,7 +321,7 @@ TEST_CASE("/api/search's parameters: each bad one is a 400 that keeps the connec
         {"/api/search?q=cat&limit=5&limit=5", "parameter 'limit' given twice"},
         {"/api/search?q=cat&lang=xx", "unknown language 'xx'"},
         {"/api/search?q=cat&lang=", "unknown language ''"},
-        {"/api/search?q=cat&color=red", "unknown parameter 'color'; try q, lang, limit, offset"},
+        {"/api/search?q=cat&color=red", "unknown parameter 'color'; try q, lang, limit, offset, sort"},
         {"/api/search?q=%FF", "q is not valid UTF-8"},
         {"/api/search?q=%C3", "q is not valid UTF-8"},
         {"/api/search?q=%zz", "request target is not a valid URL path"},
