@@ -1917,35 +1917,18 @@ bool query_run::name_is_query(entry_id e) const {
 
 // Whether the entry's short name (in st_.short_name) has exactly the
 // query's positive words' keyword words, in order; `words` gets its word
-// count. A hand-written hot path: ASCII short names (English's, most
-// languages' emoji) are split into their runs of letters and digits,
-// lower-cased, without ICU's word break (~1 us a name; a ranked answer may
-// have hundreds reached by keywords); others by keyword_words().
+// count. keyword_words() cuts ASCII short names (most) without ICU.
 bool query_run::short_name_is_query(std::size_t& words) {
-    std::string_view name = st_.short_name;
-    auto next_word = [&](std::string_view& rest) -> std::string_view { return next_spaced_word(rest); };
-    std::string_view spaced;
-    if (is_ascii(name)) {
-        // Lower-cased, every other character a space, in place.
-        for (char& c : st_.short_name) {
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) c = ' ';
-        }
-        spaced = st_.short_name;
-    } else {
-        keyword_words(name, st_.folds_accents, st_.keyword_text, st_.keyword_list);
-        st_.why_text.clear();
-        for (std::string_view w : st_.keyword_list) st_.why_text.append(w).append(" ");
-        spaced = st_.why_text;
-    }
-    words = 0;
-    for (std::string_view rest = spaced; !next_word(rest).empty();) ++words;
-    std::string_view rest = spaced;
+    auto& split = st_.keyword_list;
+    keyword_words(st_.short_name, st_.folds_accents, st_.keyword_text, split);
+    words = split.size();
+    std::size_t at = 0;
     for (const term& t : st_.terms) {
         if (t.excluded || t.kind == term_kind::phrase) continue;
-        if (t.folded.empty() || next_word(rest) != t.folded) return false;
+        if (t.folded.empty() || at == split.size() || split[at] != t.folded) return false;
+        ++at;
     }
-    return next_word(rest).empty();
+    return at == split.size();
 }
 
 // The strongest field in which a word or prefix term has the entry (found

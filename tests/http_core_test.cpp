@@ -144,26 +144,30 @@ std::string get(std::string_view target, std::string_view fields = "") {
 }
 
 // The results of a query as the search layer answers it, each object as the
-// line protocol's JSON mode writes it (without its CR LF), joined by commas.
+// line protocol's JSON mode writes it with /why on (without its CR LF),
+// joined by commas: /api/search always says why ("match").
 std::string results_of(std::string_view query, std::size_t offset = 0, std::size_t limit = 100,
-                       mojifinder::index::language_id language = the_index().english()) {
+                       mojifinder::index::language_id language = the_index().english(),
+                       search::order sort = search::order::code) {
     search::engine engine(the_index());
     search::scratch s;
-    engine.run(query, search::mode::full, language, s);
+    engine.run(query, search::options{.language = language, .sort = sort}, s);
     std::vector<std::string> objects;
     search::run r;
     while (s.next(r)) {
         if (r.identified()) {
             std::string o;
             auto e = the_index().entry_of(r.code_point);
-            if (e == mojifinder::index::no_entry) protocol::json_lines::append_character(o, the_index(), r.code_point);
-            else protocol::json_lines::append_entry(o, the_index(), language, e);
+            if (e == mojifinder::index::no_entry)
+                protocol::json_lines::append_character(o, the_index(), r.code_point, true);
+            else
+                protocol::json_lines::append_entry(o, the_index(), language, e, std::span<const search::match>{});
             objects.push_back(o.substr(0, o.size() - 2));
             continue;
         }
         for (auto e = r.first; e != r.last; ++e) {
             std::string o;
-            protocol::json_lines::append_entry(o, the_index(), language, e);
+            protocol::json_lines::append_entry(o, the_index(), language, e, s.why(e));
             objects.push_back(o.substr(0, o.size() - 2));
         }
     }
@@ -247,7 +251,7 @@ TEST_CASE("every path answers with its exact response", "[http]") {
          response(api,
                   R"({"query":"U+1F431","found":1,"offset":0,"results":[{"cp":"U+1F431","char":"🐱","name":"CAT FACE",)"
                   R"("block":"Miscellaneous Symbols and Pictographs","gc":"So","age":"6.0","aliases":[],"short":"cat face",)"
-                  R"("keywords":["cat","face","pet"]}],"hint":[]})")},
+                  R"("keywords":["cat","face","pet"],"match":[]}],"hint":[]})")},
         {"nothing found, a hint", get("/api/search?q=snowmn"),
          response(api, search_body(R"("snowmn")", 0, 0, "", R"(["snowman","snow"])"))},
         {"nothing found, no hint", get("/api/search?q=zzzq"), response(api, search_body(R"("zzzq")", 0, 0, "", "[]"))},
