@@ -533,3 +533,36 @@ TEST_CASE("http: the command line", "[server][http]") {
         CHECK(server.process().out() == fmt::format("listening on 127.0.0.1:{}\n", server.port()));
     }
 }
+
+TEST_CASE("http: sort= through a real socket", "[server][http][relevance]") {
+    http_server s;
+    connection c(s.http_port);
+    SECTION("sort=relevance: CAT first, each result says why") {
+        c.send(get("/api/search?q=cat&limit=2&sort=relevance"));
+        response r = read_response(c);
+        CHECK(r.status == "HTTP/1.1 200 OK");
+        CHECK(r.body.starts_with(R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+1F408","char":"🐈","name":"CAT")"));
+        CHECK(r.body.find(R"("match":[{"term":"cat","field":"name","text":"CAT"}]})") != std::string::npos);
+        CHECK(r.body.find(R"({"cp":"U+1F408 U+200D U+2B1B")") != std::string::npos);
+        CHECK(count(r.body, R"({"cp":)") == 2);
+    }
+    SECTION("offset with relevance: the ranked order's next") {
+        c.send(get("/api/search?q=cat&limit=1&offset=2&sort=relevance"));
+        response r = read_response(c);
+        CHECK(r.body.starts_with(R"({"query":"cat","found":15,"offset":2,"results":[{"cp":"U+1F431")"));
+        CHECK(count(r.body, R"({"cp":)") == 1);
+    }
+    SECTION("sort=code, and no sort: code point order") {
+        for (std::string_view target : {"/api/search?q=cat&limit=1&sort=code", "/api/search?q=cat&limit=1"}) {
+            c.send(get(target));
+            response r = read_response(c);
+            CHECK(r.body.starts_with(R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+A2B6")"));
+        }
+    }
+    SECTION("a bad sort: 400 with the API's error") {
+        c.send(get("/api/search?q=cat&sort=best"));
+        response r = read_response(c);
+        CHECK(r.status == "HTTP/1.1 400 Bad Request");
+        CHECK(r.body == R"({"error":"sort takes relevance or code"})");
+    }
+}
