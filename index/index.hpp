@@ -84,6 +84,7 @@ public:
     // them; a sequence's name too), at most 255: relevance order's "extra
     // words" (search.hpp), precomputed by datagen.
     std::size_t name_word_count(entry_id e) const noexcept { return name_words_[e]; }
+    std::span<const std::uint8_t> name_word_counts() const noexcept { return name_words_; }
 
     // An entry's answer line, ready to send: "U+1F431\t🐱\tCAT FACE\r\n",
     // "U+1F469 U+200D U+1F692\t👩‍🚒\tWOMAN FIREFIGHTER\r\n".

@@ -131,6 +131,7 @@ struct term {
     std::uint32_t value = 0;       // script code, gc mask, age major << 8 | minor, emoji 0/1
     std::size_t estimate = 0;      // at most this many entries
     bool verified = false;         // every candidate has it already: not tested again
+    std::size_t only_list = list_kinds;  // relevance order: its one non-empty list, if so
 };
 
 // The first element of [from, end) not below `e`, in doubling steps.
@@ -516,6 +517,9 @@ struct query_state {
     std::size_t ranked_at = 0;
     std::size_t ranked_given = 0;  // keys ranked so far, all batches
     std::uint64_t ranked_last = 0; // the last key ranked
+    std::vector<term*> rank_terms;  // the positive words and prefixes
+    std::size_t rank_words = 0;     // how many
+    bool rank_only_words = true;    // every positive term is a word: a whole name can equal them
     // why()'s answer and the text it copied (keywords are read into a buffer).
     std::vector<match> matches;
     std::string why_text;
@@ -1932,54 +1936,54 @@ bool query_run::short_name_is_query(std::size_t& words) {
 }
 
 // The strongest field in which a word or prefix term has the entry (found
-// false: the term does not have it, or is no word). `ascending`: entries
-// come in order, the lists are read with the term's cursors.
-query_run::term_match query_run::match_of(term& t, entry_id e, bool ascending) {
+// false: the term does not have it, or is no word). `in_answer`: the entry
+// is in the answer (so every positive term has it) and entries come in
+// order: the lists are read with the term's cursors, a term with one list
+// is not read at all, and a prefix reads names (~60 ns an entry) only when
+// a keyword list has the entry too (names rank before keywords).
+query_run::term_match query_run::match_of(term& t, entry_id e, bool in_answer) {
     if (t.excluded || (t.kind != term_kind::word && t.kind != term_kind::prefix)) return {};
-    if (t.kind == term_kind::prefix && prefix_in_names(t, e)) return {true, field::name};
+    if (t.kind == term_kind::prefix && !in_answer && prefix_in_names(t, e)) return {true, field::name};
+    if (in_answer && t.kind == term_kind::word && t.only_list < list_kinds) return {true, list_field[t.only_list]};
     for (std::size_t k = 0; k < list_kinds; ++k) {
         auto list = t.lists[k];
         if (list.empty()) continue;
         bool has;
-        if (ascending) {
+        if (in_answer) {
             const entry_id* end = list.data() + list.size();
             t.at[k] = gallop(t.at[k], end, e);
             has = t.at[k] != end && *t.at[k] == e;
         } else {
             has = std::binary_search(list.begin(), list.end(), e);
         }
-        if (has) return {true, list_field[k]};
+        if (has) {
+            if (in_answer && t.kind == term_kind::prefix && prefix_in_names(t, e)) return {true, field::name};
+            return {true, list_field[k]};
+        }
     }
+    if (in_answer && t.kind == term_kind::prefix) return {true, field::name};  // no other list has it
     return {};
 }
 
 std::uint64_t query_run::rank_key_of(entry_id e) {
     unsigned level = 0;
-    bool any = false;
-    std::size_t query_words = 0;
-    bool only_words = true;
-    for (term& t : st_.terms) {
-        if (t.excluded || t.kind == term_kind::phrase) continue;
-        if (t.kind != term_kind::word) only_words = false;
-        if (t.kind != term_kind::word && t.kind != term_kind::prefix) continue;
-        ++query_words;
-        term_match m = match_of(t, e, true);
-        if (!m.found) continue;
-        any = true;
-        level = std::max(level, 1 + 2 * field_rank(m.where) + (t.kind == term_kind::prefix ? 1u : 0u));
+    std::size_t query_words = st_.rank_words;
+    for (term* t : st_.rank_terms) {
+        term_match m = match_of(*t, e, true);
+        level = std::max(level, 1 + 2 * field_rank(m.where) + (t->kind == term_kind::prefix ? 1u : 0u));
     }
-    if (!any) return rank_key(0, 0, e);  // no words: code point order
+    if (level == 0) return rank_key(0, 0, e);  // no words: code point order
     std::size_t extra = 0;
     unsigned weakest_rank = (level - 1) / 2;
     if (weakest_rank == field_rank(field::name)) {
         std::size_t words = idx_.name_word_count(e);
-        if (only_words && words == query_words && name_is_query(e)) return rank_key(0, 0, e);
+        if (st_.rank_only_words && words == query_words && name_is_query(e)) return rank_key(0, 0, e);
         extra = words > query_words ? words - query_words : 0;
     } else if (weakest_rank == field_rank(field::keyword) && st_.language != index::no_language) {
         st_.short_name.clear();
         std::size_t words = 0;
         if (idx_.append_short_name(st_.language, e, st_.short_name)) {
-            if (only_words && short_name_is_query(words)) return rank_key(0, 0, e);
+            if (st_.rank_only_words && short_name_is_query(words)) return rank_key(0, 0, e);
             extra = words > query_words ? words - query_words : 0;
         }
     }
@@ -1994,29 +1998,81 @@ void query_run::rank_batch() {
     st.ranked.clear();
     st.ranked_at = 0;
     if (st.ranked.capacity() < std::min(want, st.entry_count)) st.ranked.reserve(std::min(want, st.entry_count));
-    for (term& t : st.terms)
+    // The terms that rank (positive words and prefixes), their cursors from
+    // the start, and a word's only list when it has one.
+    st.rank_terms.clear();
+    st.rank_words = 0;
+    st.rank_only_words = true;
+    for (term& t : st.terms) {
         for (std::size_t k = 0; k < list_kinds; ++k) t.at[k] = t.lists[k].data();
+        if (t.excluded || t.kind == term_kind::phrase) continue;
+        if (t.kind != term_kind::word) st.rank_only_words = false;
+        if (t.kind != term_kind::word && t.kind != term_kind::prefix) continue;
+        st.rank_terms.push_back(&t);
+        ++st.rank_words;
+        t.only_list = list_kinds;
+        std::size_t lists = 0;
+        for (std::size_t k = 0; k < list_kinds; ++k)
+            if (!t.lists[k].empty()) ++lists, t.only_list = k;
+        if (lists != 1) t.only_list = list_kinds;
+    }
     bool bounded = st.top > 0 && st.top < st.entry_count;
+    // The lowest level an entry can have but for an exact whole name: a
+    // name's word, or a name's prefix when every ranking term is a prefix.
+    bool all_prefixes = !st.rank_terms.empty() && std::all_of(st.rank_terms.begin(), st.rank_terms.end(), [](const term* t) {
+        return t->kind == term_kind::prefix;
+    });
+    unsigned lowest_level = st.rank_terms.empty() ? 0 : all_prefixes ? 2 : 1;
+    // With a full heap, an entry whose key cannot beat its worst is left out
+    // after one byte of the data file, before its terms are read: at its
+    // best its key is the lowest level with its name's extra words (a
+    // higher level is worse whatever its extra words; an equal key loses on
+    // its entry, which comes later). So once the worst is at the lowest
+    // level with x extra words, names of query words + x words or more are
+    // out, but for a whole name that may equal the query. Most of a big
+    // answer goes here: "sign" (3,402 entries) took ~9 ns an entry without.
+    std::size_t out_from = std::numeric_limits<std::size_t>::max();
+    bool all_out = false;  // the worst is an exact whole name: nothing later beats it
+    auto note_worst = [&] {
+        if (!bounded || st.ranked.size() < want) return;
+        std::uint64_t worst = st.ranked.front();
+        auto level = static_cast<unsigned>(worst >> 40);
+        all_out = level == 0;
+        if (level == lowest_level) out_from = st.rank_words + ((worst >> 32) & 0xFF);
+    };
+    const std::uint8_t* name_words = idx_.name_word_counts().data();
+    auto out = [&](entry_id e) {
+        std::size_t words = name_words[e];
+        return all_out || (words >= out_from && !(st.rank_only_words && words == st.rank_words));
+    };
     auto consider = [&](entry_id e) {
         std::uint64_t key = rank_key_of(e);
         if (after && key <= last) return;
         if (!bounded) {
             st.ranked.push_back(key);
-        } else if (st.ranked.size() < want) {
+            return;
+        }
+        if (st.ranked.size() < want) {
             st.ranked.push_back(key);
             std::push_heap(st.ranked.begin(), st.ranked.end());
         } else if (key < st.ranked.front()) {
             std::pop_heap(st.ranked.begin(), st.ranked.end());
             st.ranked.back() = key;
             std::push_heap(st.ranked.begin(), st.ranked.end());
+        } else {
+            return;
         }
+        note_worst();
     };
     if (!st.in_bitmap) {
-        for (entry_id e : st.entries) consider(e);
+        for (entry_id e : st.entries)
+            if (!out(e)) consider(e);
     } else {
         for (std::size_t w = st.bits_first; w < st.bits_last; ++w)
-            for (std::uint64_t left = st.bits[w]; left != 0; left &= left - 1)
-                consider(static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left))));
+            for (std::uint64_t left = st.bits[w]; left != 0; left &= left - 1) {
+                auto e = static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left)));
+                if (!out(e)) consider(e);
+            }
     }
     if (bounded)
         std::sort_heap(st.ranked.begin(), st.ranked.end());
