@@ -1185,25 +1185,26 @@ int field_rank(search::field f) {
 // Each row is a row of docs/PROTOCOL.md's "Relevance" table: the first ten
 // entries (fewer when the answer is smaller) of the query in English.
 TEST_CASE("relevance: exact ranked orders", "[search][relevance]") {
-    auto [query, first] = GENERATE(table<std::string_view, std::vector<std::string>>({
-        {"cat",
+    auto [query, found, first] = GENERATE(table<std::string_view, std::size_t, std::vector<std::string>>({
+        {"cat", 15,
          {"U+1F408", "U+1F408 U+200D U+2B1B", "U+1F431", "U+A2B6", "U+CC41", "U+1F63E", "U+1F63F", "U+1F640", "U+101EC",
           "U+1F63C"}},
-        {"heart",
+        {"heart", 43,
          {"U+2764 U+FE0F U+200D U+1FA79", "U+2766", "U+1F493", "U+1F494", "U+1F496", "U+1F497", "U+1F499", "U+1F49A",
           "U+1F49B", "U+1F49C"}},
         // Names only until the informal aliases are in the data: ⇧ (= shift) then follows them.
-        {"shift", {"U+240E", "U+240F"}},
+        {"shift", 2, {"U+240E", "U+240F"}},
         // Names only until Unihan is in the data: 水 (definition "water") then follows them.
-        {"water",
+        {"water", 19,
          {"U+1F30A", "U+1F403", "U+1F6BE", "U+1F93D", "U+2635", "U+2F54", "U+322C", "U+328C", "U+1F6B0", "U+2EA1"}},
-        {"red heart", {"U+2764"}},
-        {"smil*",
+        {"red heart", 1, {"U+2764"}},
+        {"smil*", 27,
          {"U+2323", "U+263A", "U+263B", "U+1DA3E", "U+1F642", "U+1DA3F", "U+1DA40", "U+1F607", "U+1F608", "U+1F60A"}},
-        {"pet", {"U+D3B1", "U+1682A", "U+1F407", "U+1F408", "U+1F415", "U+1F439", "U+1F430", "U+1F431", "U+1F436"}},
+        {"pet", 9, {"U+D3B1", "U+1682A", "U+1F407", "U+1F408", "U+1F415", "U+1F439", "U+1F430", "U+1F431", "U+1F436"}},
     }));
     CAPTURE(query);
     ranked_answer a = ranked(query);
+    CHECK(a.found == found);
     CHECK(hexes(a.entries, 10) == first);
 }
 
