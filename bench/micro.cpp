@@ -148,25 +148,22 @@ std::size_t run_query(const search_layer::engine& engine, std::string_view q, se
     return s.found();
 }
 
-void query_latency(benchmark::State& state, std::vector<std::string_view> queries, search_layer::mode m,
-                   std::string_view language = "en") {
+// Calls once(query) (which gives found()) state.range(0) times over
+// `queries` in turn, each timed with steady_clock, after `warm_up` untimed
+// calls; the counters of set_percentiles().
+template <class Once>
+void time_queries(benchmark::State& state, const std::vector<std::string_view>& queries, std::size_t warm_up,
+                  Once&& once) {
     using clock = std::chrono::steady_clock;
-    index::language_id l = shared_index().find_language(language);
-    if (l == index::no_language) {
-        state.SkipWithError("no such language in the data file");
-        return;
-    }
-    search_layer::engine engine(shared_index());
-    search_layer::scratch scratch;
     const std::size_t n = static_cast<std::size_t>(state.range(0));
     std::vector<std::uint32_t> samples(n);
     std::size_t largest = 0;
-    for (std::size_t i = 0; i < 2'000; ++i) run_query(engine, queries[i % queries.size()], m, l, scratch);
+    for (std::size_t i = 0; i < warm_up; ++i) once(queries[i % queries.size()]);
     for (auto _ : state) {
         for (std::size_t i = 0; i < n; ++i) {
             std::string_view q = queries[i % queries.size()];
             auto t0 = clock::now();
-            std::size_t found = run_query(engine, q, m, l, scratch);
+            std::size_t found = once(q);
             auto t1 = clock::now();
             largest = std::max(largest, found);
             samples[i] = static_cast<std::uint32_t>(
@@ -177,10 +174,21 @@ void query_latency(benchmark::State& state, std::vector<std::string_view> querie
     set_percentiles(state, samples, largest);
 }
 
+void query_latency(benchmark::State& state, std::vector<std::string_view> queries, search_layer::mode m,
+                   std::string_view language = "en") {
+    index::language_id l = shared_index().find_language(language);
+    if (l == index::no_language) {
+        state.SkipWithError("no such language in the data file");
+        return;
+    }
+    search_layer::engine engine(shared_index());
+    search_layer::scratch scratch;
+    time_queries(state, queries, 2'000, [&](std::string_view q) { return run_query(engine, q, m, l, scratch); });
+}
+
 // run() in relevance order with top 20 and next() for those, as a session
 // with /limit 20 or the page pulls them, timed one query at a time.
 void rank_latency(benchmark::State& state, std::vector<std::string_view> queries) {
-    using clock = std::chrono::steady_clock;
     search_layer::engine engine(shared_index());
     search_layer::scratch scratch;
     search_layer::options options{.sort = search_layer::order::relevance, .top = ranked_top};
@@ -190,22 +198,7 @@ void rank_latency(benchmark::State& state, std::vector<std::string_view> queries
         for (std::size_t i = 0; i < ranked_top && scratch.next(r); ++i) benchmark::DoNotOptimize(r.first);
         return scratch.found();
     };
-    const std::size_t n = static_cast<std::size_t>(state.range(0));
-    std::vector<std::uint32_t> samples(n);
-    std::size_t largest = 0;
-    for (std::size_t i = 0; i < 200; ++i) once(queries[i % queries.size()]);
-    for (auto _ : state) {
-        for (std::size_t i = 0; i < n; ++i) {
-            auto t0 = clock::now();
-            std::size_t found = once(queries[i % queries.size()]);
-            auto t1 = clock::now();
-            largest = std::max(largest, found);
-            samples[i] = static_cast<std::uint32_t>(
-                std::min<std::int64_t>(std::chrono::nanoseconds(t1 - t0).count(), UINT32_MAX));
-        }
-    }
-    state.counters["queries"] = static_cast<double>(samples.size());
-    set_percentiles(state, samples, largest);
+    time_queries(state, queries, 200, once);
 }
 
 void stream(benchmark::State& state, std::string_view query) {

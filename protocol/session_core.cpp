@@ -396,8 +396,7 @@ step session_core::run_lang(std::string_view argument, bool stopping) {
 
 step session_core::continue_answer(bool stopping) {
     if (json()) return continue_json(stopping);
-    if (settings_.why) return copy_text_why(stopping);
-    return copy_lines_ ? copy_text(stopping) : continue_text(stopping);
+    return copy_lines_ || settings_.why ? copy_text(stopping) : continue_text(stopping);
 }
 
 // The run being sent, or the engine's next one; false (and the answer cut
@@ -473,6 +472,10 @@ step session_core::continue_text(bool stopping) {
 // in ~3,000 runs) cost one sendmsg per ~2 KB: ~0.8 GB/s through the server
 // against CJK's 1.4 (bench/notes.md). The view is taken after the appends,
 // so buffer_ may grow as it likes.
+// /why on: every answer is copied, each entry's line with a TAB and its
+// weakest match, "field: text", before its CR LF (an entry no word matched,
+// as one found by code point alone, keeps its line). Identified lines stay
+// as they are: pasted text is identified, not matched.
 step session_core::copy_text(bool stopping) {
     buffer_.clear();
     while (shown_ < stop_at_ && buffer_.size() < config::write_chunk) {
@@ -483,38 +486,21 @@ step session_core::copy_text(bool stopping) {
             have_run_ = false;
             continue;
         }
-        buffer_.append(take_lines(config::write_chunk - buffer_.size()));
-    }
-    std::size_t n = 0;
-    if (!buffer_.empty()) out_[n++] = buffer_;
-    if (shown_ < stop_at_) return {step_kind::write, {out_.data(), n}};
-    return finish_answer(n, stopping);
-}
-
-// /why on: each entry's line is copied with a TAB and its weakest match,
-// "field: text", before its CR LF (an entry no word matched, as one found
-// by code point alone, keeps its line). Identified lines stay as they are:
-// pasted text is identified, not matched.
-step session_core::copy_text_why(bool stopping) {
-    buffer_.clear();
-    while (shown_ < stop_at_ && buffer_.size() < config::write_chunk) {
-        if (!pull_run()) break;
-        if (run_.identified()) {
-            search::append_identified_line(buffer_, index_, run_.code_point);
-            have_run_ = false;
-        } else {
-            std::string_view line = index_.line(run_.first);
-            line.remove_suffix(crlf.size());
-            buffer_ += line;
-            if (const search::match* m = search::weakest(scratch_->why(run_.first))) {
-                buffer_ += '\t';
-                buffer_ += search::field_label(m->where);
-                buffer_ += ": ";
-                buffer_ += m->text;
-            }
-            buffer_ += crlf;
-            have_run_ = ++run_.first != run_.last;
+        if (!settings_.why) {
+            buffer_.append(take_lines(config::write_chunk - buffer_.size()));
+            continue;
         }
+        std::string_view line = index_.line(run_.first);
+        line.remove_suffix(crlf.size());
+        buffer_ += line;
+        if (const search::match* m = search::weakest(scratch_->why(run_.first))) {
+            buffer_ += '\t';
+            buffer_ += search::field_label(m->where);
+            buffer_ += ": ";
+            buffer_ += m->text;
+        }
+        buffer_ += crlf;
+        have_run_ = ++run_.first != run_.last;
         ++shown_;
     }
     std::size_t n = 0;

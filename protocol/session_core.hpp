@@ -177,7 +177,6 @@ private:
     step continue_answer(bool stopping);
     step continue_text(bool stopping);
     step copy_text(bool stopping);
-    step copy_text_why(bool stopping);
     bool pull_run();
     std::string_view take_lines(std::size_t budget);
     step continue_json(bool stopping);

@@ -537,32 +537,25 @@ TEST_CASE("http: the command line", "[server][http]") {
 TEST_CASE("http: sort= through a real socket", "[server][http][relevance]") {
     http_server s;
     connection c(s.http_port);
-    SECTION("sort=relevance: CAT first, each result says why") {
-        c.send(get("/api/search?q=cat&limit=2&sort=relevance"));
-        response r = read_response(c);
-        CHECK(r.status == "HTTP/1.1 200 OK");
-        CHECK(r.body.starts_with(R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+1F408","char":"🐈","name":"CAT")"));
-        CHECK(r.body.find(R"("match":[{"term":"cat","field":"name","text":"CAT"}]})") != std::string::npos);
-        CHECK(r.body.find(R"({"cp":"U+1F408 U+200D U+2B1B")") != std::string::npos);
-        CHECK(count(r.body, R"({"cp":)") == 2);
-    }
-    SECTION("offset with relevance: the ranked order's next") {
-        c.send(get("/api/search?q=cat&limit=1&offset=2&sort=relevance"));
-        response r = read_response(c);
-        CHECK(r.body.starts_with(R"({"query":"cat","found":15,"offset":2,"results":[{"cp":"U+1F431")"));
-        CHECK(count(r.body, R"({"cp":)") == 1);
-    }
-    SECTION("sort=code, and no sort: code point order") {
-        for (std::string_view target : {"/api/search?q=cat&limit=1&sort=code", "/api/search?q=cat&limit=1"}) {
-            c.send(get(target));
-            response r = read_response(c);
-            CHECK(r.body.starts_with(R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+A2B6")"));
-        }
-    }
-    SECTION("a bad sort: 400 with the API's error") {
-        c.send(get("/api/search?q=cat&sort=best"));
-        response r = read_response(c);
-        CHECK(r.status == "HTTP/1.1 400 Bad Request");
-        CHECK(r.body == R"({"error":"sort takes relevance or code"})");
-    }
+    // target, status, the body's start, a piece it has, results
+    auto [target, status, start, piece, results] =
+        GENERATE(table<std::string, std::string, std::string, std::string, std::size_t>({
+            {"/api/search?q=cat&limit=2&sort=relevance", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+1F408","char":"🐈","name":"CAT")",
+             R"("match":[{"term":"cat","field":"name","text":"CAT"}]},{"cp":"U+1F408 U+200D U+2B1B")", 2},
+            {"/api/search?q=cat&limit=1&offset=2&sort=relevance", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":15,"offset":2,"results":[{"cp":"U+1F431")", R"("text":"CAT FACE"}]}],"hint":[]})", 1},
+            {"/api/search?q=cat&limit=1&sort=code", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+A2B6")", R"("keywords":[]}],"hint":[]})", 1},
+            {"/api/search?q=cat&limit=1", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+A2B6")", R"("keywords":[]}],"hint":[]})", 1},
+            {"/api/search?q=cat&sort=best", "HTTP/1.1 400 Bad Request", R"({"error":"sort takes relevance or code"})", "", 0},
+        }));
+    CAPTURE(target);
+    c.send(get(target));
+    response r = read_response(c);
+    CHECK(r.status == status);
+    CHECK(r.body.starts_with(start));
+    CHECK(r.body.find(piece) != std::string::npos);
+    CHECK(count(r.body, R"({"cp":)") == results);
 }

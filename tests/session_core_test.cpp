@@ -875,14 +875,22 @@ TEST_CASE("/limit and /more: the pieces add up to the whole answer", "[session_c
     CHECK(got.ends_with("error: nothing more\r\n" + prompt));
 }
 
+namespace {
+
+// Feeds `lines` commands, one next() each, to a fresh core.
+void feed_commands(protocol::session_core& core, std::string input, int lines) {
+    core.start();
+    for (int i = 0; i < lines; ++i) {
+        core.next(input, false, false);
+        input.erase(0, core.consumed());
+    }
+}
+
+}  // namespace
+
 TEST_CASE("a session's settings outlive its core", "[session_core]") {
     protocol::session_core first(the_index(), default_max_line);
-    first.start();
-    std::string input = "/limit 3\n/format json\n";
-    for (int i = 0; i < 2; ++i) {
-        first.next(input, false, false);
-        input.erase(0, first.consumed());
-    }
+    feed_commands(first, "/limit 3\n/format json\n", 2);
     CHECK(first.settings() ==
           session_settings{search::mode::full, protocol::output_format::json, false, 3, the_index().english()});
     CHECK(first.quiet());
@@ -1308,12 +1316,7 @@ TEST_CASE("/sort relevance and /why on: exact answers", "[session_core][relevanc
     }
     SECTION("the settings outlive the core; /classic starts afresh") {
         protocol::session_core core(the_index(), default_max_line);
-        core.start();
-        std::string input = "/sort relevance\n/why on\n";
-        for (int i = 0; i < 2; ++i) {
-            core.next(input, false, false);
-            input.erase(0, core.consumed());
-        }
+        feed_commands(core, "/sort relevance\n/why on\n", 2);
         CHECK(core.settings().sort == search::order::relevance);
         CHECK(core.settings().why);
         CHECK(reply("/sort relevance\n/why on\n/classic on\n/classic off\ncat face\n") ==
