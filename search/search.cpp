@@ -22,6 +22,12 @@
 // walks whichever it is in runs of consecutive entries, after the identified
 // code points of pasted text.
 //
+// Relevance order (options::sort): after the answer is made as above,
+// rank_batch() walks it once and keeps the best options::top entries' keys
+// (how each matched: rank_key()) in a bounded heap, or all of them without a
+// top; next() gives them one entry a run, and ranks the next top when they
+// run out. why() reads an entry's matches again when asked (/why, JSON).
+//
 // Nothing here allocates once a scratch has seen a query of the same size and
 // shape: every buffer is kept and only cleared. Errors are the exception:
 // their messages (and the closest-name search behind them) are built fresh.
@@ -79,9 +85,10 @@ enum class property_kind : std::uint8_t { script, gc, age, emoji };
 enum list_kind : std::size_t { names_list, aliases_list, keywords_list, toned_list, list_kinds };
 
 // Relevance order: the field a match in each list is in, one table, so that
-// a new list kind is added here once. Toned sequences (reached through a
-// base's or a tone's word) rank as keywords. A sequence's name is in the
-// aliases' list: why() names it "name" (it ranks the same).
+// a new list kind is added here once (ranking reads every list this table
+// has: list_field.size()). Toned sequences (reached through a base's or a
+// tone's word) rank as keywords. A sequence's name is in the aliases' list:
+// why() names it "name" (it ranks the same).
 constexpr std::array<field, list_kinds> list_field = {field::name, field::alias, field::keyword, field::keyword};
 
 // A field's rank, strongest 0: formal aliases rank as names, the readings
@@ -131,7 +138,7 @@ struct term {
     std::uint32_t value = 0;       // script code, gc mask, age major << 8 | minor, emoji 0/1
     std::size_t estimate = 0;      // at most this many entries
     bool verified = false;         // every candidate has it already: not tested again
-    std::size_t only_list = list_kinds;  // relevance order: its one non-empty list, if so
+    std::size_t only_list = list_field.size();  // relevance order: its one non-empty list, if it has one
 };
 
 // The first element of [from, end) not below `e`, in doubling steps.
@@ -1944,8 +1951,8 @@ bool query_run::short_name_is_query(std::size_t& words) {
 query_run::term_match query_run::match_of(term& t, entry_id e, bool in_answer) {
     if (t.excluded || (t.kind != term_kind::word && t.kind != term_kind::prefix)) return {};
     if (t.kind == term_kind::prefix && !in_answer && prefix_in_names(t, e)) return {true, field::name};
-    if (in_answer && t.kind == term_kind::word && t.only_list < list_kinds) return {true, list_field[t.only_list]};
-    for (std::size_t k = 0; k < list_kinds; ++k) {
+    if (in_answer && t.kind == term_kind::word && t.only_list < list_field.size()) return {true, list_field[t.only_list]};
+    for (std::size_t k = 0; k < list_field.size(); ++k) {
         auto list = t.lists[k];
         if (list.empty()) continue;
         bool has;
@@ -2004,17 +2011,17 @@ void query_run::rank_batch() {
     st.rank_words = 0;
     st.rank_only_words = true;
     for (term& t : st.terms) {
-        for (std::size_t k = 0; k < list_kinds; ++k) t.at[k] = t.lists[k].data();
+        for (std::size_t k = 0; k < t.lists.size(); ++k) t.at[k] = t.lists[k].data();
         if (t.excluded || t.kind == term_kind::phrase) continue;
         if (t.kind != term_kind::word) st.rank_only_words = false;
         if (t.kind != term_kind::word && t.kind != term_kind::prefix) continue;
         st.rank_terms.push_back(&t);
         ++st.rank_words;
-        t.only_list = list_kinds;
+        t.only_list = list_field.size();
         std::size_t lists = 0;
-        for (std::size_t k = 0; k < list_kinds; ++k)
+        for (std::size_t k = 0; k < list_field.size(); ++k)
             if (!t.lists[k].empty()) ++lists, t.only_list = k;
-        if (lists != 1) t.only_list = list_kinds;
+        if (lists != 1) t.only_list = list_field.size();
     }
     bool bounded = st.top > 0 && st.top < st.entry_count;
     // The lowest level an entry can have but for an exact whole name: a

@@ -13,7 +13,11 @@
 // The query language (mode::full). Terms are separated by Unicode white
 // space, ANDed, in any order; case never matters (full case mapping).
 // An entry is a named character or an emoji sequence (index.hpp); answers
-// are in entry order (code point sequence order).
+// are in entry order (code point sequence order), or, with options::sort
+// order::relevance, best match first (docs/PROTOCOL.md "Relevance": the
+// whole name or short name, then names' words, informal aliases, keywords,
+// definitions, readings; prefixes just below words; the weakest term
+// decides; then fewer extra words; then entry order).
 //   cat face            words: every word is a word of the entry's name, of
 //                       one of its other names (the character's formal
 //                       aliases, a sequence's name), or of one of its CLDR
