@@ -723,7 +723,7 @@ private:
         bool found = false;
         field where = field::name;
     };
-    term_match match_of(term& t, entry_id e, bool ascending);
+    term_match match_of(term& t, entry_id e, bool in_answer);
     std::uint64_t rank_key_of(entry_id e);
     bool name_is_query(entry_id e) const;
     bool short_name_is_query(std::size_t& words);
@@ -2121,7 +2121,7 @@ std::span<const match> query_run::why(entry_id e) {
     out.clear();
     st_.why_text.clear();
     // Texts copied into why_text are made views once it stops growing:
-    // their offsets are kept in the views' sizes meanwhile.
+    // copied_from keeps each one's offset + 1 (0: not copied) meanwhile.
     st_.why_text.reserve(1024);
     std::array<std::size_t, 64> copied_from{};
     for (term& t : st_.terms) {
