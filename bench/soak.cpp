@@ -212,6 +212,14 @@ constexpr query_text good_texts[] = {
     {"/why on\n/sort relevance\nred heart\n\xE2\x86\x92 pet\n/sort code\n/why off", 10},  // →
     {"/format json\n/why on\ncat face\n/why off\n/format text", 10},
     {"/sort best\n/why maybe", 5},
+    // Issue 13: informal aliases, Unihan definitions and readings; a
+    // /readings script switches them off again at its end.
+    {"command key", 10},
+    {"water", 10},
+    {"pinyin:shui", 10},
+    {"shu\xC7\x90 kun:mizu", 5},  // shuǐ
+    {"water -pinyin:shui", 5},
+    {"/readings on\nshui\nmizu\n/readings off", 10},
 };
 
 // Queries whose answers take a while to stream: for resets and never-readers.

@@ -30,11 +30,7 @@ connection::connection(const std::string& host, std::uint16_t port)
 
 answer connection::ask(std::string_view query, answer_printer* out) {
     if (!ready_) wait_for_prompt();
-    std::string line = fmt::format("{}\n", query);
-    boost::system::error_code ec;
-    asio::write(socket_, asio::buffer(line), ec);
-    if (ec) throw client_error(fmt::format("connection to {} lost: {}", peer_, ec.message()));
-    ready_ = false;
+    send(query);
 
     answer result;
     for (;;) {
@@ -66,6 +62,14 @@ answer connection::ask(std::string_view query, answer_printer* out) {
     }
 }
 
+void connection::send(std::string_view query) {
+    std::string line = fmt::format("{}\n", query);
+    boost::system::error_code ec;
+    asio::write(socket_, asio::buffer(line), ec);
+    if (ec) throw client_error(fmt::format("connection to {} lost: {}", peer_, ec.message()));
+    ready_ = false;
+}
+
 bool connection::ended_by_server() {
     // One read is enough: an ended session has sent one short error line at most.
     boost::system::error_code ec, ignored;
@@ -90,12 +94,16 @@ server_item connection::next_item() {
     for (;;) {
         server_item item = reader_.next();
         if (item.kind != server_item_kind::need_more) return item;
-        boost::system::error_code ec;
-        std::size_t n = socket_.read_some(asio::buffer(buffer_), ec);
-        if (ec == asio::error::eof) reader_.finish();
-        else if (ec) throw client_error(fmt::format("connection to {} lost: {}", peer_, ec.message()));
-        else reader_.feed({buffer_.data(), n});
+        read_available();
     }
+}
+
+void connection::read_available() {
+    boost::system::error_code ec;
+    std::size_t n = socket_.read_some(asio::buffer(buffer_), ec);
+    if (ec == asio::error::eof) reader_.finish();
+    else if (ec) throw client_error(fmt::format("connection to {} lost: {}", peer_, ec.message()));
+    else reader_.feed({buffer_.data(), n});
 }
 
 void connection::wait_for_prompt() {

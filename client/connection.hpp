@@ -49,11 +49,22 @@ public:
     // unasked, so an error line counts as ended too.
     bool ended_by_server();
 
+    // For the picker, which waits on the socket with poll() and keeps one
+    // line in flight: send() writes a line; when poll() says the socket is
+    // readable, read_available() reads once, and take_item() hands out the
+    // items complete so far (need_more when there are none).
+    void send(std::string_view line);
+    int native_handle() { return socket_.native_handle(); }
+    void read_available();
+    protocol::server_item take_item() { return reader_.next(); }
+    // Throws the client_error that a closed, truncated or malformed item
+    // (or an unexpected one) means.
+    [[noreturn]] void fail(const protocol::server_item& item) const;
+
 private:
     // The next item, reading from the socket while the reader needs more.
     protocol::server_item next_item();
     void wait_for_prompt();
-    [[noreturn]] void fail(const protocol::server_item& item) const;
 
     boost::asio::io_context io_;
     boost::asio::ip::tcp::socket socket_{io_};

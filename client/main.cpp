@@ -1,6 +1,6 @@
-// mojifinder's command line. Flow: parse the options, pick the mode (words:
-// one-shot; no words: interactive when standard input is a terminal, else
-// batch), and ask each line on one session, opened again when the server has
+// mojifinder's command line. Flow: parse the options, pick the mode (--pick:
+// the picker, picker_terminal.cpp; words: one-shot; no words: interactive
+// when standard input is a terminal, else batch), and ask each line on one session, opened again when the server has
 // ended it between queries; each new session first gets the session
 // commands the options ask for (/classic on, /lang TAG, /limit N, /format
 // json). Exit
@@ -9,6 +9,7 @@
 #include "connection.hpp"
 #include "line.hpp"
 #include "mojifinder_version.hpp"
+#include "picker_terminal.hpp"
 #include "terminal.hpp"
 #include "words.hpp"
 
@@ -38,6 +39,12 @@ constexpr const char* modes =
     "  mojifinder U+1F600         a code point;  mojifinder \xF0\x9F\x98\x80   what a character is\n"
     "\n"
     "Modes:\n"
+    "  --pick              the picker: a full-screen list that narrows as you type\n"
+    "                      (the last word is a prefix); Up/Down, PgUp/PgDn,\n"
+    "                      Home/End move, Enter picks (prints the character and\n"
+    "                      copies it), Tab shows its details, Ctrl-L switches the\n"
+    "                      language, Esc or Ctrl-C leaves; recently picked ones\n"
+    "                      ($XDG_STATE_HOME/mojifinder/picked) while the query is empty\n"
     "  with a QUERY        one query: the matching lines and the status line\n"
     "  no QUERY, a terminal on standard input\n"
     "                      an interactive prompt with line editing and a history in\n"
@@ -46,7 +53,9 @@ constexpr const char* modes =
     "                      Session commands (/help, /more, /limit N, /lang de,\n"
     "                      /format json) work; answers stop after a screenful\n"
     "                      (/limit of the terminal's height, unless --limit):\n"
-    "                      /more shows more\n"
+    "                      /more shows more. (The prompt stays the default: it\n"
+    "                      takes session commands and keeps a history; --pick is\n"
+    "                      the picker)\n"
     "  no QUERY, standard input a pipe or file\n"
     "                      batch: every line is a query or a session command (blank\n"
     "                      lines are skipped), answers in order\n"
@@ -56,8 +65,8 @@ constexpr const char* modes =
     "with LF.\n"
     "\n"
     "Exit status:\n"
-    "  0  something was found (batch: by at least one query)\n"
-    "  1  nothing was found (batch: by no query)\n"
+    "  0  something was found (batch: by at least one query; --pick: picked)\n"
+    "  1  nothing was found (batch: by no query; --pick: left without picking)\n"
     "  2  an error: a bad option, cannot connect, connection lost, or an error\n"
     "     line from the server (batch: for any query; the others are still asked)";
 
@@ -69,6 +78,9 @@ struct options {
     std::optional<std::string> language;
     bool json = false;
     bool classic = false;
+    bool pick = false;
+    std::string print = "char";
+    bool no_copy = false;
 };
 
 // A session command the client sends first on every session it opens.
@@ -242,6 +254,15 @@ int main(int argc, char** argv) {
         ->excludes(limit)
         ->excludes(json)
         ->excludes(language);
+    auto* pick = app.add_flag("--pick", opt.pick, "the picker: choose a character as you type (needs a terminal)")
+                     ->excludes(limit)
+                     ->excludes(json)
+                     ->excludes("--classic");
+    app.add_option("--print", opt.print, "what --pick prints: the character, its code point, name or line")
+        ->check(CLI::IsMember({"char", "code", "name", "line"}))
+        ->capture_default_str()
+        ->needs(pick);
+    app.add_flag("--no-copy", opt.no_copy, "--pick does not copy the pick to the clipboard")->needs(pick);
     app.add_option("QUERY", opt.words, "the query's words (use -- before a word starting with -)");
     app.footer(modes);
 
@@ -252,6 +273,23 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         fmt::print(stderr, "mojifinder: {}\n{}\n", e.what(), usage);
         return 2;
+    }
+
+    if (opt.pick) {
+        if (!opt.words.empty()) {
+            fmt::print(stderr, "mojifinder: --pick takes no QUERY: type it in the picker\n{}\n", usage);
+            return 2;
+        }
+        picker_options popt{opt.host, opt.port, opt.language, picker::print_field::character, !opt.no_copy};
+        if (opt.print == "code") popt.print = picker::print_field::code;
+        else if (opt.print == "name") popt.print = picker::print_field::name;
+        else if (opt.print == "line") popt.print = picker::print_field::line;
+        try {
+            return run_picker(popt);
+        } catch (const client_error& e) {
+            complain(e.what());
+            return 2;
+        }
     }
 
     answer_printer out(stdout);

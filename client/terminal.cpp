@@ -65,7 +65,7 @@ void answer_printer::note(std::string_view text) {
 
 bool answer_printer::flush() { return std::fflush(out_) == 0 && !std::ferror(out_); }
 
-std::optional<std::filesystem::path> history_file() {
+std::optional<std::filesystem::path> state_file(std::string_view name) {
     std::filesystem::path base;
     const char* state = std::getenv("XDG_STATE_HOME");
     const char* home = std::getenv("HOME");
@@ -79,7 +79,7 @@ std::optional<std::filesystem::path> history_file() {
     std::filesystem::path dir = base / "mojifinder";
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);  // a failure shows when the history is saved
-    return dir / "history";
+    return dir / name;
 }
 
 line_editor::line_editor(std::optional<std::filesystem::path> history) : history_(std::move(history)) {

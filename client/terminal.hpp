@@ -42,9 +42,11 @@ private:
     bool bold_;
 };
 
-// $XDG_STATE_HOME/mojifinder/history, else ~/.local/state/mojifinder/history,
-// its directory created; nullopt when neither can be made.
-std::optional<std::filesystem::path> history_file();
+// $XDG_STATE_HOME/mojifinder/NAME, else ~/.local/state/mojifinder/NAME, its
+// directory created; nullopt when neither can be made.
+std::optional<std::filesystem::path> state_file(std::string_view name);
+// state_file("history"): the interactive prompt's.
+inline std::optional<std::filesystem::path> history_file() { return state_file("history"); }
 
 // readline() of libedit (not GNU readline). One per process: libedit's
 // readline interface is global state.

@@ -6,12 +6,16 @@
 // them (names.cpp), then map every CLDR annotation's key to its entry and
 // make each language's arrays: the keyword words of its own and inherited
 // annotations with their posting lists, and its own annotations for display
-// (a field it lacks filled from its parent's). Last, every array is written
-// under its name, and the directory after them.
+// (a field it lacks filled from its parent's). Then NamesList.txt's informal
+// aliases and Unihan's fields: each code point's text, and a word table per
+// vocabulary (aliases' and definitions' words, each reading field's keys).
+// Last, every array is written under its name, and the directory after them.
 #include "cldr.hpp"
 #include "data_file.hpp"
 #include "emoji_test.hpp"
 #include "names.hpp"
+#include "nameslist.hpp"
+#include "unihan.hpp"
 #include "words.hpp"
 
 #include <CLI/CLI.hpp>
@@ -23,6 +27,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -347,6 +352,137 @@ std::vector<std::uint8_t> name_word_counts(const names_tables& t) {
     return out;
 }
 
+// Words (byte order) -> their entries, written as an index::word_table.
+using word_lists = std::map<std::string, std::vector<entry_id>>;
+
+void add_word_table(data_writer& out, std::string_view table, word_lists& words) {
+    std::string text;
+    std::vector<std::uint32_t> word_start, posting_start;
+    std::vector<entry_id> postings;
+    for (auto& [w, list] : words) {
+        std::sort(list.begin(), list.end());
+        list.erase(std::unique(list.begin(), list.end()), list.end());
+        word_start.push_back(static_cast<std::uint32_t>(text.size()));
+        posting_start.push_back(static_cast<std::uint32_t>(postings.size()));
+        text += w;
+        postings.insert(postings.end(), list.begin(), list.end());
+    }
+    word_start.push_back(static_cast<std::uint32_t>(text.size()));
+    posting_start.push_back(static_cast<std::uint32_t>(postings.size()));
+    // Open addressing, at most half full, as the names' word table.
+    std::vector<std::uint32_t> slots(std::bit_ceil(std::max<std::size_t>(2 * words.size(), 2)), 0);
+    for (std::size_t w = 0; w < words.size(); ++w) {
+        std::string_view word(text.data() + word_start[w], word_start[w + 1] - word_start[w]);
+        std::size_t i = data_file::slot_of(word, slots.size());
+        while (slots[i] != 0) i = (i + 1) & (slots.size() - 1);
+        slots[i] = static_cast<std::uint32_t>(w + 1);
+    }
+    out.add(data_file::word_table_array(table, "slots"), slots);
+    out.add(data_file::word_table_array(table, "words"), text);
+    out.add(data_file::word_table_array(table, "word_start"), word_start);
+    out.add(data_file::word_table_array(table, "posting_start"), posting_start);
+    out.add(data_file::word_table_array(table, "postings"), postings);
+}
+
+// Each word of `text` as names' words are made (upper_name_words()) -> e.
+void note_name_words(std::string_view text, entry_id e, word_lists& words) {
+    std::string upper;
+    upper_name_words(text, upper);
+    std::string_view rest = upper;
+    while (!rest.empty()) {
+        std::size_t start = rest.find_first_not_of(' ');
+        if (start == std::string_view::npos) break;
+        rest.remove_prefix(start);
+        std::size_t end = std::min(rest.find(' '), rest.size());
+        words[std::string(rest.substr(0, end))].push_back(e);
+        rest.remove_prefix(end);
+    }
+}
+
+struct informal_and_unihan_counts {
+    std::size_t aliases = 0, alias_words = 0, unihan = 0, definition_words = 0, reading_keys = 0;
+};
+
+// "informal/...": code points with their aliases' text, and the words' table.
+// "unihan/...": code points with their fields' text, and a table per field.
+// Code points without an entry (controls) keep their text, unsearched.
+informal_and_unihan_counts add_informal_and_unihan(data_writer& out, const std::filesystem::path& ucd,
+                                                   const names_tables& t) {
+    informal_and_unihan_counts counts;
+    // Each character's entry, from its line "U+XXXX\t..." (a sequence's has
+    // a space in its code points). Not entries_by_key(): its keys are
+    // without U+FE0F, whose informal alias is "emoji variation selector".
+    std::unordered_map<char32_t, entry_id> characters;
+    for (entry_id e = 0; e + 1 < t.line_start_.size(); ++e) {
+        std::string_view line(t.text_.data() + t.line_start_[e], t.line_start_[e + 1] - t.line_start_[e]);
+        std::string_view hex = line.substr(2, line.find('\t') - 2);
+        if (hex.find(' ') == std::string_view::npos) characters.emplace(static_cast<char32_t>(std::stoul(std::string(hex), nullptr, 16)), e);
+    }
+    auto entry = [&](char32_t cp) {
+        auto it = characters.find(cp);
+        return it == characters.end() ? index::no_entry : it->second;
+    };
+    {
+        std::vector<informal_alias> aliases = read_informal_aliases(ucd / "NamesList.txt");
+        std::vector<char32_t> code_points;
+        std::vector<std::uint32_t> text_at;
+        std::string text;
+        word_lists words;
+        for (const informal_alias& a : aliases) {
+            if (code_points.empty() || code_points.back() != a.code_point) {
+                code_points.push_back(a.code_point);
+                text_at.push_back(static_cast<std::uint32_t>(text.size()));
+            }
+            text.append(a.text).push_back('\n');
+            if (entry_id e = entry(a.code_point); e != index::no_entry) note_name_words(a.text, e, words);
+        }
+        text_at.push_back(static_cast<std::uint32_t>(text.size()));
+        out.add("informal/code_points", code_points);
+        out.add("informal/text_at", text_at);
+        out.add("informal/text", text);
+        add_word_table(out, "informal", words);
+        counts.aliases = aliases.size();
+        counts.alias_words = words.size();
+    }
+    unihan_data unihan = read_unihan(ucd / "Unihan_Readings.txt.bz2");
+    std::vector<char32_t> code_points;
+    std::vector<std::uint32_t> text_at;
+    std::string text;
+    std::array<word_lists, unihan_field_count> words;
+    std::string toned, toneless;
+    for (const auto& [cp, fields] : unihan) {
+        code_points.push_back(cp);
+        entry_id e = entry(cp);
+        for (std::size_t f = 0; f < unihan_field_count; ++f) {
+            text_at.push_back(static_cast<std::uint32_t>(text.size()));
+            text += fields[f];
+            if (e == index::no_entry || fields[f].empty()) continue;
+            if (f == 0) {
+                note_name_words(fields[f], e, words[f]);
+                continue;
+            }
+            std::string_view rest = fields[f];
+            while (!rest.empty()) {
+                std::size_t end = std::min(rest.find(' '), rest.size());
+                index::reading_keys(static_cast<mojifinder::reading>(f - 1), rest.substr(0, end), toned, toneless);
+                if (!toned.empty()) words[f][toned].push_back(e);
+                if (!toneless.empty()) words[f][toneless].push_back(e);
+                rest.remove_prefix(std::min(end + 1, rest.size()));
+            }
+        }
+    }
+    text_at.push_back(static_cast<std::uint32_t>(text.size()));
+    out.add("unihan/code_points", code_points);
+    out.add("unihan/text_at", text_at);
+    out.add("unihan/text", text);
+    for (std::size_t f = 0; f < unihan_field_count; ++f) {
+        add_word_table(out, std::string("unihan/") += data_file::unihan_fields[f], words[f]);
+        (f == 0 ? counts.definition_words : counts.reading_keys) += words[f].size();
+    }
+    counts.unihan = unihan.size();
+    return counts;
+}
+
 int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr_dir,
              const std::filesystem::path& output) {
     auto started = std::chrono::steady_clock::now();
@@ -381,6 +517,7 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
     out.add("rank/name_words", name_word_counts(t));
 
     auto by_key = entries_by_key(t);
+    const informal_and_unihan_counts more = add_informal_and_unihan(out, ucd, t);
     language_builder b{cldr, by_key, {}, {}, 0};
     std::string language_text;
     std::vector<data_file::language_record> records;
@@ -437,9 +574,11 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
     }
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     std::cout << fmt::format("{}: {} entries ({} sequences, {} with skin tones), {} languages, {} CLDR keys without an entry; "
-                             "skin-tone short names: {} derived, {} not derivable; {:.1f} MB in {:.0f} ms\n",
+                             "skin-tone short names: {} derived, {} not derivable; {} informal aliases ({} words); "
+                             "Unihan: {} code points, {} definition words, {} reading keys; {:.1f} MB in {:.0f} ms\n",
                              output.string(), t.line_start_.size() - 1, t.sequences_.size(), t.toned_.size(),
-                             cldr.locales.size(), b.unmatched, toned_names - kept, kept, static_cast<double>(bytes) / 1e6, ms);
+                             cldr.locales.size(), b.unmatched, toned_names - kept, kept, more.aliases, more.alias_words, more.unihan,
+                             more.definition_words, more.reading_keys, static_cast<double>(bytes) / 1e6, ms);
     return 0;
 }
 
@@ -449,7 +588,7 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
 int main(int argc, char** argv) {
     CLI::App app{"Writes mojifinder's data file from ICU, unicode-data and unicode-cldr-core"};
     std::filesystem::path ucd = "/usr/share/unicode", cldr = "/usr/share/unicode/cldr/common", output;
-    app.add_option("--ucd", ucd, "unicode-data's folder (emoji/emoji-test.txt)")->check(CLI::ExistingDirectory);
+    app.add_option("--ucd", ucd, "unicode-data's folder (emoji/emoji-test.txt, NamesList.txt, Unihan_Readings.txt.bz2)")->check(CLI::ExistingDirectory);
     app.add_option("--cldr", cldr, "CLDR's common/ folder (annotations/, annotationsDerived/)")->check(CLI::ExistingDirectory);
     app.add_option("-o,--output", output, "the data file to write")->required();
     CLI11_PARSE(app, argc, argv);

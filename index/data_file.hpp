@@ -17,7 +17,9 @@ namespace mojifinder::data_file {
 
 inline constexpr char magic[8] = {'M', 'O', 'J', 'I', 'D', 'A', 'T', 'A'};
 // Bumped whenever an array's meaning or element type changes.
-inline constexpr std::uint32_t format_version = 3;
+// 4: NamesList.txt's informal aliases ("informal/...") and Unihan's
+// definitions and readings ("unihan/...").
+inline constexpr std::uint32_t format_version = 4;
 inline constexpr std::size_t alignment = 8;
 
 struct header {
@@ -58,6 +60,21 @@ struct data_error : std::runtime_error {
 inline std::string language_array(std::string_view tag, std::string_view what) {
     std::string name = "lang/";
     name.append(tag).append("/").append(what);
+    return name;
+}
+
+// Unihan_Readings.txt's fields that the file keeps, in this order (the
+// definition, then index::reading's order): "unihan/kMandarin/words" is the
+// word table of kMandarin's keys.
+inline constexpr std::string_view unihan_fields[] = {"kDefinition", "kMandarin",   "kCantonese", "kJapaneseKun",
+                                                     "kJapaneseOn", "kKorean", "kVietnamese"};
+
+// A word table's arrays (index::word_table): "<table>/words" (text, back to
+// back), "<table>/word_start", "<table>/posting_start", "<table>/postings",
+// and "<table>/slots" (open addressing by slot_of(): word index + 1, 0 free).
+inline std::string word_table_array(std::string_view table, std::string_view what) {
+    std::string name(table);
+    name.append("/").append(what);
     return name;
 }
 

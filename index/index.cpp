@@ -23,7 +23,10 @@
 #include "ucd_tables.hpp"
 #include "words.hpp"
 
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -288,12 +291,39 @@ public:
                 throw data_error(path_ + " has damaged arrays for language " + std::string(k.tag));
             idx.languages_.push_back(k);
         }
+        idx.informal_code_points_ = array<char32_t>("informal/code_points");
+        idx.informal_at_ = array<std::uint32_t>("informal/text_at");
+        idx.informal_text_ = array<char>("informal/text");
+        idx.informal_words_ = table("informal");
+        idx.unihan_code_points_ = array<char32_t>("unihan/code_points");
+        idx.unihan_at_ = array<std::uint32_t>("unihan/text_at");
+        idx.unihan_text_ = array<char>("unihan/text");
+        idx.definition_words_ = table("unihan/kDefinition");
+        for (std::size_t r = 0; r < reading_count; ++r) idx.reading_words_[r] = table(std::string("unihan/") += data_file::unihan_fields[1 + r]);
+        if (idx.informal_at_.size() != idx.informal_code_points_.size() + 1 ||
+            (!idx.informal_at_.empty() && idx.informal_at_.back() > idx.informal_text_.size()) ||
+            idx.unihan_at_.size() != idx.unihan_code_points_.size() * index::unihan_fields + 1 ||
+            idx.unihan_at_.back() > idx.unihan_text_.size())
+            throw data_error(path_ + " has damaged informal alias or Unihan arrays");
         idx.english_ = idx.find_language("en");
         if (idx.english_ == index::no_language) throw data_error(path_ + " has no English (en)");
         return idx;
     }
 
 private:
+    // Sizes checked only, as the languages' are: datagen wrote the offsets.
+    index::word_table table(std::string_view name) const {
+        index::word_table t;
+        t.text_ = array<char>(data_file::word_table_array(name, "words"));
+        t.word_start_ = array<std::uint32_t>(data_file::word_table_array(name, "word_start"));
+        t.posting_start_ = array<std::uint32_t>(data_file::word_table_array(name, "posting_start"));
+        t.postings_ = array<index::entry_id>(data_file::word_table_array(name, "postings"));
+        t.slots_ = array<std::uint32_t>(data_file::word_table_array(name, "slots"));
+        if (t.word_start_.empty() || t.posting_start_.size() != t.word_start_.size() || !std::has_single_bit(t.slots_.size()) ||
+            t.word_start_.back() > t.text_.size() || t.posting_start_.back() > t.postings_.size())
+            throw data_file::data_error(path_ + " has a damaged word table " + std::string(name));
+        return t;
+    }
     template <class T>
     std::span<const T> array(std::string_view name) const {
         auto it = std::lower_bound(directory_.begin(), directory_.end(), name,
@@ -561,11 +591,116 @@ std::size_t index::memory_bytes() const noexcept {
                         alias_postings_.size_bytes() +
                         sequences_.size_bytes() + toned_.size_bytes();
     bytes += keyword_postings_.size_bytes() + name_words_.size_bytes();
+    bytes += informal_code_points_.size_bytes() + informal_at_.size_bytes() + informal_text_.size_bytes() +
+             informal_words_.memory_bytes() + unihan_code_points_.size_bytes() + unihan_at_.size_bytes() +
+             unihan_text_.size_bytes() + definition_words_.memory_bytes();
+    for (const word_table& t : reading_words_) bytes += t.memory_bytes();
     for (const language& k : languages_)
         bytes += k.word_at.size_bytes() + k.word_size.size_bytes() + k.posting_at.size_bytes() +
                  k.annotated.size_bytes() + k.short_at.size_bytes() +
                  k.keyword_start.size_bytes() + k.keywords.size_bytes() + k.strings.size_bytes();
     return bytes;
+}
+
+// --- Informal aliases and Unihan ---------------------------------------------
+
+std::size_t index::word_table::lower_bound(std::string_view w) const noexcept {
+    std::size_t lo = 0, hi = size();
+    while (lo < hi) {
+        std::size_t mid = lo + (hi - lo) / 2;
+        if (word_less(word(mid), w))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+std::span<const index::entry_id> index::word_table::entries_with(std::string_view w) const noexcept {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = data_file::slot_of(w, slots_.size());; i = (i + 1) & mask) {
+        std::uint32_t slot = slots_[i];
+        if (slot == 0) return {};
+        if (same_text(word(slot - 1), w)) return entries_of(slot - 1);
+    }
+}
+
+text_list index::informal_aliases_of(char32_t cp) const noexcept {
+    auto it = std::lower_bound(informal_code_points_.begin(), informal_code_points_.end(), cp);
+    if (it == informal_code_points_.end() || *it != cp) return {};
+    auto i = static_cast<std::size_t>(it - informal_code_points_.begin());
+    return text_list({informal_text_.data() + informal_at_[i], informal_at_[i + 1] - informal_at_[i]});
+}
+
+std::string_view index::unihan_field(char32_t cp, std::size_t f) const noexcept {
+    auto it = std::lower_bound(unihan_code_points_.begin(), unihan_code_points_.end(), cp);
+    if (it == unihan_code_points_.end() || *it != cp) return {};
+    auto at = static_cast<std::size_t>(it - unihan_code_points_.begin()) * unihan_fields + f;
+    return {unihan_text_.data() + unihan_at_[at], unihan_at_[at + 1] - unihan_at_[at]};
+}
+
+std::string_view index::definition_of(char32_t cp) const noexcept { return unihan_field(cp, 0); }
+
+std::string_view index::reading_of(char32_t cp, reading r) const noexcept {
+    return unihan_field(cp, 1 + static_cast<std::size_t>(r));
+}
+
+void index::reading_keys(reading r, std::string_view text, std::string& toned, std::string& toneless) {
+    toned.clear();
+    toneless.clear();
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status) || text.empty()) return;
+    icu::UnicodeString lower = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    lower.toLower(icu::Locale::getRoot());
+    icu::UnicodeString marked = nfd->normalize(lower, status);
+    if (U_FAILURE(status)) return;
+    char tone = 0;
+    bool has_mark = false;
+    auto fail = [&] {
+        toned.clear();
+        toneless.clear();
+    };
+    for (int32_t i = 0; i < marked.length();) {
+        UChar32 c = marked.char32At(i);
+        i += U16_LENGTH(c);
+        bool last = i >= marked.length();
+        if (c >= 'a' && c <= 'z') {
+            toneless.push_back(static_cast<char>(c));
+        } else if (c >= '0' && c <= '9' && last && !toneless.empty() && tone == 0 &&  // a tone number ends it
+                   ((r == reading::mandarin && c >= '1' && c <= '5') || (r == reading::cantonese && c >= '1' && c <= '6'))) {
+            tone = static_cast<char>(c);
+        } else if (u_charType(c) == U_NON_SPACING_MARK && !toneless.empty()) {
+            has_mark = true;
+            if (r == reading::mandarin) {
+                // The tone marks, and the diaeresis of ü (written v).
+                char digit = c == 0x0304 ? '1' : c == 0x0301 ? '2' : c == 0x030C ? '3' : c == 0x0300 ? '4' : 0;
+                if (digit != 0 && tone == 0)
+                    tone = digit;
+                else if (c == 0x0308 && toneless.back() == 'u')
+                    toneless.back() = 'v';
+                else
+                    return fail();
+            } else if (r != reading::vietnamese) {
+                return fail();
+            }
+        } else if (c == 0x0111 && r == reading::vietnamese) {  // đ
+            has_mark = true;
+            toneless.push_back('d');
+        } else {
+            return fail();
+        }
+    }
+    if (r == reading::vietnamese) {
+        const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+        if (has_mark && U_SUCCESS(status)) {
+            icu::UnicodeString composed = nfc->normalize(lower, status);
+            if (U_SUCCESS(status)) composed.toUTF8String(toned);
+        }
+    } else if (tone != 0) {
+        toned = toneless;
+        toned.push_back(tone);
+    }
 }
 
 // --- Languages ---------------------------------------------------------------

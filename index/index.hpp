@@ -14,9 +14,15 @@
 // for every CLDR locale, its keywords and short names ("tts") with a posting
 // list per folded keyword word (keyword_words() in words.hpp).
 //
+// And the informal aliases of NamesList.txt ("= shift") and Unihan's
+// English definitions and readings (Unihan_Readings.txt), each with the text
+// shown for a code point and a word table of its own (word_table): sorted
+// words, each with its ascending entries.
+//
 // All of it is generated at build time (datagen/) into one file, which
 // open() maps read-only: nothing is built at start-up, only the pages a
 // query touches become resident, and every process on a machine shares them.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -27,6 +33,52 @@
 #include <vector>
 
 namespace mojifinder {
+
+// Unihan's reading fields, in search::field's order from mandarin on.
+enum class reading : std::uint8_t { mandarin, cantonese, japanese_kun, japanese_on, korean, vietnamese };
+inline constexpr std::size_t reading_count = 6;
+
+// Texts stored back to back, each ending in '\n' (a code point's informal
+// aliases, in NamesList.txt order): iterable, indexable, as string_views.
+class text_list {
+public:
+    text_list() noexcept = default;
+    explicit text_list(std::string_view all) noexcept : all_(all) {}
+    class iterator {
+    public:
+        using value_type = std::string_view;
+        using difference_type = std::ptrdiff_t;
+        iterator() noexcept = default;
+        explicit iterator(std::string_view rest) noexcept : rest_(rest) {}
+        std::string_view operator*() const noexcept { return rest_.substr(0, rest_.find('\n')); }
+        iterator& operator++() noexcept {
+            rest_.remove_prefix(std::min(rest_.find('\n') + 1, rest_.size()));
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            iterator was = *this;
+            ++*this;
+            return was;
+        }
+        bool operator==(const iterator& o) const noexcept { return rest_.size() == o.rest_.size(); }
+
+    private:
+        std::string_view rest_;
+    };
+    iterator begin() const noexcept { return iterator(all_); }
+    iterator end() const noexcept { return iterator(all_.substr(all_.size())); }
+    bool empty() const noexcept { return all_.empty(); }
+    std::size_t size() const noexcept { return static_cast<std::size_t>(std::count(all_.begin(), all_.end(), '\n')); }
+    std::string_view operator[](std::size_t i) const noexcept {
+        iterator it = begin();
+        while (i-- > 0) ++it;
+        return *it;
+    }
+    std::string_view front() const noexcept { return *begin(); }
+
+private:
+    std::string_view all_;
+};
 
 // Per-caller working memory for index::search, reused from query to query so
 // that a search allocates nothing once it has warmed up.
@@ -259,6 +311,74 @@ public:
             f(string_at(k, k.keywords[i]));
     }
 
+    // --- NamesList.txt's informal aliases and Unihan ------------------------
+    // Sorted words, each with its entries (ascending), all in the mapped
+    // file: a look-up is a binary search over it, nothing is built at open().
+    class word_table {
+    public:
+        std::size_t size() const noexcept { return word_start_.empty() ? 0 : word_start_.size() - 1; }
+        std::string_view word(std::size_t i) const noexcept {
+            return {text_.data() + word_start_[i], word_start_[i + 1] - word_start_[i]};
+        }
+        std::span<const entry_id> entries_of(std::size_t i) const noexcept {
+            return {postings_.data() + posting_start_[i], postings_.data() + posting_start_[i + 1]};
+        }
+        // The first word not below `word` (byte order); size() if none.
+        std::size_t lower_bound(std::string_view word) const noexcept;
+        std::span<const entry_id> entries_with(std::string_view word) const noexcept;
+        // f(std::string_view word, std::span<const entry_id>) for each word
+        // starting with `prefix`, in byte order.
+        template <class F>
+        void for_each_with_prefix(std::string_view prefix, F&& f) const {
+            for (std::size_t i = lower_bound(prefix); i < size() && word(i).starts_with(prefix); ++i) f(word(i), entries_of(i));
+        }
+        std::size_t memory_bytes() const noexcept {
+            return text_.size_bytes() + word_start_.size_bytes() + posting_start_.size_bytes() + postings_.size_bytes() +
+                   slots_.size_bytes();
+        }
+
+    private:
+        friend class index_loader;
+        std::span<const char> text_;
+        std::span<const std::uint32_t> word_start_;     // size()+1 offsets into text_
+        std::span<const std::uint32_t> posting_start_;  // size()+1 offsets into postings_
+        std::span<const entry_id> postings_;
+        // Word index + 1 by slot_of() (0: free): a look-up is one or two
+        // probes, not a binary search's ~14 (a word term asks two tables).
+        std::span<const std::uint32_t> slots_;
+    };
+
+    // A code point's informal aliases ("= shift" of U+21E7: "shift"), in
+    // NamesList.txt order; empty when it has none.
+    text_list informal_aliases_of(char32_t cp) const noexcept;
+    // Its Unihan kDefinition ("water, liquid, lotion, juice"), "" when none.
+    std::string_view definition_of(char32_t cp) const noexcept;
+    // The raw text of a reading field ("shuǐ"; kVietnamese "héo thuỷ"), "" when none.
+    std::string_view reading_of(char32_t cp, reading r) const noexcept;
+
+    // The informal aliases' words: made as names' words are (upper-case
+    // A-Z and 0-9, every other character separates: upper_name_words() in
+    // words.hpp), each with the entries whose informal alias has it.
+    const word_table& informal_words() const noexcept { return informal_words_; }
+    // The definitions' words, made the same way ("WATER"): English words.
+    const word_table& definition_words() const noexcept { return definition_words_; }
+    // A reading field's keys (reading_keys()), each with its entries.
+    const word_table& reading_words(reading r) const noexcept { return reading_words_[static_cast<std::size_t>(r)]; }
+
+    // The keys a reading is found by, as the data file and a query make
+    // them. `toned`: with its tone ("shui3", "seoi2", "thuỷ"), or "" when it
+    // has none; `toneless`: without ("shui", "seoi", "thuy"; "mizu"). Both
+    // "" when the text cannot be such a reading.
+    //   mandarin: pinyin, lower-case; a tone mark (ā á ǎ à) or a final digit
+    //     1-5 is the tone's digit at the end; ü (or v) is v: "lǜ" is lv4.
+    //   cantonese: jyutping, lower-case; a final digit 1-6 is the tone.
+    //   vietnamese: lower-case; toned is the text in NFC when it has any
+    //     mark, toneless is it without marks (đ is d).
+    //   japanese_kun, japanese_on, korean: lower-case, toneless only.
+    // Letters beyond these (for the first two, anything but a-z and marks
+    // on them) make no keys.
+    static void reading_keys(reading r, std::string_view text, std::string& toned, std::string& toneless);
+
     // Bytes of the file that the index refers to (what a process could page in).
     std::size_t memory_bytes() const noexcept;
 
@@ -333,6 +453,23 @@ private:
     // Every language's keyword posting lists, each distinct list once: its
     // size, then its entries.
     std::span<const entry_id> keyword_postings_;
+
+    // Informal aliases: code points (ascending) with their texts, each
+    // alias ending in '\n'; code point i's are text[at[i], at[i + 1]).
+    std::span<const char32_t> informal_code_points_;
+    std::span<const std::uint32_t> informal_at_;
+    std::span<const char> informal_text_;
+    word_table informal_words_;
+    // Unihan: code points (ascending) with their seven fields' texts
+    // (kDefinition, then the readings in reading order); code point i's
+    // field f is text[at[7 i + f], at[7 i + f + 1]).
+    static constexpr std::size_t unihan_fields = 1 + reading_count;
+    std::span<const char32_t> unihan_code_points_;
+    std::span<const std::uint32_t> unihan_at_;
+    std::span<const char> unihan_text_;
+    std::string_view unihan_field(char32_t cp, std::size_t f) const noexcept;
+    word_table definition_words_;
+    std::array<word_table, reading_count> reading_words_;
 };
 
 }  // namespace mojifinder

@@ -253,4 +253,14 @@ std::string_view trim_ascii_space(std::string_view text) noexcept {
     return text;
 }
 
+void upper_name_words(std::string_view text, std::string& out) {
+    out.assign(text);
+    for (char& c : out) {
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+        else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            c = ' ';
+    }
+}
+
 }  // namespace mojifinder

@@ -56,6 +56,13 @@ constexpr bool is_folded_name_word(std::string_view word) noexcept {
 // letter (ja dakuten, Indic vowel signs).
 bool language_folds_accents(std::string_view tag) noexcept;
 
+// Text as its words of names are read: ASCII letters upper-cased, digits
+// kept, every other byte a space ("command key" -> "COMMAND KEY", "delete
+// to the left key" -> "DELETE TO THE LEFT KEY"), into `out`. The words of
+// informal aliases and of Unihan's definitions are the runs of it between
+// spaces: the data file's and a phrase's alike.
+void upper_name_words(std::string_view text, std::string& out);
+
 std::string_view trim_ascii_space(std::string_view text) noexcept;
 
 }  // namespace mojifinder

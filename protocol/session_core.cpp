@@ -71,6 +71,7 @@ constexpr std::string_view help[] = {
     "/lang de          keywords and short names in German; /lang lists languages",
     "/sort relevance   best matches first; /sort code: code point order (the default)",
     "/why on           each line says where it matched; /why off (the default)",
+    "/readings on      bare words match Unihan readings too (shui, mizu); off",
     "/version          the server's version and its data's",
     "/quit             end the session",
     "Status line: \xE2\x94\x80\xE2\x94\x80 N found[, M shown][; did you mean: a, b]",
@@ -230,7 +231,7 @@ step session_core::run_query(std::string_view query, bool stopping) {
     // Relevance order with a /limit ranks the best `limit` entries; /more
     // ranks the next ones (search::scratch::next()).
     search::options options{.m = settings_.mode, .language = settings_.language, .sort = settings_.sort,
-                            .top = settings_.limit};
+                            .top = settings_.limit, .bare_readings = settings_.readings};
     engine_.run(query, options, scratch_.get());
     if (!scratch_->error().empty()) {
         // The message may quote the query, and a query may hold control
@@ -334,6 +335,13 @@ step session_core::run_command(std::string_view line, bool stopping) {
             s = reply_ok(on ? "classic on" : "classic off", stopping);
         } else {
             s = reply_error("/classic takes on or off", stopping, event::command);
+        }
+    } else if (ascii_iequal(name, "/readings")) {
+        if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
+            settings_.readings = ascii_iequal(argument, "on");
+            s = reply_ok(settings_.readings ? "readings on" : "readings off", stopping);
+        } else {
+            s = reply_error("/readings takes on or off", stopping, event::command);
         }
     } else if (ascii_iequal(name, "/version")) {
         if (argument.empty()) {

@@ -116,6 +116,9 @@ struct session_settings {
     // /why on: each answer line says why it matched (text: a TAB and the
     // weakest match; JSON: "match").
     bool why = false;
+    // /readings on: bare words match Unihan's readings too (shui, mizu);
+    // scoped readings (pinyin:shui) and toned ones (shuǐ, shui3) always do.
+    bool readings = false;
 
     // A session of a server started with or without --classic, whose
     // default language (--lang) is `language`.

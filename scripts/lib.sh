@@ -10,7 +10,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # reads /usr/share/unicode/NameAliases.txt), and nc for the README's sessions.
 build_packages=(
   g++ cmake make pkg-config
-  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev libexpat1-dev
+  libboost1.81-dev libicu-dev libfmt-dev libcli11-dev libedit-dev libexpat1-dev libbz2-dev
   unicode-data unicode-cldr-core
   netcat-openbsd
 )
@@ -21,7 +21,8 @@ build_packages=(
 # font that has the emoji its screenshot shows. The package tests
 # (tests/package/) add man-db to render the man pages, systemd for
 # systemd-analyze (and the activation tests for systemd-socket-activate),
-# dpkg-dev for CPack's dpkg-shlibdeps, and lintian.
+# dpkg-dev for CPack's dpkg-shlibdeps, and lintian. tmux runs mojifinder
+# --pick in a pane of fixed size (tests/picker/).
 test_packages=(
   catch2
   clang-14 libclang-rt-14-dev
@@ -30,6 +31,7 @@ test_packages=(
   libbenchmark-dev
   chromium fonts-noto-color-emoji
   man-db dpkg-dev lintian
+  tmux
 )
 packages=("${build_packages[@]}" "${test_packages[@]}")
 # What bench/run alone adds, and installs when missing (as root): the peers

@@ -1,6 +1,7 @@
 // Flow: run() parses the line into terms (full mode: the query language of
 // search.hpp; classic: split_words(), v1's words), prepares each term (its
-// posting lists: names', other names', the session language's keywords'; its
+// posting lists: names', other names', informal aliases', the session
+// language's keywords', definitions', and the readings' it looks up; its
 // entry range, its property value), decides whether the query names a skin
 // tone (if not, toned sequences are left out; if so, words and prefixes get
 // a list of the toned sequences of their entries), and estimates how many
@@ -77,19 +78,44 @@ constexpr std::size_t hint_count = 3;
 enum class term_kind : std::uint8_t { word, prefix, entries, property, phrase };
 enum class property_kind : std::uint8_t { script, gc, age, emoji };
 
-// A word's (and a prefix's) entries come from up to four lists: the names'
-// words, the other names' (formal aliases and sequence names), the keywords'
-// and short names' in the session's language, and the skin-tone sequences a
+// A word's (and a prefix's) entries come from these lists: the names'
+// words, the other names' (formal aliases and sequence names), the informal
+// aliases' (NamesList.txt), the keywords' and short names' in the session's
+// language, Unihan's definitions' words, and the skin-tone sequences a
 // keyword reaches through their base or tone (only when the query names a
-// tone). An entry has the word when any list has it.
-enum list_kind : std::size_t { names_list, aliases_list, keywords_list, toned_list, list_kinds };
+// tone); after them, one list per Unihan reading field (index::reading's
+// order) for a term that looks readings up. An entry has the word when any
+// list has it.
+enum list_kind : std::size_t {
+    names_list, aliases_list, informal_list, keywords_list, definitions_list, toned_list, list_kinds
+};
+// Reading field r's list is list_kinds + r.
+constexpr std::size_t all_lists = list_kinds + reading_count;
+constexpr std::size_t reading_list(reading r) noexcept { return list_kinds + static_cast<std::size_t>(r); }
+constexpr std::uint8_t all_readings = (1u << reading_count) - 1;
+
+// The scopes of readings (names as loose() makes them).
+struct reading_scope {
+    std::string_view name;
+    reading field;
+};
+constexpr reading_scope reading_scopes[] = {
+    {"pinyin", reading::mandarin},    {"mandarin", reading::mandarin},   {"cantonese", reading::cantonese},
+    {"jyutping", reading::cantonese}, {"kun", reading::japanese_kun},    {"japanesekun", reading::japanese_kun},
+    {"on", reading::japanese_on},     {"japaneseon", reading::japanese_on}, {"korean", reading::korean},
+    {"vietnamese", reading::vietnamese},
+};
 
 // Relevance order: the field a match in each list is in, one table, so that
 // a new list kind is added here once (ranking reads every list this table
 // has: list_field.size()). Toned sequences (reached through a base's or a
 // tone's word) rank as keywords. A sequence's name is in the aliases' list:
 // why() names it "name" (it ranks the same).
-constexpr std::array<field, list_kinds> list_field = {field::name, field::alias, field::keyword, field::keyword};
+constexpr std::array<field, all_lists> list_field = {
+    field::name,       field::alias,     field::informal,     field::keyword,     field::definition,
+    field::keyword,    field::mandarin,  field::cantonese,    field::japanese_kun, field::japanese_on,
+    field::korean,     field::vietnamese,
+};
 
 // A field's rank, strongest 0: formal aliases rank as names, the readings
 // all alike.
@@ -127,13 +153,18 @@ struct term {
     // term came out of a phrase or other-script words (why() then says
     // `folded`).
     std::string_view written;
-    std::array<std::span<const entry_id>, list_kinds> lists;
-    std::array<const entry_id*, list_kinds> at{};  // cursors of contains() and seek(), ascending
+    // Readings: the fields (bit r: index::reading r) whose keys of `text`
+    // (index::reading_keys()) it looks up; reading_only: nothing else (a
+    // scoped term, pinyin:shui; a bare term with a tone mark, shuǐ).
+    std::uint8_t readings = 0;
+    bool reading_only = false;
+    std::array<std::span<const entry_id>, all_lists> lists;
+    std::array<const entry_id*, all_lists> at{};  // cursors of contains() and seek(), ascending
     // lists[keywords_list] (a prefix's union) and lists[toned_list] when they
     // are in the scratch's pool: [from, to) there, made into spans once the
     // pool stops growing.
-    std::array<std::uint32_t, list_kinds> pool_from{}, pool_to{};
-    std::array<bool, list_kinds> pooled{};
+    std::array<std::uint32_t, all_lists> pool_from{}, pool_to{};
+    std::array<bool, all_lists> pooled{};
     entry_id first = 0, last = 0;  // entries: [first, last)
     std::uint32_t value = 0;       // script code, gc mask, age major << 8 | minor, emoji 0/1
     std::size_t estimate = 0;      // at most this many entries
@@ -471,6 +502,10 @@ struct query_state {
     };
     std::vector<pasted> identified;
     bool with_aliases = false;
+    // /readings on: bare words look Unihan's readings up too.
+    bool bare_readings = false;
+    std::string toned_key, toneless_key;  // index::reading_keys()' output
+    std::string name_words;               // upper_name_words()' output, for phrases
     // The session's language (keywords, short names); no_language in classic mode.
     index::language_id language = index::no_language;
     bool folds_accents = false;
@@ -708,9 +743,33 @@ private:
         for (auto it = std::lower_bound(words.begin(), words.end(), prefix); it != words.end() && it->starts_with(prefix);
              ++it)
             f(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
+        f(t.lists[informal_list]);
         f(t.lists[keywords_list]);
+        f(t.lists[definitions_list]);
         f(t.lists[toned_list]);
     }
+    // The union of the lists that for_each_list(f) gives f(word, list) (a
+    // prefix's words'), made once into the pool as t's list k: as a filter
+    // it is then one galloping cursor, not one per word.
+    template <class ForEachList>
+    void pool_union(term& t, std::size_t k, ForEachList&& for_each_list) {
+        auto& pool = st_.pool;
+        std::size_t from = pool.size();
+        for_each_list([&](std::string_view, std::span<const entry_id> list) { pool.insert(pool.end(), list.begin(), list.end()); });
+        std::sort(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end());
+        pool.erase(std::unique(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end()), pool.end());
+        t.pooled[k] = true;
+        t.pool_from[k] = static_cast<std::uint32_t>(from);
+        t.pool_to[k] = static_cast<std::uint32_t>(pool.size());
+    }
+    bool in_pooled(const term& t, std::size_t k, entry_id e) const {
+        return t.pooled[k] && std::binary_search(st_.pool.begin() + t.pool_from[k], st_.pool.begin() + t.pool_to[k], e);
+    }
+    // Has the informal alias or the definition of the entry's code point the
+    // phrase's words, side by side, in order?
+    bool informal_or_definition_phrase(const term& t, entry_id e);
+    void parse_reading(reading r, std::string_view name, std::string_view value, bool excluded);
+    bool add_bare_reading(std::string_view body, bool excluded);
     void intersect_words();
     entry_id seek(term& t, entry_id e);
 
@@ -904,13 +963,19 @@ void query_run::parse_token(std::string_view token) {
         std::all_of(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
         }))
+    {
+        std::string name = loose(body.substr(0, colon));
+        for (const auto& scope : reading_scopes)
+            if (name == scope.name) return parse_reading(scope.field, body.substr(0, colon), body.substr(colon + 1), excluded);
         return parse_property(body.substr(0, colon), body.substr(colon + 1), excluded);
+    }
     std::string_view up = upper(body);
     bool can_be_words = std::all_of(up.begin(), up.end(), [](char c) {
         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' || c == '-';
     });
     if (!can_be_words) {
         st_.text.resize(st_.text.size() - up.size());
+        if (add_bare_reading(body, excluded)) return;
         if (search_pasted(body, excluded)) return;
         if (excluded) {
             fail(concat({"cannot exclude '", body, "': it is pasted text, not a word; exclude words, e.g. arrow -left"}));
@@ -1121,7 +1186,8 @@ void query_run::parse_property(std::string_view name, std::string_view value, bo
     UProperty p = name.size() < sizeof name_z ? u_getPropertyEnum(name_z) : UCHAR_INVALID_CODE;
     if (p != UCHAR_BLOCK && p != UCHAR_SCRIPT && p != UCHAR_GENERAL_CATEGORY && p != UCHAR_GENERAL_CATEGORY_MASK &&
         p != UCHAR_AGE && p != UCHAR_EMOJI) {
-        fail(concat({"unknown property '", name, "'; properties are block, script, gc, age, emoji"}));
+        fail(concat({"unknown property '", name, "'; properties are block, script, gc, age, emoji; readings are ",
+                     "pinyin, cantonese, kun, on, korean, vietnamese"}));
         return;
     }
     const char* what = p == UCHAR_BLOCK ? "block" : p == UCHAR_SCRIPT ? "script" : p == UCHAR_AGE ? "age"
@@ -1188,6 +1254,46 @@ void query_run::parse_property(std::string_view name, std::string_view value, bo
     st_.terms.push_back(t);
 }
 
+// A scoped reading: pinyin:shui, kun:mizu. One field's keys.
+void query_run::parse_reading(reading r, std::string_view name, std::string_view value, bool excluded) {
+    constexpr std::string_view examples[] = {"pinyin:shui", "cantonese:seoi2", "kun:mizu", "on:sui", "korean:swu",
+                                             "vietnamese:thuy"};
+    std::string_view example = examples[static_cast<std::size_t>(r)];
+    if (value.empty()) {
+        fail(concat({name, ": needs a reading, e.g. ", example}));
+        return;
+    }
+    index::reading_keys(r, value, st_.toned_key, st_.toneless_key);
+    if (st_.toneless_key.empty()) {
+        fail(concat({"'", value, "' is not a ", name, " reading: write it in Latin letters, e.g. ", example}));
+        return;
+    }
+    st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = keep(value),
+                             .readings = static_cast<std::uint8_t>(1u << static_cast<unsigned>(r)), .reading_only = true});
+}
+
+// A bare term of Latin letters with tone marks that is a Mandarin reading
+// (shuǐ; with /readings on, any field's: thuỷ): a reading term, not pasted
+// text. One letter is not (é is pasted to be identified).
+bool query_run::add_bare_reading(std::string_view body, bool excluded) {
+    // Without an ASCII letter it is none (→←, 😀, 猫): ICU's normalization
+    // is not asked for those.
+    if (!st_.with_aliases || std::none_of(body.begin(), body.end(), [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }))
+        return false;
+    std::uint8_t fields = 0;
+    for (std::size_t r = 0; r < reading_count; ++r) {
+        if (r != static_cast<std::size_t>(reading::mandarin) && !st_.bare_readings) continue;
+        index::reading_keys(static_cast<reading>(r), body, st_.toned_key, st_.toneless_key);
+        if (st_.toned_key.empty() || st_.toneless_key.size() < 2) continue;
+        if (!idx_.reading_words(static_cast<reading>(r)).entries_with(st_.toned_key).empty())
+            fields |= static_cast<std::uint8_t>(1u << r);
+    }
+    if (fields == 0) return false;
+    st_.terms.push_back(
+        term{.kind = term_kind::word, .excluded = excluded, .text = keep(body), .readings = fields, .reading_only = true});
+    return true;
+}
+
 // Pasted text: grapheme cluster by cluster, in text order, every code point,
 // after the cluster's own sequence line when it is an emoji sequence.
 void query_run::identify(std::string_view text) {
@@ -1252,27 +1358,46 @@ void query_run::prepare(term& t) {
     t.lists = {};
     t.pooled = {};
     switch (t.kind) {
-    case term_kind::word:
-        t.lists[names_list] = idx_.entries_with(t.text);
-        if (st_.with_aliases) t.lists[aliases_list] = idx_.alias_entries_with(t.text);
-        if (st_.language != index::no_language && !t.folded.empty())
-            t.lists[keywords_list] = idx_.keyword_entries_with(st_.language, t.folded);
-        break;
-    case term_kind::prefix:
-        if (st_.language != index::no_language && !t.folded.empty()) {
-            // The union of its keyword words' lists, made once: as a filter
-            // it is then one galloping cursor, not one per word.
-            auto& pool = st_.pool;
-            std::size_t from = pool.size();
-            idx_.for_each_keyword_with_prefix(st_.language, t.folded, [&](std::string_view, std::span<const entry_id> list) {
-                pool.insert(pool.end(), list.begin(), list.end());
-            });
-            std::sort(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end());
-            pool.erase(std::unique(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end()), pool.end());
-            t.pooled[keywords_list] = true;
-            t.pool_from[keywords_list] = static_cast<std::uint32_t>(from);
-            t.pool_to[keywords_list] = static_cast<std::uint32_t>(pool.size());
+    case term_kind::word: {
+        if (!t.reading_only) {
+            t.lists[names_list] = idx_.entries_with(t.text);
+            if (st_.with_aliases) {
+                t.lists[aliases_list] = idx_.alias_entries_with(t.text);
+                t.lists[informal_list] = idx_.informal_words().entries_with(t.text);
+                t.lists[definitions_list] = idx_.definition_words().entries_with(t.text);
+            }
+            if (st_.language != index::no_language && !t.folded.empty())
+                t.lists[keywords_list] = idx_.keyword_entries_with(st_.language, t.folded);
         }
+        if (!st_.with_aliases) break;
+        std::uint8_t fields = t.readings;
+        if (!t.reading_only && st_.bare_readings) {
+            fields = all_readings;
+        } else if (!t.reading_only && std::all_of(t.lists.begin(), t.lists.end(), [](auto l) { return l.empty(); })) {
+            // A bare word with a tone number that no English word has (shui3,
+            // huo3, seoi2): a Mandarin or Cantonese reading.
+            for (reading r : {reading::mandarin, reading::cantonese}) {
+                index::reading_keys(r, t.text, st_.toned_key, st_.toneless_key);
+                if (!st_.toned_key.empty()) fields |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(r));
+            }
+        }
+        for (std::size_t r = 0; r < reading_count; ++r) {
+            if ((fields & (1u << r)) == 0) continue;
+            index::reading_keys(static_cast<reading>(r), t.text, st_.toned_key, st_.toneless_key);
+            // With a tone (shui3, shuǐ, thuỷ), that tone; without, any.
+            std::string_view key = st_.toned_key.empty() ? st_.toneless_key : st_.toned_key;
+            if (!key.empty()) t.lists[list_kinds + r] = idx_.reading_words(static_cast<reading>(r)).entries_with(key);
+        }
+        break;
+    }
+    case term_kind::prefix:
+        if (st_.with_aliases) {
+            // Informal aliases' and definitions' words with the prefix.
+            pool_union(t, informal_list, [&](auto&& f) { idx_.informal_words().for_each_with_prefix(t.text, f); });
+            pool_union(t, definitions_list, [&](auto&& f) { idx_.definition_words().for_each_with_prefix(t.text, f); });
+        }
+        if (st_.language != index::no_language && !t.folded.empty())  // its keyword words'
+            pool_union(t, keywords_list, [&](auto&& f) { idx_.for_each_keyword_with_prefix(st_.language, t.folded, f); });
         break;
     case term_kind::entries: t.estimate = t.last > t.first ? t.last - t.first : 0; break;
     case term_kind::property: t.estimate = idx_.size(); break;
@@ -1283,7 +1408,7 @@ void query_run::prepare(term& t) {
 // The pool has stopped growing: its lists become spans, and words and
 // prefixes get their estimates and cursors.
 void query_run::settle(term& t) {
-    for (std::size_t k = 0; k < list_kinds; ++k)
+    for (std::size_t k = 0; k < all_lists; ++k)
         if (t.pooled[k])
             t.lists[k] = std::span<const entry_id>(st_.pool.data() + t.pool_from[k], t.pool_to[k] - t.pool_from[k]);
     if (t.kind == term_kind::word) {
@@ -1294,7 +1419,7 @@ void query_run::settle(term& t) {
         for_each_prefix_list(t, [&](std::span<const entry_id> list) { sum += list.size(); });
         t.estimate = sum;
     }
-    for (std::size_t k = 0; k < list_kinds; ++k) t.at[k] = t.lists[k].data();
+    for (std::size_t k = 0; k < all_lists; ++k) t.at[k] = t.lists[k].data();
 }
 
 // Skin tones: a query names one when a positive word, prefix or phrase
@@ -1446,18 +1571,27 @@ bool query_run::keyword_phrase(const term& t, entry_id e) {
     return found;
 }
 
+bool query_run::informal_or_definition_phrase(const term& t, entry_id e) {
+    if (idx_.is_sequence(e)) return false;
+    char32_t cp = idx_.code_point(e);
+    auto check = [&](std::string_view text) {
+        upper_name_words(text, st_.name_words);
+        return has_phrase(st_.name_words, t.text);
+    };
+    for (std::string_view alias : idx_.informal_aliases_of(cp))
+        if (check(alias)) return true;
+    std::string_view definition = idx_.definition_of(cp);
+    return !definition.empty() && check(definition);
+}
+
 // Whether the term has the entry, without cursors (any order of entries).
 bool query_run::matches(const term& t, entry_id e) {
     auto in = [&](std::span<const entry_id> list) { return std::binary_search(list.begin(), list.end(), e); };
     switch (t.kind) {
     case term_kind::word: return std::any_of(t.lists.begin(), t.lists.end(), in);
-    case term_kind::prefix: {
-        if (prefix_in_names(t, e)) return true;
-        if (t.pooled[keywords_list])
-            return std::binary_search(st_.pool.begin() + t.pool_from[keywords_list],
-                                      st_.pool.begin() + t.pool_to[keywords_list], e);
-        return false;
-    }
+    case term_kind::prefix:
+        return prefix_in_names(t, e) || in_pooled(t, keywords_list, e) || in_pooled(t, informal_list, e) ||
+               in_pooled(t, definitions_list, e);
     case term_kind::entries: return e >= t.first && e < t.last;
     case term_kind::property: return property_has(t, idx_.code_point(e));
     case term_kind::phrase: {
@@ -1465,7 +1599,7 @@ bool query_run::matches(const term& t, entry_id e) {
         if (st_.with_aliases && !idx_.is_sequence(e))
             for (auto a : idx_.aliases_of(idx_.code_point(e)))
                 if (has_phrase(a, t.text)) return true;
-        return keyword_phrase(t, e);
+        return keyword_phrase(t, e) || (st_.with_aliases && informal_or_definition_phrase(t, e));
     }
     }
     return false;
@@ -1481,9 +1615,11 @@ bool query_run::contains(term& t, entry_id e) {
     };
     switch (t.kind) {
     case term_kind::word:
-        return at(names_list) || (!t.lists[aliases_list].empty() && at(aliases_list)) ||
-               (!t.lists[keywords_list].empty() && at(keywords_list)) || (!t.lists[toned_list].empty() && at(toned_list));
-    case term_kind::prefix: return at(keywords_list) || at(toned_list) || prefix_in_names(t, e);
+        for (std::size_t k = 0; k < all_lists; ++k)
+            if (!t.lists[k].empty() && at(k)) return true;
+        return false;
+    case term_kind::prefix:
+        return at(keywords_list) || at(informal_list) || at(definitions_list) || at(toned_list) || prefix_in_names(t, e);
     default: return matches(t, e);
     }
 }
@@ -1501,7 +1637,7 @@ bool query_run::accepted(std::size_t generator, entry_id e) {
 entry_id query_run::seek(term& t, entry_id e) {
     if (t.kind == term_kind::entries) return e < t.first ? t.first : e < t.last ? e : index::no_entry;
     entry_id best = index::no_entry;
-    for (std::size_t k = 0; k < list_kinds; ++k) {
+    for (std::size_t k = 0; k < all_lists; ++k) {
         const entry_id* end = t.lists[k].data() + t.lists[k].size();
         t.at[k] = gallop(t.at[k], end, e);
         if (t.at[k] != end) best = std::min(best, *t.at[k]);
@@ -1692,11 +1828,11 @@ void query_run::intersect_words() {
     auto& extra = st_.intersection.spare;  // intersect() is done with it
     extra.clear();
     for (std::size_t i = 0; i < st_.terms.size(); ++i) {
-        for (std::size_t k = aliases_list; k < list_kinds; ++k) {
+        for (std::size_t k = aliases_list; k < all_lists; ++k) {
             auto list = st_.terms[i].lists[k];
             if (list.empty()) continue;
             for (term& u : st_.terms)
-                for (std::size_t j = 0; j < list_kinds; ++j) u.at[j] = u.lists[j].data();
+                for (std::size_t j = 0; j < all_lists; ++j) u.at[j] = u.lists[j].data();
             // Toned sequences are only in other names' lists (the data file
             // lists none under keywords; toned_list exists when a tone is named).
             list_cursor toned(st_.hide_toned && k == aliases_list ? idx_.toned_sequences() : std::span<const entry_id>{});
@@ -1707,9 +1843,9 @@ void query_run::intersect_words() {
             // term lacks it in its names, so has it in another list, whose
             // walk meets it. Keyword lists have none of those (the data file
             // left them out), nor toned lists (sequences are in no names
-            // list), so neither is in `common` either: only other names are
-            // checked.
-            bool other_names = k == aliases_list;
+            // list), so neither is in `common` either: only other names,
+            // informal aliases, definitions and readings are checked.
+            bool other_names = k != keywords_list && k != toned_list;
             list_cursor own(other_names ? st_.terms[i].lists[names_list] : std::span<const entry_id>{});
             list_cursor in_common(other_names ? common : std::span<const entry_id>{});
             for (entry_id e : list) {
@@ -1720,7 +1856,7 @@ void query_run::intersect_words() {
                     // contains(), inlined: the walk's cost is this test.
                     term& u = terms[j];
                     bool has = false;
-                    for (std::size_t l = 0; l < list_kinds && !has; ++l) {
+                    for (std::size_t l = 0; l < all_lists && !has; ++l) {
                         const entry_id* end = u.lists[l].data() + u.lists[l].size();
                         u.at[l] = gallop(u.at[l], end, e);
                         has = u.at[l] != end && *u.at[l] == e;
@@ -1778,7 +1914,7 @@ void query_run::evaluate() {
         settle(t);
         if (t.excluded) continue;
         if (t.estimate == 0) {
-            if (t.kind == term_kind::word && st_.unknown_word.empty()) st_.unknown_word = t.text;
+            if (t.kind == term_kind::word && !t.reading_only && st_.unknown_word.empty()) st_.unknown_word = t.text;
             generator = terms.size() + 1;  // nothing can match
         } else if (generator <= terms.size() && (generator == terms.size() || t.estimate < terms[generator].estimate)) {
             generator = k;
@@ -1791,7 +1927,7 @@ void query_run::evaluate() {
         // One list: straight from the index, unless toned sequences must
         // be left out of it (only other names' lists have them).
         std::size_t non_empty = 0, which = 0;
-        for (std::size_t k = 0; k < list_kinds; ++k)
+        for (std::size_t k = 0; k < all_lists; ++k)
             if (!g.lists[k].empty()) ++non_empty, which = k;
         if (non_empty == 1 && (which != aliases_list || !st_.hide_toned)) {
             st_.entries = g.lists[which];
@@ -1972,6 +2108,39 @@ query_run::term_match query_run::match_of(term& t, entry_id e, bool in_answer) {
     return {};
 }
 
+// The text of an informal alias, definition or reading field of the entry
+// that a word or prefix matched: the informal alias whose words (as
+// upper_name_words() makes them) have it, the definition, the reading.
+std::string_view unihan_or_informal_text(const index& idx, const term& t, entry_id e, field f) {
+    char32_t cp = idx.code_point(e);
+    if (f == field::definition) return idx.definition_of(cp);
+    if (f != field::informal)
+        return idx.reading_of(cp, static_cast<reading>(static_cast<unsigned>(f) - static_cast<unsigned>(field::mandarin)));
+    thread_local std::string upper;
+    std::string_view first;
+    for (std::string_view alias : idx.informal_aliases_of(cp)) {
+        if (first.empty()) first = alias;
+        upper_name_words(alias, upper);
+        std::string_view rest = upper;
+        for (std::string_view w; !(w = next_spaced_word(rest)).empty();)
+            if (t.kind == term_kind::prefix ? w.starts_with(t.text) : w == t.text) return alias;
+    }
+    return first;
+}
+
+// How many words ASCII text has: its runs of letters and digits (an
+// informal alias's or a definition's words, as upper_name_words() cuts them).
+std::size_t ascii_word_count(std::string_view text) noexcept {
+    std::size_t count = 0;
+    bool in_word = false;
+    for (char c : text) {
+        bool word_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (word_char && !in_word) ++count;
+        in_word = word_char;
+    }
+    return count;
+}
+
 std::uint64_t query_run::rank_key_of(entry_id e) {
     unsigned level = 0;
     std::size_t query_words = st_.rank_words;
@@ -1986,6 +2155,15 @@ std::uint64_t query_run::rank_key_of(entry_id e) {
         std::size_t words = idx_.name_word_count(e);
         if (st_.rank_only_words && words == query_words && name_is_query(e)) return rank_key(0, 0, e);
         extra = words > query_words ? words - query_words : 0;
+    } else if (weakest_rank == field_rank(field::informal) || weakest_rank == field_rank(field::definition)) {
+        // The words of the informal alias or definition the weakest term matched.
+        for (term* t : st_.rank_terms) {
+            term_match m = match_of(*t, e, false);
+            if (!m.found || field_rank(m.where) != weakest_rank) continue;
+            std::size_t words = ascii_word_count(unihan_or_informal_text(idx_, *t, e, m.where));
+            extra = words > query_words ? words - query_words : 0;
+            break;
+        }
     } else if (weakest_rank == field_rank(field::keyword) && st_.language != index::no_language) {
         st_.short_name.clear();
         std::size_t words = 0;
@@ -2112,10 +2290,6 @@ std::string_view query_run::keyword_text(const term& t, entry_id e) {
     return std::string_view(st_.why_text).substr(from);
 }
 
-// The text of a field the index does not give yet (informal aliases, Unihan
-// definitions and readings come with their data): empty.
-std::string_view unavailable_field_text(const index&, entry_id, field) noexcept { return {}; }
-
 std::span<const match> query_run::why(entry_id e) {
     auto& out = st_.matches;
     out.clear();
@@ -2151,7 +2325,7 @@ std::span<const match> query_run::why(entry_id e) {
                 x.text = keyword_text(t, e);
             }
             break;
-        default: x.text = unavailable_field_text(idx_, e, m.where); break;
+        default: x.text = unihan_or_informal_text(idx_, t, e, m.where); break;
         }
         if (copied != std::string_view::npos) copied_from[out.size()] = copied + 1;
         out.push_back(x);
@@ -2248,7 +2422,9 @@ void engine::run(std::string_view query, mode m, index::language_id language, sc
 }
 
 void engine::run(std::string_view query, const options& o, scratch& s) const {
+    s.state_->bare_readings = o.bare_readings;
     run(query, o.m, o.language == index::no_language ? index_.english() : o.language, s);
+    s.state_->bare_readings = false;
     auto& st = *s.state_;
     if (o.sort != order::relevance || !st.error.empty()) return;
     st.sort = order::relevance;

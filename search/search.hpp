@@ -20,13 +20,16 @@
 // decides; then fewer extra words; then entry order).
 //   cat face            words: every word is a word of the entry's name, of
 //                       one of its other names (the character's formal
-//                       aliases, a sequence's name), or of one of its CLDR
-//                       keywords or its short name in the session's
-//                       language (see Languages); '-' inside a term
-//                       separates words (heart-shaped); a '-' alone separates.
+//                       aliases, a sequence's name), of its informal
+//                       aliases (NamesList.txt), of its Unihan definition,
+//                       or of one of its CLDR keywords or its short name in
+//                       the session's language (see Languages); '-' inside
+//                       a term separates words (heart-shaped); a '-' alone
+//                       separates.
 //   smil*               prefix: any word starting with SMIL (hex words of
-//                       algorithmic names included: 4e0*), and any keyword
-//                       word starting with its folded form. A bare '*', or a
+//                       algorithmic names included: 4e0*; informal aliases'
+//                       and definitions' words too), and any keyword word
+//                       starting with its folded form. A bare '*', or a
 //                       '*' that does not end the word, is an error.
 //   arrow -left         exclusion: a '-' at the start of a term excludes it
 //                       (a word, prefix, phrase, code point, range or
@@ -34,8 +37,9 @@
 //                       HEART is excluded: the inner '-' separates as in
 //                       words. Only exclusions: an error.
 //   "black chess"       phrase: these words next to each other, in order, in
-//                       the name, one other name, or (folded as keywords
-//                       are) one keyword or the short name in the session's
+//                       the name, one other name, one informal alias, the
+//                       Unihan definition, or (folded as keywords are) one
+//                       keyword or the short name in the session's
 //                       language. Unclosed '"': an error.
 //   U+1F600 u+1f600 0x1F600   a code point: that character alone (not the
 //                       sequences that start with it). Without a name
@@ -53,6 +57,8 @@
 //                       sequence has its first code point's. An unknown
 //                       property or value is an error naming the closest
 //                       valid ones. A property alone lists all it has.
+//   pinyin:shui kun:mizu  a Unihan reading, scoped (see Readings).
+//   shuǐ shui3          a bare word with a tone: a reading (see Readings).
 //   →←😀 café :) 猫      pasted text, or words of the language: see below.
 //
 // Languages. A session searches in one CLDR locale (English unless /lang
@@ -119,6 +125,29 @@
 // alternate) count as names in mode::full only; never those of controls (gc
 // Cc), which are never answered. The answer line still shows the name.
 //
+// Informal aliases and definitions (issue 13): NamesList.txt's "= text"
+// lines and Unihan's kDefinition, their words made as names' words are
+// (index::word_table; upper_name_words() in words.hpp: ASCII letters
+// upper-cased, digits, every other character separating), count in
+// mode::full only, in every language, for words, prefixes and phrases.
+//
+// Readings: Unihan's kMandarin, kCantonese, kJapaneseKun, kJapaneseOn,
+// kKorean, kVietnamese, looked up by their keys (index::reading_keys():
+// lower-case; pinyin's tone marks as a final digit, ü as v; jyutping's final
+// digit; Vietnamese in NFC, and without marks). A key with a tone matches
+// that tone; without one, any tone (Vietnamese: any accents). A term looks
+// readings up when it is scoped (pinyin: or mandarin:, cantonese: or
+// jyutping:, kun: or japanesekun:, on: or japaneseon:, korean:, vietnamese:;
+// as properties are, any case): that field only, nothing else; or when it
+// is a bare word of Latin letters with a tone mark that is a Mandarin
+// reading (shuǐ; two letters at least: é stays pasted text), which looks up
+// Mandarin only; or a bare word ending in a tone number (shui3, huo3) that
+// no name, alias, informal alias, keyword or definition has: Mandarin and
+// Cantonese; or, with options::bare_readings (/readings on), any bare word:
+// every field (shui, mizu). Excluded (-pinyin:shui) as other words. A
+// reading of other letters (pinyin:水) or an empty one (pinyin:) is an
+// error. Their lists follow the list kinds in search.cpp, one per field.
+//
 // Did you mean: when nothing is found because a word (of a term or of a
 // phrase) is in no name, alias or keyword, hints() gives up to 3 words of
 // names at most 2 edits away (1 for words under 5 letters; a swap of
@@ -128,7 +157,8 @@
 // keyword of another language gets such hints or none.
 //
 // mode::classic is index::search exactly: words of characters' names only,
-// no aliases, sequences, keywords, hints, identification or errors (smil* is
+// no aliases (formal or informal), definitions, readings, sequences,
+// keywords, hints, identification or errors (smil* is
 // the word SMIL*, U+1F600 a word); the language is ignored.
 #include "index.hpp"
 

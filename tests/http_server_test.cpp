@@ -541,14 +541,14 @@ TEST_CASE("http: sort= through a real socket", "[server][http][relevance]") {
     auto [target, status, start, piece, results] =
         GENERATE(table<std::string, std::string, std::string, std::string, std::size_t>({
             {"/api/search?q=cat&limit=2&sort=relevance", "HTTP/1.1 200 OK",
-             R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+1F408","char":"🐈","name":"CAT")",
+             R"({"query":"cat","found":24,"offset":0,"results":[{"cp":"U+1F408","char":"🐈","name":"CAT")",
              R"("match":[{"term":"cat","field":"name","text":"CAT"}]},{"cp":"U+1F408 U+200D U+2B1B")", 2},
             {"/api/search?q=cat&limit=1&offset=2&sort=relevance", "HTTP/1.1 200 OK",
-             R"({"query":"cat","found":15,"offset":2,"results":[{"cp":"U+1F431")", R"("text":"CAT FACE"}]}],"hint":[]})", 1},
+             R"({"query":"cat","found":24,"offset":2,"results":[{"cp":"U+1F431")", R"("text":"CAT FACE"}]}],"hint":[]})", 1},
             {"/api/search?q=cat&limit=1&sort=code", "HTTP/1.1 200 OK",
-             R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+A2B6")", R"("keywords":[]}],"hint":[]})", 1},
+             R"({"query":"cat","found":24,"offset":0,"results":[{"cp":"U+38C7")", R"("keywords":[]}],"hint":[]})", 1},
             {"/api/search?q=cat&limit=1", "HTTP/1.1 200 OK",
-             R"({"query":"cat","found":15,"offset":0,"results":[{"cp":"U+A2B6")", R"("keywords":[]}],"hint":[]})", 1},
+             R"({"query":"cat","found":24,"offset":0,"results":[{"cp":"U+38C7")", R"("keywords":[]}],"hint":[]})", 1},
             {"/api/search?q=cat&sort=best", "HTTP/1.1 400 Bad Request", R"({"error":"sort takes relevance or code"})", "", 0},
         }));
     CAPTURE(target);

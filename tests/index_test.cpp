@@ -504,3 +504,40 @@ TEST_CASE("other names (formal aliases, sequences' names): their own posting lis
     CHECK(idx.aliases_of(0x0).size() == 1);  // NUL: kept for describe()
     CHECK(idx.alias_words().size() > 300);
 }
+
+TEST_CASE("informal aliases' and Unihan's word tables: sorted distinct words, ascending lists", "[index][issue13]") {
+    const mojifinder::index& idx = the_index();
+    struct table {
+        std::string_view name;
+        const mojifinder::index::word_table* words;
+        std::size_t at_least;  // words (Unicode 15.0's files)
+    };
+    std::vector<table> tables = {{"informal", &idx.informal_words(), 2000},
+                                 {"kDefinition", &idx.definition_words(), 10000}};
+    constexpr std::string_view readings[] = {"kMandarin", "kCantonese", "kJapaneseKun", "kJapaneseOn", "kKorean", "kVietnamese"};
+    for (std::size_t r = 0; r < std::size(readings); ++r)
+        tables.push_back({readings[r], &idx.reading_words(static_cast<mojifinder::reading>(r)), 300});
+    for (const table& t : tables) {
+        INFO(t.name);
+        const auto& w = *t.words;
+        CHECK(w.size() >= t.at_least);
+        std::size_t unsorted = 0, bad_lists = 0, bad_words = 0;
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            if (i > 0 && !(w.word(i - 1) < w.word(i))) ++unsorted;
+            auto list = w.entries_of(i);
+            if (list.empty() || list.back() >= idx.size() || std::adjacent_find(list.begin(), list.end(), std::greater_equal<>()) != list.end())
+                ++bad_lists;
+            // Names' words (informal, definitions): A-Z and 0-9 only.
+            bool name_like = t.name == "informal" || t.name == "kDefinition";
+            if (name_like && w.word(i).find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string_view::npos)
+                ++bad_words;
+            if (w.entries_with(w.word(i)).data() != list.data()) ++bad_lists;
+        }
+        CHECK(unsorted == 0);
+        CHECK(bad_lists == 0);
+        CHECK(bad_words == 0);
+    }
+    CHECK(idx.informal_words().entries_with("SHIFT").size() >= 2);
+    CHECK(idx.informal_words().entries_with("NOSUCHWORD").empty());
+    CHECK(idx.reading_words(mojifinder::reading::mandarin).entries_with("shui3").size() == 8);
+}

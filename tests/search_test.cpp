@@ -23,6 +23,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace search = mojifinder::search;
@@ -73,10 +74,10 @@ mojifinder::index::language_id language(std::string_view tag) {
 // (code points, and single sequence entries before their code points) comes
 // first, the named part's runs are non-empty and strictly ascending, and the
 // lines counted equal found().
-answer ask(std::string_view query, search::mode m, mojifinder::index::language_id l) {
+answer ask(std::string_view query, const search::options& o) {
     static search::scratch scratch;
     search::engine engine(the_index());
-    engine.run(query, m, l, scratch);
+    engine.run(query, o, scratch);
     answer a;
     a.error = scratch.error();
     a.found = scratch.found();
@@ -118,6 +119,10 @@ answer ask(std::string_view query, search::mode m, mojifinder::index::language_i
     CHECK(a.found == lines);
     CHECK_FALSE(scratch.next(r));  // over is over
     return a;
+}
+
+answer ask(std::string_view query, search::mode m, mojifinder::index::language_id l) {
+    return ask(query, search::options{.m = m, .language = l});
 }
 
 answer ask(std::string_view query, search::mode m = search::mode::full) {
@@ -171,14 +176,40 @@ std::vector<std::string_view> words_of_name(std::string_view name) {
     return words;
 }
 
+// A character's informal aliases and Unihan definition (issue 13), as the
+// issue reads their words: ASCII letters upper-cased, digits kept, every
+// other character a space. Made once per entry.
+const std::vector<std::string>& informal_and_definition(entry_id e) {
+    static std::unordered_map<entry_id, std::vector<std::string>> cache;
+    const mojifinder::index& idx = the_index();
+    auto [it, added] = cache.try_emplace(e);
+    if (added && !idx.is_sequence(e)) {
+        auto upper = [](std::string_view text) {
+            std::string out(text);
+            for (char& c : out)
+                c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A')
+                  : (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : ' ';
+            return out;
+        };
+        for (std::string_view alias : idx.informal_aliases_of(idx.code_point(e))) it->second.push_back(upper(alias));
+        if (auto d = idx.definition_of(idx.code_point(e)); !d.empty()) it->second.push_back(upper(d));
+    }
+    return it->second;
+}
+
 // An entry's words as the full mode sees them: its name's and, for a
-// character that is not a control, its aliases'.
+// character that is not a control, its aliases', informal aliases' and
+// definition's.
 std::vector<std::string_view> full_words(entry_id e) {
     const mojifinder::index& idx = the_index();
     auto words = words_of_name(idx.name(e));
     if (idx.is_sequence(e)) return words;
     for (auto alias : idx.aliases_of(idx.code_point(e))) {
         auto more = words_of_name(alias);
+        words.insert(words.end(), more.begin(), more.end());
+    }
+    for (const std::string& text : informal_and_definition(e)) {
+        auto more = words_of_name(text);
         words.insert(words.end(), more.begin(), more.end());
     }
     return words;
@@ -342,10 +373,10 @@ TEST_CASE("search: known answers for every kind of term", "[search]") {
         {"zwj", {0x200D, 0x16B67}},
         {"nbsp", {0xA0}},
         {"byte order mark", {0xFEFF}},
-        {"zwsp", {0x200B}},
+        {"zwsp", {0x200B, 0x1BCA2, 0x1BCA3}},  // informal aliases: "... + ZWSP"
         {"bom", {0xBD04, 0xFEFF}},
         {"\"byte order mark\"", {0xFEFF}},
-        {"zw*", {0x659, 0x12DF, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x16B67}},
+        {"zw*", {0x659, 0x12DF, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x16B67, 0x1BCA2, 0x1BCA3}},
         {"nul", {0xB20C}},  // HANGUL SYLLABLE NUL; not U+0000, a control
         {"nel", {0xB12C, 0x11FD5}},  // not U+0085
         // unknown words
@@ -465,8 +496,14 @@ TEST_CASE("search: errors say what is wrong and what was meant", "[search]") {
         {"U+XYZ", "'U+XYZ' is not a code point: write U+ and hex digits, e.g. U+1F600 or U+2190..U+21FF"},
         {"U+", "'U+' is not a code point: write U+ and hex digits, e.g. U+1F600 or U+2190..U+21FF"},
         {"U+2190..", "'U+2190..' is not a code point: write U+ and hex digits, e.g. U+1F600 or U+2190..U+21FF"},
-        {"colour:red", "unknown property 'colour'; properties are block, script, gc, age, emoji"},
-        {"alphabetic:yes", "unknown property 'alphabetic'; properties are block, script, gc, age, emoji"},
+        {"colour:red", "unknown property 'colour'; properties are block, script, gc, age, emoji; readings are pinyin, "
+                       "cantonese, kun, on, korean, vietnamese"},
+        {"alphabetic:yes", "unknown property 'alphabetic'; properties are block, script, gc, age, emoji; readings are "
+                           "pinyin, cantonese, kun, on, korean, vietnamese"},
+        {"pinyin:", "pinyin: needs a reading, e.g. pinyin:shui"},
+        {"kun:", "kun: needs a reading, e.g. kun:mizu"},
+        {"pinyin:水", "'水' is not a pinyin reading: write it in Latin letters, e.g. pinyin:shui"},
+        {"korean:s-w", "'s-w' is not a korean reading: write it in Latin letters, e.g. korean:swu"},
         {"block:arows", "unknown block 'arows'; did you mean: arrows"},
         {"script:greak", "unknown script 'greak'; did you mean: grek, greek, geok"},
         {"gc:Sx", "unknown gc 'Sx'; did you mean: sm, sc, sk"},
@@ -657,6 +694,8 @@ TEST_CASE("search: words, exclusions and phrases equal brute force (with aliases
         if (!idx.is_sequence(e))
             for (auto a : idx.aliases_of(idx.code_point(e)))
                 if (adjacent(words_of_name(a), phrase)) return true;
+        for (const std::string& text : informal_and_definition(e))
+            if (adjacent(words_of_name(text), phrase)) return true;
         for (const auto& kw : keywords_of(e, en))
             if (adjacent(std::vector<std::string_view>(kw.begin(), kw.end()), low_phrase)) return true;
         return false;
@@ -888,7 +927,8 @@ TEST_CASE("search: a toned sequence has the words of its base and its tone", "[s
     // 🎅 FATHER CHRISTMAS's variants are named SANTA CLAUS: ... MEDIUM...
     // SKIN TONE; "medium" names three tones.
     CHECK(hexes(ask("father medium")) == std::vector<std::string>{"U+1F385 U+1F3FC", "U+1F385 U+1F3FD", "U+1F385 U+1F3FE"});
-    CHECK(hexes(ask("father")) == std::vector<std::string>{"U+2F57", "U+1F385"});  // KANGXI RADICAL FATHER
+    // KANGXI RADICAL FATHER; without the ideographs Unihan defines as father.
+    CHECK(hexes(ask("father -gc:Lo")) == std::vector<std::string>{"U+2F57", "U+1F385"});
 }
 
 TEST_CASE("search: the five tone modifiers are five neighbouring entries", "[search][keywords]") {
@@ -1126,6 +1166,135 @@ TEST_CASE("search: every language finds a sample of its own keyword words", "[se
     CHECK(checked == idx.language_count());
 }
 
+// --- Issue 13: informal aliases, Unihan definitions and readings --------------
+
+namespace {
+
+bool has(const answer& a, char32_t cp) { return std::find(a.entries.begin(), a.entries.end(), cp) != a.entries.end(); }
+
+std::size_t ideographs(const answer& a) {
+    return static_cast<std::size_t>(std::count_if(a.entries.begin(), a.entries.end(), [](char32_t cp) {
+        return u_hasBinaryProperty(static_cast<UChar32>(cp), UCHAR_UNIFIED_IDEOGRAPH);
+    }));
+}
+
+}  // namespace
+
+TEST_CASE("issue 13: the examples, each in the answer", "[search][issue13]") {
+    auto [query, cp] = GENERATE(table<std::string, char32_t>({
+        {"shift", 0x21E7},
+        {"command key", 0x2318},
+        {"paragraph sign", 0x00B6},
+        {"\"paragraph sign\"", 0x00B6},
+        {"water", 0x6C34},
+        {"fire", 0x706B},
+        {"\"water liquid\"", 0x6C34},
+        {"pinyin:shui", 0x6C34},
+        {"pinyin:shuǐ", 0x6C34},
+        {"pinyin:shui3", 0x6C34},
+        {"PINYIN:SHUǏ", 0x6C34},
+        {"mandarin:shui", 0x6C34},
+        {"shuǐ", 0x6C34},
+        {"shui3", 0x6C34},
+        {"huo3", 0x706B},
+        {"cantonese:seoi2", 0x6C34},
+        {"cantonese:seoi", 0x6C34},
+        {"kun:mizu", 0x6C34},
+        {"on:sui", 0x6C34},
+        {"korean:swu", 0x6C34},
+        {"vietnamese:thuỷ", 0x6C34},
+        {"vietnamese:thuy", 0x6C34},
+        {"pinyin:lv4", 0x7EFF},  // 绿 lǜ: ü is v
+        {"pinyin:lǜ", 0x7EFF},
+        {"water pinyin:shui", 0x6C34},
+    }));
+    INFO(query);
+    answer a = ask(query);
+    CHECK(a.error == "");
+    CHECK(has(a, cp));
+}
+
+TEST_CASE("issue 13: a reading's tone narrows, its absence does not", "[search][issue13]") {
+    answer toneless = ask("pinyin:shui"), third = ask("pinyin:shui3"), marked = ask("pinyin:shuǐ");
+    CHECK(third.entries == marked.entries);
+    CHECK(third.entries == ask("shui3").entries);
+    CHECK(third.entries == ask("shuǐ").entries);
+    CHECK(third.found < toneless.found);
+    CHECK(std::includes(toneless.entries.begin(), toneless.entries.end(), third.entries.begin(), third.entries.end()));
+    CHECK_FALSE(has(ask("pinyin:shui2"), 0x6C34));
+    CHECK_FALSE(has(ask("vietnamese:thủy"), 0x6C34));  // another mark than Unihan's
+    // Exclusion, as other terms.
+    CHECK(has(ask("water"), 0x6C34));
+    CHECK_FALSE(has(ask("water -pinyin:shui"), 0x6C34));
+    CHECK_FALSE(has(ask("water -kun:mizu"), 0x6C34));
+}
+
+TEST_CASE("issue 13: bare readings only with /readings on", "[search][issue13]") {
+    auto query = GENERATE(as<std::string>{}, "shui", "mizu");
+    INFO(query);
+    CHECK_FALSE(has(ask(query), 0x6C34));
+    CHECK(has(ask(query, search::options{.bare_readings = true}), 0x6C34));
+    // Nor in classic mode, whatever the option.
+    CHECK_FALSE(has(ask(query, search::options{.m = search::mode::classic, .bare_readings = true}), 0x6C34));
+}
+
+TEST_CASE("issue 13: man gains no ideograph through readings unless /readings on", "[search][issue13]") {
+    answer off = ask("man"), on = ask("man", search::options{.bare_readings = true});
+    // Off: every ideograph in the answer has MAN in its definition.
+    for (char32_t cp : off.entries) {
+        if (!u_hasBinaryProperty(static_cast<UChar32>(cp), UCHAR_UNIFIED_IDEOGRAPH)) continue;
+        std::string words;
+        mojifinder::upper_name_words(the_index().definition_of(cp), words);
+        INFO(fmt::format("U+{:04X}", static_cast<std::uint32_t>(cp)));
+        CHECK((" " + words + " ").find(" MAN ") != std::string::npos);
+    }
+    CHECK(ideographs(on) > ideographs(off) + 100);  // pinyin man, màn, mǎn...
+}
+
+TEST_CASE("issue 13: pasted text stays pasted text, and classic stays v1", "[search][issue13]") {
+    answer water = ask("水");
+    CHECK(water.identified == code_points{0x6C34});
+    CHECK(water.entries.empty());
+    CHECK(ask("é").identified == code_points{0xE9});
+    CHECK(ask("café").identified == code_points{'c', 'a', 'f', 0xE9});
+    // "cat face": still v1's ten.
+    CHECK(ask("cat face").found == 10);
+    // Classic: names only, no definitions, informal aliases or readings.
+    mojifinder::search_scratch names_only;
+    code_points v1;
+    for (entry_id e : the_index().search("water", names_only)) v1.push_back(the_index().code_point(e));
+    CHECK(ask("water", search::mode::classic).entries == v1);
+    CHECK_FALSE(has(ask("water", search::mode::classic), 0x6C34));
+    CHECK_FALSE(has(ask("shift", search::mode::classic), 0x21E7));
+    CHECK(ask("shui3", search::mode::classic).found == 0);
+}
+
+TEST_CASE("issue 13: reading keys, as the data file and queries make them", "[search][issue13]") {
+    using mojifinder::reading;
+    auto [r, text, toned, toneless] = GENERATE(table<reading, std::string, std::string, std::string>({
+        {reading::mandarin, "shuǐ", "shui3", "shui"},
+        {reading::mandarin, "SHUI3", "shui3", "shui"},
+        {reading::mandarin, "shui", "", "shui"},
+        {reading::mandarin, "lǜ", "lv4", "lv"},
+        {reading::mandarin, "lü", "", "lv"},
+        {reading::mandarin, "shui6", "", ""},
+        {reading::mandarin, "sh3ui", "", ""},
+        {reading::mandarin, "水", "", ""},
+        {reading::cantonese, "seoi2", "seoi2", "seoi"},
+        {reading::cantonese, "jat6", "jat6", "jat"},
+        {reading::japanese_kun, "MIZU", "", "mizu"},
+        {reading::korean, "swu", "", "swu"},
+        {reading::vietnamese, "thuỷ", "thuỷ", "thuy"},
+        {reading::vietnamese, "Đường", "đường", "duong"},
+        {reading::vietnamese, "thuy", "", "thuy"},
+    }));
+    INFO(text);
+    std::string got_toned, got_toneless;
+    mojifinder::index::reading_keys(r, text, got_toned, got_toneless);
+    CHECK(got_toned == toned);
+    CHECK(got_toneless == toneless);
+}
+
 // --- Relevance order (issue 13) ------------------------------------------------
 
 namespace {
@@ -1186,19 +1355,20 @@ int field_rank(search::field f) {
 // entries (fewer when the answer is smaller) of the query in English.
 TEST_CASE("relevance: exact ranked orders", "[search][relevance]") {
     auto [query, found, first] = GENERATE(table<std::string_view, std::size_t, std::vector<std::string>>({
-        {"cat", 15,
+        {"cat", 24,
          {"U+1F408", "U+1F408 U+200D U+2B1B", "U+1F431", "U+A2B6", "U+CC41", "U+1F63E", "U+1F63F", "U+1F640", "U+101EC",
           "U+1F63C"}},
-        {"heart", 43,
+        {"heart", 62,
          {"U+2764 U+FE0F U+200D U+1FA79", "U+2766", "U+1F493", "U+1F494", "U+1F496", "U+1F497", "U+1F499", "U+1F49A",
           "U+1F49B", "U+1F49C"}},
-        // Names only until the informal aliases are in the data: ⇧ (= shift) then follows them.
-        {"shift", 2, {"U+240E", "U+240F"}},
-        // Names only until Unihan is in the data: 水 (definition "water") then follows them.
-        {"water", 19,
+        // Names, then informal aliases (⇧ = shift; ↹ = tab with shift tab), then definitions.
+        {"shift", 18,
+         {"U+240E", "U+240F", "U+21E7", "U+21B9", "U+8EE2", "U+8F49", "U+8F6C", "U+642C", "U+9077", "U+632A"}},
+        // Names first; 水 (definition "water, liquid, lotion, juice") is 70th (see below).
+        {"water", 336,
          {"U+1F30A", "U+1F403", "U+1F6BE", "U+1F93D", "U+2635", "U+2F54", "U+322C", "U+328C", "U+1F6B0", "U+2EA1"}},
         {"red heart", 1, {"U+2764"}},
-        {"smil*", 27,
+        {"smil*", 49,
          {"U+2323", "U+263A", "U+263B", "U+1DA3E", "U+1F642", "U+1DA3F", "U+1DA40", "U+1F607", "U+1F608", "U+1F60A"}},
         {"pet", 9, {"U+D3B1", "U+1682A", "U+1F407", "U+1F408", "U+1F415", "U+1F439", "U+1F430", "U+1F431", "U+1F436"}},
     }));
@@ -1347,4 +1517,27 @@ TEST_CASE("relevance: why each entry matched", "[search][relevance]") {
     REQUIRE(m);
     CHECK(m->term == "red");
     CHECK(search::weakest({}) == nullptr);
+}
+
+TEST_CASE("relevance: informal aliases after names, definitions after them", "[search][relevance]") {
+    search::engine engine(the_index());
+    search::scratch s;
+    auto fields = [&](std::string_view query) {
+        engine.run(query, search::options{.sort = search::order::relevance}, s);
+        std::vector<std::pair<std::string, std::string>> out;
+        search::run r;
+        while (s.next(r)) {
+            const search::match* m = search::weakest(s.why(r.first));
+            out.emplace_back(sequence_hex(r.first), m ? fmt::format("{}|{}", search::field_label(m->where), m->text) : "");
+        }
+        return out;
+    };
+    auto water = fields("water");
+    auto at = std::find_if(water.begin(), water.end(), [](const auto& p) { return p.first == "U+6C34"; });
+    REQUIRE(at != water.end());
+    CHECK(at - water.begin() == 69);  // 70th: definitions of fewer words come first
+    CHECK(at->second == "unihan:kDefinition|water, liquid, lotion, juice");
+    auto shift = fields("shift");
+    REQUIRE(shift.size() >= 4);
+    CHECK(shift[2] == std::pair<std::string, std::string>{"U+21E7", "informal|shift"});
 }

@@ -577,6 +577,11 @@ TEST_CASE("session commands: exact bytes of each reply", "[session_core]") {
         {"/classic on\n", "ok: classic on\r\n" + p, false},
         {"/classic off\n", "ok: classic off\r\n" + p, false},
         {"/classic\n", "error: /classic takes on or off\r\n" + p, false},
+        {"/readings on\n", "ok: readings on\r\n" + p, false},
+        {"/READINGS Off\n", "ok: readings off\r\n" + p, false},
+        {"/readings\n", "error: /readings takes on or off\r\n" + p, false},
+        {"/readings yes\n", "error: /readings takes on or off\r\n" + p, false},
+        {"/format json\n/readings on\n", "{\"ok\":\"format json\"}\r\n{\"ok\":\"readings on\"}\r\n", false},
         {"/foo\n", "error: unknown command /foo; try /help\r\n" + p, false},
         {"/foo bar\n", "error: unknown command /foo; try /help\r\n" + p, false},
         {"/\n", "error: unknown command /; try /help\r\n" + p, false},
@@ -630,6 +635,7 @@ TEST_CASE("session commands: /help is the language in at most 24 lines", "[sessi
     CHECK(protocol::help_lines().size() + 1 <= 24);  // and "ok: help"
     auto help = protocol::help_lines();
     CHECK(std::any_of(help.begin(), help.end(), [](std::string_view line) { return line.starts_with("/lang "); }));
+    CHECK(std::any_of(help.begin(), help.end(), [](std::string_view line) { return line.starts_with("/readings on "); }));
     for (std::string_view line : protocol::help_lines()) {
         INFO(line);
         CHECK(line.size() <= 80);
@@ -1077,7 +1083,7 @@ TEST_CASE("docs/PROTOCOL.md's examples of the query language", "[session_core]")
              "U+1F63C\t\U0001F63C\tCAT FACE WITH WRY SMILE", 4, " 4 found"},
             {"snowman -black", "U+2603\t\u2603\tSNOWMAN", "U+26C4\t\u26C4\tSNOWMAN WITHOUT SNOW", 2, " 2 found"},
             {"arrow -left", "U+034E\t\u034E\tCOMBINING UPWARDS ARROW BELOW",
-             "U+1FBB8\t\U0001FBB8\tUPWARDS ARROW AND RIGHT ONE EIGHTH BLOCK", 531, " 531 found"},
+             "U+2CB64\t\U0002CB64\tCJK UNIFIED IDEOGRAPH-2CB64", 548, " 548 found"},
             {"\"black chess\" king", "U+265A\t\u265A\tBLACK CHESS KING",
              "U+1FA39\t\U0001FA39\tBLACK CHESS KING ROTATED TWO HUNDRED SEVENTY DEGREES", 4, " 4 found"},
             {"U+1F600", "U+1F600\t\U0001F600\tGRINNING FACE", "U+1F600\t\U0001F600\tGRINNING FACE", 1, " 1 found"},
@@ -1097,24 +1103,36 @@ TEST_CASE("docs/PROTOCOL.md's examples of the query language", "[session_core]")
             {"age:15.0 face", "U+1FAE8\t\U0001FAE8\tSHAKING FACE", "U+1FAE8\t\U0001FAE8\tSHAKING FACE", 1, " 1 found"},
             {"emoji:yes cat", "U+1F408\t\U0001F408\tCAT", "U+1F640\t\U0001F640\tWEARY CAT FACE", 12, " 12 found"},
             // Keywords and sequences (issue 10), in English.
-            {"laugh", "U+1F602\t\U0001F602\tFACE WITH TEARS OF JOY", "U+1F923\t\U0001F923\tROLLING ON THE FLOOR LAUGHING", 3, " 3 found"},
+            {"laugh", "U+3582\t\u3582\tCJK UNIFIED IDEOGRAPH-3582", "U+2A85B\t\U0002A85B\tCJK UNIFIED IDEOGRAPH-2A85B", 39, " 39 found"},
             {"red heart", "U+2764\t\u2764\tHEAVY BLACK HEART", "U+2764\t\u2764\tHEAVY BLACK HEART", 1, " 1 found"},
             {"firefighter", "U+1F468 U+200D U+1F692\t\U0001F468\u200D\U0001F692\tMAN FIREFIGHTER",
              "U+1F9D1 U+200D U+1F692\t\U0001F9D1\u200D\U0001F692\tFIREFIGHTER", 3, " 3 found"},
             {"firefighter dark", "U+1F468 U+1F3FE U+200D U+1F692\t\U0001F468\U0001F3FE\u200D\U0001F692\tMAN FIREFIGHTER: MEDIUM-DARK SKIN TONE",
              "U+1F9D1 U+1F3FF U+200D U+1F692\t\U0001F9D1\U0001F3FF\u200D\U0001F692\tFIREFIGHTER: DARK SKIN TONE", 6, " 6 found"},
-            {"japan", "U+1F1EF U+1F1F5\t\U0001F1EF\U0001F1F5\tFLAG: JAPAN", "U+1F5FE\t\U0001F5FE\tSILHOUETTE OF JAPAN", 2, " 2 found"},
+            {"japan", "U+3B64\t\u3B64\tCJK UNIFIED IDEOGRAPH-3B64", "U+1F5FE\t\U0001F5FE\tSILHOUETTE OF JAPAN", 6, " 6 found"},
             {"\U0001F469\u200D\U0001F692", "U+1F469 U+200D U+1F692\t\U0001F469\u200D\U0001F692\tWOMAN FIREFIGHTER",
              "U+1F692\t\U0001F692\tFIRE ENGINE", 4, " 4 found"},
-            {"gha", "U+01A2\t\u01A2\tLATIN CAPITAL LETTER OI", "U+16F28\t\U00016F28\tMIAO LETTER GHA", 50, " 50 found"},
+            {"gha", "U+01A2\t\u01A2\tLATIN CAPITAL LETTER OI", "U+16F28\t\U00016F28\tMIAO LETTER GHA", 55, " 55 found"},
+            // Informal aliases and Unihan (issue 13).
+            {"shift", "U+21B9\t\u21B9\tLEFTWARDS ARROW TO BAR OVER RIGHTWARDS ARROW TO BAR", "U+9077\t\u9077\tCJK UNIFIED IDEOGRAPH-9077", 18, " 18 found"},
+            {"command key", "U+2318\t\u2318\tPLACE OF INTEREST SIGN", "U+2318\t\u2318\tPLACE OF INTEREST SIGN", 1, " 1 found"},
+            {"\"paragraph sign\"", "U+00B6\t\u00B6\tPILCROW SIGN", "U+2761\t\u2761\tCURVED STEM PARAGRAPH SIGN ORNAMENT", 2, " 2 found"},
+            {"water", "U+2635\t\u2635\tTRIGRAM FOR WATER", "U+31307\t\U00031307\tCJK UNIFIED IDEOGRAPH-31307", 336, " 336 found"},
+            {"pinyin:shui", "U+3968\t\u3968\tCJK UNIFIED IDEOGRAPH-3968", "U+29A5E\t\U00029A5E\tCJK UNIFIED IDEOGRAPH-29A5E", 35, " 35 found"},
+            {"shu\u01D0", "U+6C34\t\u6C34\tCJK UNIFIED IDEOGRAPH-6C34", "U+26659\t\U00026659\tCJK UNIFIED IDEOGRAPH-26659", 8, " 8 found"},
+            {"shui3", "U+6C34\t\u6C34\tCJK UNIFIED IDEOGRAPH-6C34", "U+26659\t\U00026659\tCJK UNIFIED IDEOGRAPH-26659", 8, " 8 found"},
+            {"kun:mizu", "U+6C34\t\u6C34\tCJK UNIFIED IDEOGRAPH-6C34", "U+745E\t\u745E\tCJK UNIFIED IDEOGRAPH-745E", 3, " 3 found"},
+            {"vietnamese:thu\u1EF7", "U+59CB\t\u59CB\tCJK UNIFIED IDEOGRAPH-59CB", "U+6C34\t\u6C34\tCJK UNIFIED IDEOGRAPH-6C34", 2, " 2 found"},
+            {"water -pinyin:shui", "U+2635\t\u2635\tTRIGRAM FOR WATER", "U+31307\t\U00031307\tCJK UNIFIED IDEOGRAPH-31307", 333, " 333 found"},
+            {"pinyin:", "error: pinyin: needs a reading, e.g. pinyin:shui", "", 0, ""},
             {"xyzzy", "", "", 0, " 0 found; did you mean: dizzy, zzy"},
             {"U+ZZZZ", "error: 'U+ZZZZ' is not a code point: write U+ and hex digits, e.g. U+1F600 or U+2190..U+21FF",
              "", 0, ""},
             {"-cat", "error: only exclusions: add a word to search for, e.g. arrow -left", "", 0, ""},
             {"\"black chess", "error: unclosed '\"' in the query: close the phrase, e.g. \"black chess\"", "", 0, ""},
             // The examples of issue 9, each kind of term alone.
-            {"smil*", "U+2323\t\u2323\tSMILE", "U+1F972\t\U0001F972\tSMILING FACE WITH TEAR", 27, " 27 found"},
-            {"arrow -left -right", "U+034E\t\u034E\tCOMBINING UPWARDS ARROW BELOW", "U+1FBB6\t\U0001FBB6\tRIGHTWARDS ARROW AND UPPER AND LOWER ONE EIGHTH BLOCK", 493, " 493 found"},
+            {"smil*", "U+2323\t\u2323\tSMILE", "U+2CE8C\t\U0002CE8C\tCJK UNIFIED IDEOGRAPH-2CE8C", 49, " 49 found"},
+            {"arrow -left -right", "U+034E\t\u034E\tCOMBINING UPWARDS ARROW BELOW", "U+2CB64\t\U0002CB64\tCJK UNIFIED IDEOGRAPH-2CB64", 505, " 505 found"},
             {"\"black chess\"", "U+265A\t\u265A\tBLACK CHESS KING", "U+1FA53\t\U0001FA53\tBLACK CHESS KNIGHT-BISHOP", 33, " 33 found"},
             {"u+1f600", "U+1F600\t\U0001F600\tGRINNING FACE", "U+1F600\t\U0001F600\tGRINNING FACE", 1, " 1 found"},
             {"0x1F600", "U+1F600\t\U0001F600\tGRINNING FACE", "U+1F600\t\U0001F600\tGRINNING FACE", 1, " 1 found"},
@@ -1135,7 +1153,7 @@ TEST_CASE("docs/PROTOCOL.md's examples of the query language", "[session_core]")
             {"smiel", "", "", 0, " 0 found; did you mean: smile, small, gimel"},
             {"*", "error: a bare '*' matches everything; add letters before it: smil*", "", 0, ""},
             {"block:arows", "error: unknown block 'arows'; did you mean: arrows", "", 0, ""},
-            {"colour:red", "error: unknown property 'colour'; properties are block, script, gc, age, emoji", "", 0, ""},
+            {"colour:red", "error: unknown property 'colour'; properties are block, script, gc, age, emoji; readings are pinyin, cantonese, kun, on, korean, vietnamese", "", 0, ""},
         }));
     INFO(query);
     std::vector<std::string> lines = lines_without_prompts(reply(query + "\n"));
@@ -1246,6 +1264,22 @@ TEST_CASE("a scattered answer is streamed whole: every line once, in order, unde
     CHECK(paged == expected);
 }
 
+TEST_CASE("/readings: bare words match Unihan readings only while it is on", "[session_core][issue13]") {
+    const std::string& p = prompt;
+    auto line = [](char32_t cp) { return std::string(the_index().line(the_index().entry_of(cp))); };
+    // kJapaneseKun MIZU: 水 U+6C34, 瀣 U+7023, 瑞 U+745E.
+    const std::string mizu = line(0x6C34) + line(0x7023) + line(0x745E) + status_line(3);
+    CHECK(reply("kun:mizu\n") == mizu + p);
+    CHECK(reply("mizu\n") == status_line(0) + p);
+    CHECK(reply("/readings on\nmizu\n/readings off\nmizu\n") ==
+          "ok: readings on\r\n" + p + mizu + p + "ok: readings off\r\n" + p + status_line(0) + p);
+    // A session's settings: /classic starts afresh, readings off.
+    CHECK(reply("/readings on\n/classic on\n/classic off\nmizu\n") ==
+          "ok: readings on\r\n" + p + "ok: classic on\r\n" + p + "ok: classic off\r\n" + p + status_line(0) + p);
+    // Toned and scoped readings need no /readings.
+    CHECK(reply("shui3\n").find(line(0x6C34)) == 0);
+}
+
 // --- /sort and /why (issue 13) ---------------------------------------------------
 
 TEST_CASE("/sort and /why: exact bytes of each reply", "[session_core][relevance]") {
@@ -1277,11 +1311,11 @@ TEST_CASE("/sort relevance and /why on: exact answers", "[session_core][relevanc
                                    "U+1F408\t\xF0\x9F\x90\x88\tCAT\r\n"
                                    "U+1F408 U+200D U+2B1B\t\xF0\x9F\x90\x88\xE2\x80\x8D\xE2\xAC\x9B\tBLACK CAT\r\n"
                                    "U+1F431\t\xF0\x9F\x90\xB1\tCAT FACE\r\n" +
-                                   status_of(15, 3) + p +
+                                   status_of(24, 3) + p +
                                    "U+A2B6\t\xEA\x8A\xB6\tYI SYLLABLE CAT\r\n"
                                    "U+CC41\t\xEC\xB1\x81\tHANGUL SYLLABLE CAT\r\n"
                                    "U+1F63E\t\xF0\x9F\x98\xBE\tPOUTING CAT FACE\r\n" +
-                                   status_of(15, 6) + p) == "");
+                                   status_of(24, 6) + p) == "");
     }
     SECTION("/why on: a TAB and the weakest match before CR LF; identified lines as they are") {
         CHECK(first_difference(reply("/why on\n/limit 2\npet\n\xE2\x86\x92 red heart\n"),

@@ -2,7 +2,8 @@
 // index::search must contain every query word, and the matches must be
 // strictly ascending. The same text in the full mode, in the language the
 // first byte picks: its entries strictly ascending, each query word (ASCII)
-// a word of the entry's name, other names or keywords.
+// a word of the entry's name, other names, informal aliases, definition
+// or keywords, or (a word with a tone number) one of its readings.
 #include "index.hpp"
 #include "search.hpp"
 #include "session_core.hpp"
@@ -70,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 lower.emplace_back(w);
                 for (char& c : lower.back()) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
             }
+            std::string toned, toneless;
             search::run r;
             index::entry_id after = 0;
             std::size_t lines = 0, checked = 0;
@@ -84,8 +86,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                      idx.keyword_entries_with(language, lower[k]).end(), e);
                         auto names = idx.entries_with(words[k]);
                         auto aliases = idx.alias_entries_with(words[k]);
+                        auto informal = idx.informal_words().entries_with(words[k]);
+                        auto definitions = idx.definition_words().entries_with(words[k]);
+                        // A bare word with a tone number (shui3): a Mandarin or Cantonese reading.
+                        for (reading f : {reading::mandarin, reading::cantonese}) {
+                            index::reading_keys(f, words[k], toned, toneless);
+                            auto read = toned.empty() ? std::span<const index::entry_id>{}
+                                                      : idx.reading_words(f).entries_with(toned);
+                            in = in || std::binary_search(read.begin(), read.end(), e);
+                        }
                         in = in || std::binary_search(names.begin(), names.end(), e) ||
                              std::binary_search(aliases.begin(), aliases.end(), e) ||
+                             std::binary_search(informal.begin(), informal.end(), e) ||
+                             std::binary_search(definitions.begin(), definitions.end(), e) ||
                              // a toned sequence reached through its base or its tone
                              std::binary_search(idx.toned_sequences().begin(), idx.toned_sequences().end(), e);
                         require(in);
