@@ -66,7 +66,8 @@ constexpr const char* details =
     "Runs --clients connections at once against a running mojifinderd for\n"
     "--duration seconds, each one session after another. Good sessions send 1 to\n"
     "30 random queries (small, medium and, rarely, huge answers such as CJK;\n"
-    "code points, prefixes, exclusions, pasted text; /limit with /more, JSON mode;\n"
+    "code points, prefixes, exclusions, pasted text; /limit with /more, JSON mode,\n"
+    "/sort relevance and /why on;\n"
     "odd spacing and case, CR LF, blank lines, several lines in one write, a last\n"
     "line without LF before a half-close) and compare every byte received with\n"
     "what protocol::session_core, the server's own logic, says. Bad sessions do\n"
@@ -205,6 +206,12 @@ constexpr query_text good_texts[] = {
     {"/lang de\nKatze\nrotes Herz\n/lang en", 15},
     {"/lang ja\n\xE7\x8C\xAB\n/lang en", 15},  // 猫
     {"/lang de\nKatz* -Gesicht\n/lang ja\n\xE3\x83\x8F\xE3\x83\xBC\xE3\x83\x88\n/lang en", 5},  // ハート
+    // Issue 13: relevance order and /why, back to code order and off at the end.
+    {"/sort relevance\ncat\nheart\n/sort code", 15},
+    {"/sort relevance\n/limit 5\nsign\n/more\n/more\n/limit 0\n/sort code", 10},
+    {"/why on\n/sort relevance\nred heart\n\xE2\x86\x92 pet\n/sort code\n/why off", 10},  // →
+    {"/format json\n/why on\ncat face\n/why off\n/format text", 10},
+    {"/sort best\n/why maybe", 5},
     // Issue 13: informal aliases, Unihan definitions and readings; a
     // /readings script switches them off again at its end.
     {"command key", 10},
@@ -454,6 +461,10 @@ constexpr http_target good_http_targets[] = {
     {"GET", "/api/search?q=%E7%8C%AB&lang=ja", 20},
     {"GET", "/api/search?q=zzzq", 15},
     {"GET", "/api/search?q=hiragana", 10},
+    {"GET", "/api/search?q=cat&sort=relevance", 20},
+    {"GET", "/api/search?q=heart&sort=relevance&limit=10&offset=10", 15},
+    {"GET", "/api/search?q=sign&sort=relevance&why=off&limit=100", 10},
+    {"GET", "/api/search?q=arrow+left&why=on", 10},
     {"GET", "/search?q=cat+face", 40},
     {"GET", "/search?q=chess", 20},
     {"GET", "/healthz", 20},
@@ -476,6 +487,7 @@ const std::string malformed_http_inputs[] = {
     "POST /api/search HTTP/1.1\r\nHost: soak\r\nContent-Length: 0\r\n\r\n",
     "DELETE / HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /api/search?q=cat&limit=0 HTTP/1.1\r\nHost: soak\r\n\r\n",
+    "GET /api/search?q=cat&sort=best HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /api/search?q=cat&limit=10001 HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /api/search HTTP/1.1\r\nHost: soak\r\n\r\n",
     "GET /api/search?q=cat%ZZ HTTP/1.1\r\nHost: soak\r\n\r\n",

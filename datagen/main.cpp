@@ -334,6 +334,24 @@ void write_language(data_writer& out, language_builder& b, posting_pool& pool, c
     out.add(name("strings"), strings);
 }
 
+// Relevance order (search.cpp) ranks an entry by how many words its name
+// has beyond the query's: per entry, its name's distinct words as the index
+// posts them (a character's under names/, with its hex word when it names
+// itself; a sequence's under other/, where sequence names are), at most 255.
+// Counted once here, not by re-reading up to 10,000 names per ranked query.
+std::vector<std::uint8_t> name_word_counts(const names_tables& t) {
+    std::size_t entries = t.line_start_.size() - 1;
+    std::vector<std::uint32_t> count(entries, 0);
+    for (index::entry_id e : t.postings_) ++count[e];
+    for (index::entry_id e : t.self_named_) ++count[e];
+    for (index::entry_id e : t.sequences_) count[e] = 0;
+    for (index::entry_id e : t.alias_postings_)
+        if (std::binary_search(t.sequences_.begin(), t.sequences_.end(), e)) ++count[e];
+    std::vector<std::uint8_t> out(entries);
+    for (std::size_t e = 0; e < entries; ++e) out[e] = static_cast<std::uint8_t>(std::min<std::uint32_t>(count[e], 255));
+    return out;
+}
+
 // Words (byte order) -> their entries, written as an index::word_table.
 using word_lists = std::map<std::string, std::vector<entry_id>>;
 
@@ -496,6 +514,7 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
     out.add("other/postings", t.alias_postings_);
     out.add("sequences/all", t.sequences_);
     out.add("sequences/toned", t.toned_);
+    out.add("rank/name_words", name_word_counts(t));
 
     auto by_key = entries_by_key(t);
     const informal_and_unihan_counts more = add_informal_and_unihan(out, ucd, t);

@@ -252,6 +252,8 @@ public:
             idx.alias_words_.emplace_back(other_text.data() + other_start[w], other_start[w + 1] - other_start[w]);
         idx.sequences_ = array<index::entry_id>("sequences/all");
         idx.toned_ = array<index::entry_id>("sequences/toned");
+        idx.name_words_ = array<std::uint8_t>("rank/name_words");
+        if (idx.name_words_.size() != idx.size()) throw data_error(path_ + " has a damaged rank/name_words array");
 
         // Every formal alias, for describe(): compiled in (index/ucd_tables).
         idx.alias_names_.reserve(detail::name_alias_count);
@@ -588,7 +590,7 @@ std::size_t index::memory_bytes() const noexcept {
                         start_group_.size_bytes() + alias_posting_start_.size_bytes() +
                         alias_postings_.size_bytes() +
                         sequences_.size_bytes() + toned_.size_bytes();
-    bytes += keyword_postings_.size_bytes();
+    bytes += keyword_postings_.size_bytes() + name_words_.size_bytes();
     bytes += informal_code_points_.size_bytes() + informal_at_.size_bytes() + informal_text_.size_bytes() +
              informal_words_.memory_bytes() + unihan_code_points_.size_bytes() + unihan_at_.size_bytes() +
              unihan_text_.size_bytes() + definition_words_.memory_bytes();

@@ -132,6 +132,11 @@ public:
     std::size_t code_points(entry_id e, std::span<char32_t, max_sequence> out) const noexcept;
     bool is_sequence(entry_id e) const noexcept;
     std::string_view name(entry_id e) const noexcept;
+    // How many distinct words its name has (as the name's word lists post
+    // them; a sequence's name too), at most 255: relevance order's "extra
+    // words" (search.hpp), precomputed by datagen.
+    std::size_t name_word_count(entry_id e) const noexcept { return name_words_[e]; }
+    std::span<const std::uint8_t> name_word_counts() const noexcept { return name_words_; }
 
     // An entry's answer line, ready to send: "U+1F431\t🐱\tCAT FACE\r\n",
     // "U+1F469 U+200D U+1F692\t👩‍🚒\tWOMAN FIREFIGHTER\r\n".
@@ -397,6 +402,7 @@ private:
     std::span<const char> text_;                 // every answer line, back to back (then the words' text)
     std::span<const std::uint32_t> line_start_;  // size()+1 offsets into text_
     std::span<const entry_id> self_named_;       // ascending: entries whose name has their own hex
+    std::span<const std::uint8_t> name_words_;   // per entry: name_word_count()
     std::span<const std::uint32_t> word_text_;   // per word: offset of its text in text_
     std::span<const std::uint8_t> word_size_;
     std::span<const std::uint32_t> posting_start_;  // word_count()+1 offsets into postings_

@@ -71,7 +71,9 @@ std::variant<api_search_request, std::string> read_api_search(std::string_view q
                                                                index::language_id default_language) {
     api_search_request request;
     request.language = default_language;
-    bool seen_q = false, seen_lang = false, seen_limit = false, seen_offset = false;
+    bool seen_q = false, seen_lang = false, seen_limit = false, seen_offset = false, seen_sort = false,
+         seen_why = false;
+    std::optional<bool> why;
     form_params params(query);
     for (urls::param p : params.view()) {
         auto twice = [&](bool& seen) {
@@ -104,12 +106,22 @@ std::variant<api_search_request, std::string> read_api_search(std::string_view q
             std::optional<std::uint64_t> offset = whole_number<std::uint64_t>(p.value);
             if (!offset) return std::string("offset takes a number from 0");
             request.offset = *offset;
+        } else if (p.key == "sort") {
+            again = twice(seen_sort);
+            if (p.value != "relevance" && p.value != "code") return std::string("sort takes relevance or code");
+            request.sort = p.value == "relevance" ? search::order::relevance : search::order::code;
+        } else if (p.key == "why") {
+            again = twice(seen_why);
+            if (p.value != "on" && p.value != "off") return std::string("why takes on or off");
+            why = p.value == "on";
         } else {
-            if (echoable(p.key)) return fmt::format("unknown parameter '{}'; try q, lang, limit, offset", p.key);
-            return std::string("unknown parameter; try q, lang, limit, offset");
+            if (echoable(p.key))
+                return fmt::format("unknown parameter '{}'; try q, lang, limit, offset, sort, why", p.key);
+            return std::string("unknown parameter; try q, lang, limit, offset, sort, why");
         }
         if (again) return fmt::format("parameter '{}' given twice", p.key);
     }
+    request.why = why.value_or(request.sort == search::order::relevance);
     if (!seen_q) return std::string("missing parameter q");
     if (request.query.empty()) return std::string("empty query q");
     return request;
@@ -145,7 +157,12 @@ bool answer::start_api(const api_search_request& request) {
     query_ = request.query;
     language_ = request.language;
     offset_ = request.offset;
-    engine_.run(query_, search::mode::full, language_, scratch_.get());
+    why_ = request.why;
+    // Relevance order ranks only what the page shows: the best offset + limit.
+    std::uint64_t wanted = request.offset + request.limit;
+    search::options options{.m = search::mode::full, .language = language_, .sort = request.sort,
+                            .top = wanted < request.offset ? 0 : static_cast<std::size_t>(wanted)};
+    engine_.run(query_, options, scratch_.get());
     error_ = scratch_->error();
     if (!error_.empty()) {
         release();
@@ -261,11 +278,15 @@ bool answer::next_result(std::string& item) {
     } else if (run_.identified()) {
         // A named code point is its entry, as in the line protocol's JSON mode.
         index::entry_id e = index_.entry_of(run_.code_point);
-        if (e == index::no_entry) json_lines::append_character_object(item, index_, run_.code_point);
-        else json_lines::append_entry_object(item, index_, language_, e);
+        if (e == index::no_entry)
+            json_lines::append_character_object(item, index_, run_.code_point, why_);
+        else
+            json_lines::append_entry_object(item, index_, language_, e,
+                                            why_ ? json_lines::matches(std::span<const search::match>{}) : std::nullopt);
         have_run_ = false;
     } else {
-        json_lines::append_entry_object(item, index_, language_, run_.first);
+        json_lines::append_entry_object(item, index_, language_, run_.first,
+                                        why_ ? json_lines::matches(scratch_->why(run_.first)) : std::nullopt);
         have_run_ = ++run_.first != run_.last;
     }
     --left_;

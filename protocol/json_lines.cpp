@@ -37,9 +37,24 @@ std::array<std::string_view, 2> first_fields(std::string_view line) noexcept {
     return {line.substr(0, tab), line.substr(tab + 1, second - tab - 1)};
 }
 
+// "match":[...] (append_entry_object()).
+void write_matches(json_writer& w, std::span<const search::match> matches) {
+    w.key(key::match);
+    w.begin_array();
+    for (const search::match& m : matches) {
+        w.begin_object();
+        w.member(key::term, m.term);
+        w.member(key::field, search::field_label(m.where));
+        w.member(key::text, m.text);
+        w.end_object();
+    }
+    w.end_array();
+}
+
 }  // namespace
 
-void append_entry_object(std::string& out, const index& idx, index::language_id language, index::entry_id e) {
+void append_entry_object(std::string& out, const index& idx, index::language_id language, index::entry_id e,
+                         matches why) {
     // The short name is made (a toned sequence's is), so it needs a buffer:
     // this thread's, reused, so that a warm session's lines allocate nothing.
     thread_local std::string short_name;
@@ -57,15 +72,16 @@ void append_entry_object(std::string& out, const index& idx, index::language_id 
     w.begin_array();
     idx.for_each_keyword(language, e, [&](std::string_view k) { w.string(k); });
     w.end_array();
+    if (why) write_matches(w, *why);
     w.end_object();
 }
 
-void append_entry(std::string& out, const index& idx, index::language_id language, index::entry_id e) {
-    append_entry_object(out, idx, language, e);
+void append_entry(std::string& out, const index& idx, index::language_id language, index::entry_id e, matches why) {
+    append_entry_object(out, idx, language, e, why);
     out += crlf;
 }
 
-void append_character_object(std::string& out, const index& idx, char32_t cp) {
+void append_character_object(std::string& out, const index& idx, char32_t cp, bool why) {
     search::character_info info = search::describe(idx, cp);
     std::array<char, 16> hex;
     auto end = fmt::format_to_n(hex.data(), hex.size(), "U+{:04X}", static_cast<std::uint32_t>(cp)).out;
@@ -81,11 +97,12 @@ void append_character_object(std::string& out, const index& idx, char32_t cp) {
     w.key(key::keywords);
     w.begin_array();
     w.end_array();
+    if (why) write_matches(w, {});
     w.end_object();
 }
 
-void append_character(std::string& out, const index& idx, char32_t cp) {
-    append_character_object(out, idx, cp);
+void append_character(std::string& out, const index& idx, char32_t cp, bool why) {
+    append_character_object(out, idx, cp, why);
     out += crlf;
 }
 

@@ -9,6 +9,7 @@
 #include "search.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,7 +19,8 @@ namespace mojifinder::protocol::json_lines {
 // The keys, for the writer here and the reader (answer_reader.cpp).
 namespace key {
 inline constexpr std::string_view cp = "cp", character = "char", name = "name", block = "block", gc = "gc",
-                                  age = "age", aliases = "aliases", short_name = "short", keywords = "keywords";
+                                  age = "age", aliases = "aliases", short_name = "short", keywords = "keywords",
+                                  match = "match", term = "term", field = "field";
 inline constexpr std::string_view found = "found", shown = "shown", hint = "hint";
 inline constexpr std::string_view error = "error", ok = "ok", text = "text";
 }  // namespace key
@@ -30,14 +32,21 @@ inline constexpr std::string_view error = "error", ok = "ok", text = "text";
 // `char` are its answer line's first two fields, so a sequence's are
 // "U+1F469 U+200D U+1F692" and the whole sequence; its block, gc and age
 // are its first code point's, and it has no aliases.
-void append_entry(std::string& out, const index& idx, index::language_id language, index::entry_id e);
-void append_entry_object(std::string& out, const index& idx, index::language_id language, index::entry_id e);
+// With `matches` (search::scratch::why()), the object ends with
+// "match":[{"term":"cat","field":"name","text":"CAT FACE"},...]: one per
+// positive word or prefix of the query, field as search::field_label().
+using matches = std::optional<std::span<const search::match>>;
+void append_entry(std::string& out, const index& idx, index::language_id language, index::entry_id e,
+                  matches why = std::nullopt);
+void append_entry_object(std::string& out, const index& idx, index::language_id language, index::entry_id e,
+                         matches why = std::nullopt);
 
 // The same object for a code point without an entry (identified pasted
 // text: unassigned, a control, private use): its label for a name, U+FFFD
 // for the `char` of one never written raw, "short":"" and "keywords":[].
-void append_character(std::string& out, const index& idx, char32_t cp);
-void append_character_object(std::string& out, const index& idx, char32_t cp);
+// With `why`: "match":[] (identified text matched no term).
+void append_character(std::string& out, const index& idx, char32_t cp, bool why = false);
+void append_character_object(std::string& out, const index& idx, char32_t cp, bool why = false);
 
 // {"found":N,"shown":M} with "hint":[...] when there are hints.
 void append_status(std::string& out, std::size_t found, std::size_t shown,

@@ -69,6 +69,8 @@ constexpr std::string_view help[] = {
     "/format json      JSON Lines; /format text goes back",
     "/classic on       version 1: words of names only; /classic off ends it",
     "/lang de          keywords and short names in German; /lang lists languages",
+    "/sort relevance   best matches first; /sort code: code point order (the default)",
+    "/why on           each line says where it matched; /why off (the default)",
     "/readings on      bare words match Unihan readings too (shui, mizu); off",
     "/version          the server's version and its data's",
     "/quit             end the session",
@@ -226,7 +228,10 @@ step session_core::run_query(std::string_view query, bool stopping) {
     answering_ = false;
     more_ = false;
     have_run_ = false;
-    search::options options{.m = settings_.mode, .language = settings_.language, .bare_readings = settings_.readings};
+    // Relevance order with a /limit ranks the best `limit` entries; /more
+    // ranks the next ones (search::scratch::next()).
+    search::options options{.m = settings_.mode, .language = settings_.language, .sort = settings_.sort,
+                            .top = settings_.limit, .bare_readings = settings_.readings};
     engine_.run(query, options, scratch_.get());
     if (!scratch_->error().empty()) {
         // The message may quote the query, and a query may hold control
@@ -300,6 +305,21 @@ step session_core::run_command(std::string_view line, bool stopping) {
             s = reply_ok(json() ? "format json" : "format text", stopping);
         } else {
             s = reply_error("/format takes json or text", stopping, event::command);
+        }
+    } else if (ascii_iequal(name, "/sort")) {
+        if (ascii_iequal(argument, "relevance") || ascii_iequal(argument, "code")) {
+            bool relevance = ascii_iequal(argument, "relevance");
+            settings_.sort = relevance ? search::order::relevance : search::order::code;
+            s = reply_ok(relevance ? "sort relevance" : "sort code", stopping);
+        } else {
+            s = reply_error("/sort takes relevance or code", stopping, event::command);
+        }
+    } else if (ascii_iequal(name, "/why")) {
+        if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
+            settings_.why = ascii_iequal(argument, "on");
+            s = reply_ok(settings_.why ? "why on" : "why off", stopping);
+        } else {
+            s = reply_error("/why takes on or off", stopping, event::command);
         }
     } else if (ascii_iequal(name, "/classic")) {
         if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
@@ -384,7 +404,7 @@ step session_core::run_lang(std::string_view argument, bool stopping) {
 
 step session_core::continue_answer(bool stopping) {
     if (json()) return continue_json(stopping);
-    return copy_lines_ ? copy_text(stopping) : continue_text(stopping);
+    return copy_lines_ || settings_.why ? copy_text(stopping) : continue_text(stopping);
 }
 
 // The run being sent, or the engine's next one; false (and the answer cut
@@ -460,6 +480,10 @@ step session_core::continue_text(bool stopping) {
 // in ~3,000 runs) cost one sendmsg per ~2 KB: ~0.8 GB/s through the server
 // against CJK's 1.4 (bench/notes.md). The view is taken after the appends,
 // so buffer_ may grow as it likes.
+// /why on: every answer is copied, each entry's line with a TAB and its
+// weakest match, "field: text", before its CR LF (an entry no word matched,
+// as one found by code point alone, keeps its line). Identified lines stay
+// as they are: pasted text is identified, not matched.
 step session_core::copy_text(bool stopping) {
     buffer_.clear();
     while (shown_ < stop_at_ && buffer_.size() < config::write_chunk) {
@@ -470,7 +494,22 @@ step session_core::copy_text(bool stopping) {
             have_run_ = false;
             continue;
         }
-        buffer_.append(take_lines(config::write_chunk - buffer_.size()));
+        if (!settings_.why) {
+            buffer_.append(take_lines(config::write_chunk - buffer_.size()));
+            continue;
+        }
+        std::string_view line = index_.line(run_.first);
+        line.remove_suffix(crlf.size());
+        buffer_ += line;
+        if (const search::match* m = search::weakest(scratch_->why(run_.first))) {
+            buffer_ += '\t';
+            buffer_ += search::field_label(m->where);
+            buffer_ += ": ";
+            buffer_ += m->text;
+        }
+        buffer_ += crlf;
+        have_run_ = ++run_.first != run_.last;
+        ++shown_;
     }
     std::size_t n = 0;
     if (!buffer_.empty()) out_[n++] = buffer_;
@@ -485,11 +524,16 @@ step session_core::continue_json(bool stopping) {
         if (run_.identified()) {
             // A named code point is its entry, as in text; an unnamed one is described alone.
             index::entry_id e = index_.entry_of(run_.code_point);
-            if (e == index::no_entry) json_lines::append_character(buffer_, index_, run_.code_point);
-            else json_lines::append_entry(buffer_, index_, settings_.language, e);
+            if (e == index::no_entry)
+                json_lines::append_character(buffer_, index_, run_.code_point, settings_.why);
+            else
+                json_lines::append_entry(buffer_, index_, settings_.language, e,
+                                         settings_.why ? json_lines::matches(std::span<const search::match>{})
+                                                       : std::nullopt);
             have_run_ = false;
         } else {
-            json_lines::append_entry(buffer_, index_, settings_.language, run_.first);
+            json_lines::append_entry(buffer_, index_, settings_.language, run_.first,
+                                     settings_.why ? json_lines::matches(scratch_->why(run_.first)) : std::nullopt);
             have_run_ = ++run_.first != run_.last;
         }
         ++shown_;

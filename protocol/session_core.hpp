@@ -8,7 +8,7 @@
 // points from a per-core buffer), cut at the session's /limit; a line that
 // starts with `/` is a session command (docs/PROTOCOL.md, "Session
 // commands"), answered by one acknowledgement. The session's settings
-// (mode, format, limit, language) outlive a cooled warm_state: the server
+// (mode, format, limit, language, sort, why) outlive a cooled warm_state: the server
 // keeps settings() and hands them to the next core.
 #include "config.hpp"
 #include "index.hpp"
@@ -111,6 +111,11 @@ struct session_settings {
     // JSON's "short" and "keywords"). no_language: the index's English,
     // which the core puts here when it starts.
     index::language_id language = index::no_language;
+    // /sort: the answer's order (code point order unless /sort relevance).
+    search::order sort = search::order::code;
+    // /why on: each answer line says why it matched (text: a TAB and the
+    // weakest match; JSON: "match").
+    bool why = false;
     // /readings on: bare words match Unihan's readings too (shui, mizu);
     // scoped readings (pinyin:shui) and toned ones (shuǐ, shui3) always do.
     bool readings = false;

@@ -23,6 +23,12 @@
 // walks whichever it is in runs of consecutive entries, after the identified
 // code points of pasted text.
 //
+// Relevance order (options::sort): after the answer is made as above,
+// rank_batch() walks it once and keeps the best options::top entries' keys
+// (how each matched: rank_key()) in a bounded heap, or all of them without a
+// top; next() gives them one entry a run, and ranks the next top when they
+// run out. why() reads an entry's matches again when asked (/why, JSON).
+//
 // Nothing here allocates once a scratch has seen a query of the same size and
 // shape: every buffer is kept and only cleared. Errors are the exception:
 // their messages (and the closest-name search behind them) are built fresh.
@@ -100,6 +106,39 @@ constexpr reading_scope reading_scopes[] = {
     {"vietnamese", reading::vietnamese},
 };
 
+// Relevance order: the field a match in each list is in, one table, so that
+// a new list kind is added here once (ranking reads every list this table
+// has: list_field.size()). Toned sequences (reached through a base's or a
+// tone's word) rank as keywords. A sequence's name is in the aliases' list:
+// why() names it "name" (it ranks the same).
+constexpr std::array<field, all_lists> list_field = {
+    field::name,       field::alias,     field::informal,     field::keyword,     field::definition,
+    field::keyword,    field::mandarin,  field::cantonese,    field::japanese_kun, field::japanese_on,
+    field::korean,     field::vietnamese,
+};
+
+// A field's rank, strongest 0: formal aliases rank as names, the readings
+// all alike.
+constexpr unsigned field_rank(field f) noexcept {
+    switch (f) {
+    case field::name:
+    case field::alias: return 0;
+    case field::informal: return 1;
+    case field::keyword: return 2;
+    case field::definition: return 3;
+    default: return 4;
+    }
+}
+
+// An entry's relevance key, smallest first: its level (0: its whole name or
+// short name is the query's words; else 1 + 2 x the rank of the weakest
+// field a term matched in, + 1 when that term is a prefix), its extra words
+// (beyond the query's: of its name at the name level, of its short name at
+// the keyword level), its entry. Unique, so ties go by entry order.
+constexpr std::uint64_t rank_key(unsigned level, std::size_t extra, entry_id e) noexcept {
+    return std::uint64_t{level} << 40 | std::uint64_t{std::min<std::size_t>(extra, 255)} << 32 | e;
+}
+
 struct term {
     term_kind kind = term_kind::word;
     bool excluded = false;
@@ -110,6 +149,10 @@ struct term {
     // prefix: one word, or empty when it has none; phrase: its words, one
     // space between.
     std::string_view folded;
+    // As the query wrote it ("Cat", "smil*"), for why(); empty when the
+    // term came out of a phrase or other-script words (why() then says
+    // `folded`).
+    std::string_view written;
     // Readings: the fields (bit r: index::reading r) whose keys of `text`
     // (index::reading_keys()) it looks up; reading_only: nothing else (a
     // scoped term, pinyin:shui; a bare term with a tone mark, shuǐ).
@@ -126,6 +169,7 @@ struct term {
     std::uint32_t value = 0;       // script code, gc mask, age major << 8 | minor, emoji 0/1
     std::size_t estimate = 0;      // at most this many entries
     bool verified = false;         // every candidate has it already: not tested again
+    std::size_t only_list = list_field.size();  // relevance order: its one non-empty list, if it has one
 };
 
 // The first element of [from, end) not below `e`, in doubling steps.
@@ -447,6 +491,7 @@ void append_hex(std::string& out, char32_t cp) {
 // What a scratch holds; scratch::state is this (query_run reaches it here).
 struct query_state {
     std::string error;
+    std::string query;  // the query line, copied: terms' `written` views point into it
     std::string text;  // the terms' upper-case text: reserved, so views into it hold
     std::vector<term> terms;
     // Pasted text's lines, in text order: a code point (entry == no_entry),
@@ -503,6 +548,23 @@ struct query_state {
     std::string hint_text;
     std::array<std::string_view, hint_count> hints;
     std::size_t hint_size = 0;
+
+    // Relevance order: the answer's entries as rank keys (rank_key()), the
+    // best `top` (or all) of those not given yet, best first; next() gives
+    // them one by one and ranks the next `top` when they run out.
+    const index* answered_by = nullptr;  // the index of the last run()
+    order sort = order::code;
+    std::size_t top = 0;
+    std::vector<std::uint64_t> ranked;
+    std::size_t ranked_at = 0;
+    std::size_t ranked_given = 0;  // keys ranked so far, all batches
+    std::uint64_t ranked_last = 0; // the last key ranked
+    std::vector<term*> rank_terms;  // the positive words and prefixes
+    std::size_t rank_words = 0;     // how many
+    bool rank_only_words = true;    // every positive term is a word: a whole name can equal them
+    // why()'s answer and the text it copied (keywords are read into a buffer).
+    std::vector<match> matches;
+    std::string why_text;
 
     std::vector<std::string_view> words;  // classic mode's split
     search_scratch intersection;          // for a query of plain name words
@@ -576,11 +638,26 @@ void scratch_lease::release() noexcept {
     }
 }
 
+namespace {
+void rank_next_batch(query_state& st);
+std::span<const match> explain(query_state& st, entry_id e);
+}  // namespace
+
 bool scratch::next(run& r) {
     auto& st = *state_;
     if (st.identified_at < st.identified.size()) {
         auto p = st.identified[st.identified_at++];
         r = p.entry == index::no_entry ? run{0, 0, p.code_point} : run{p.entry, p.entry + 1, 0};
+        return true;
+    }
+    if (st.sort == order::relevance) {
+        if (st.ranked_at == st.ranked.size()) {
+            if (st.ranked_given >= st.entry_count) return false;
+            rank_next_batch(st);
+            if (st.ranked.empty()) return false;
+        }
+        auto e = static_cast<entry_id>(st.ranked[st.ranked_at++]);  // rank_key()'s low 32 bits
+        r = run{e, e + 1, 0};
         return true;
     }
     if (!st.in_bitmap) {
@@ -695,6 +772,21 @@ private:
     bool add_bare_reading(std::string_view body, bool excluded);
     void intersect_words();
     entry_id seek(term& t, entry_id e);
+
+public:
+    void rank_batch();
+    std::span<const match> why(entry_id e);
+
+private:
+    struct term_match {
+        bool found = false;
+        field where = field::name;
+    };
+    term_match match_of(term& t, entry_id e, bool in_answer);
+    std::uint64_t rank_key_of(entry_id e);
+    bool name_is_query(entry_id e) const;
+    bool short_name_is_query(std::size_t& words);
+    std::string_view keyword_text(const term& t, entry_id e);
     void collect_small(std::size_t generator);
     bool accepted(std::size_t generator, entry_id e);
     void clear_bits();
@@ -910,7 +1002,8 @@ void query_run::parse_token(std::string_view token) {
 void query_run::add_word_or_prefix(std::string_view part, std::string_view original, bool excluded) {
     std::size_t star = part.find('*');
     if (star == std::string_view::npos) {
-        st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = part, .folded = fold(original)});
+        st_.terms.push_back(term{.kind = term_kind::word, .excluded = excluded, .text = part, .folded = fold(original),
+                                 .written = original});
         return;
     }
     std::string_view stem = part.substr(0, star);
@@ -923,8 +1016,8 @@ void query_run::add_word_or_prefix(std::string_view part, std::string_view origi
         return;
     }
     std::string_view original_stem = original.substr(0, std::min(original.find('*'), original.size()));
-    st_.terms.push_back(
-        term{.kind = term_kind::prefix, .excluded = excluded, .text = stem, .folded = fold(original_stem)});
+    st_.terms.push_back(term{.kind = term_kind::prefix, .excluded = excluded, .text = stem, .folded = fold(original_stem),
+                             .written = original.substr(0, std::min(original_stem.size() + 1, original.size()))});
 }
 
 // Whether `text` is one code point of gc Lo in the Han, Hiragana or
@@ -1948,6 +2041,310 @@ void query_run::find_hints() {
     st_.hint_size = count;
 }
 
+
+// --- Relevance order ---------------------------------------------------------
+// rank_batch() walks the answer's entries once (ascending, so word lists are
+// read with their galloping cursors, as the evaluation did) and keeps the
+// best `top` keys (a bounded max-heap: memory bounded by top, not by the
+// answer) or, without top, every key, then sorts them. next() gives them;
+// when they run out before found(), the next batch keeps the best `top` of
+// the keys after the last one given, so /more and an offset read on in the
+// same order without holding the whole answer.
+
+// Whether the entry's name has exactly the query's positive words, in order
+// (the query's only positive terms being words).
+bool query_run::name_is_query(entry_id e) const {
+    std::string_view name = idx_.name(e);
+    for (const term& t : st_.terms) {
+        if (t.excluded || t.kind == term_kind::phrase) continue;
+        if (next_name_word(name) != t.text) return false;
+    }
+    return next_name_word(name).empty();
+}
+
+// Whether the entry's short name (in st_.short_name) has exactly the
+// query's positive words' keyword words, in order; `words` gets its word
+// count. keyword_words() cuts ASCII short names (most) without ICU.
+bool query_run::short_name_is_query(std::size_t& words) {
+    auto& split = st_.keyword_list;
+    keyword_words(st_.short_name, st_.folds_accents, st_.keyword_text, split);
+    words = split.size();
+    std::size_t at = 0;
+    for (const term& t : st_.terms) {
+        if (t.excluded || t.kind == term_kind::phrase) continue;
+        if (t.folded.empty() || at == split.size() || split[at] != t.folded) return false;
+        ++at;
+    }
+    return at == split.size();
+}
+
+// The strongest field in which a word or prefix term has the entry (found
+// false: the term does not have it, or is no word). `in_answer`: the entry
+// is in the answer (so every positive term has it) and entries come in
+// order: the lists are read with the term's cursors, a term with one list
+// is not read at all, and a prefix reads names (~60 ns an entry) only when
+// a keyword list has the entry too (names rank before keywords).
+query_run::term_match query_run::match_of(term& t, entry_id e, bool in_answer) {
+    if (t.excluded || (t.kind != term_kind::word && t.kind != term_kind::prefix)) return {};
+    if (t.kind == term_kind::prefix && !in_answer && prefix_in_names(t, e)) return {true, field::name};
+    if (in_answer && t.kind == term_kind::word && t.only_list < list_field.size()) return {true, list_field[t.only_list]};
+    for (std::size_t k = 0; k < list_field.size(); ++k) {
+        auto list = t.lists[k];
+        if (list.empty()) continue;
+        bool has;
+        if (in_answer) {
+            const entry_id* end = list.data() + list.size();
+            t.at[k] = gallop(t.at[k], end, e);
+            has = t.at[k] != end && *t.at[k] == e;
+        } else {
+            has = std::binary_search(list.begin(), list.end(), e);
+        }
+        if (has) {
+            if (in_answer && t.kind == term_kind::prefix && prefix_in_names(t, e)) return {true, field::name};
+            return {true, list_field[k]};
+        }
+    }
+    if (in_answer && t.kind == term_kind::prefix) return {true, field::name};  // no other list has it
+    return {};
+}
+
+// The text of an informal alias, definition or reading field of the entry
+// that a word or prefix matched: the informal alias whose words (as
+// upper_name_words() makes them) have it, the definition, the reading.
+std::string_view unihan_or_informal_text(const index& idx, const term& t, entry_id e, field f) {
+    char32_t cp = idx.code_point(e);
+    if (f == field::definition) return idx.definition_of(cp);
+    if (f != field::informal)
+        return idx.reading_of(cp, static_cast<reading>(static_cast<unsigned>(f) - static_cast<unsigned>(field::mandarin)));
+    thread_local std::string upper;
+    std::string_view first;
+    for (std::string_view alias : idx.informal_aliases_of(cp)) {
+        if (first.empty()) first = alias;
+        upper_name_words(alias, upper);
+        std::string_view rest = upper;
+        for (std::string_view w; !(w = next_spaced_word(rest)).empty();)
+            if (t.kind == term_kind::prefix ? w.starts_with(t.text) : w == t.text) return alias;
+    }
+    return first;
+}
+
+// How many words ASCII text has: its runs of letters and digits (an
+// informal alias's or a definition's words, as upper_name_words() cuts them).
+std::size_t ascii_word_count(std::string_view text) noexcept {
+    std::size_t count = 0;
+    bool in_word = false;
+    for (char c : text) {
+        bool word_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (word_char && !in_word) ++count;
+        in_word = word_char;
+    }
+    return count;
+}
+
+std::uint64_t query_run::rank_key_of(entry_id e) {
+    unsigned level = 0;
+    std::size_t query_words = st_.rank_words;
+    for (term* t : st_.rank_terms) {
+        term_match m = match_of(*t, e, true);
+        level = std::max(level, 1 + 2 * field_rank(m.where) + (t->kind == term_kind::prefix ? 1u : 0u));
+    }
+    if (level == 0) return rank_key(0, 0, e);  // no words: code point order
+    std::size_t extra = 0;
+    unsigned weakest_rank = (level - 1) / 2;
+    if (weakest_rank == field_rank(field::name)) {
+        std::size_t words = idx_.name_word_count(e);
+        if (st_.rank_only_words && words == query_words && name_is_query(e)) return rank_key(0, 0, e);
+        extra = words > query_words ? words - query_words : 0;
+    } else if (weakest_rank == field_rank(field::informal) || weakest_rank == field_rank(field::definition)) {
+        // The words of the informal alias or definition the weakest term matched.
+        for (term* t : st_.rank_terms) {
+            term_match m = match_of(*t, e, false);
+            if (!m.found || field_rank(m.where) != weakest_rank) continue;
+            std::size_t words = ascii_word_count(unihan_or_informal_text(idx_, *t, e, m.where));
+            extra = words > query_words ? words - query_words : 0;
+            break;
+        }
+    } else if (weakest_rank == field_rank(field::keyword) && st_.language != index::no_language) {
+        st_.short_name.clear();
+        std::size_t words = 0;
+        if (idx_.append_short_name(st_.language, e, st_.short_name)) {
+            if (st_.rank_only_words && short_name_is_query(words)) return rank_key(0, 0, e);
+            extra = words > query_words ? words - query_words : 0;
+        }
+    }
+    return rank_key(level, extra, e);
+}
+
+void query_run::rank_batch() {
+    auto& st = st_;
+    std::size_t want = st.top > 0 ? st.top : st.entry_count;
+    bool after = st.ranked_given > 0;
+    std::uint64_t last = st.ranked_last;
+    st.ranked.clear();
+    st.ranked_at = 0;
+    if (st.ranked.capacity() < std::min(want, st.entry_count)) st.ranked.reserve(std::min(want, st.entry_count));
+    // The terms that rank (positive words and prefixes), their cursors from
+    // the start, and a word's only list when it has one.
+    st.rank_terms.clear();
+    st.rank_words = 0;
+    st.rank_only_words = true;
+    for (term& t : st.terms) {
+        for (std::size_t k = 0; k < t.lists.size(); ++k) t.at[k] = t.lists[k].data();
+        if (t.excluded || t.kind == term_kind::phrase) continue;
+        if (t.kind != term_kind::word) st.rank_only_words = false;
+        if (t.kind != term_kind::word && t.kind != term_kind::prefix) continue;
+        st.rank_terms.push_back(&t);
+        ++st.rank_words;
+        t.only_list = list_field.size();
+        std::size_t lists = 0;
+        for (std::size_t k = 0; k < list_field.size(); ++k)
+            if (!t.lists[k].empty()) ++lists, t.only_list = k;
+        if (lists != 1) t.only_list = list_field.size();
+    }
+    bool bounded = st.top > 0 && st.top < st.entry_count;
+    // The lowest level an entry can have but for an exact whole name: a
+    // name's word, or a name's prefix when every ranking term is a prefix.
+    bool all_prefixes = !st.rank_terms.empty() && std::all_of(st.rank_terms.begin(), st.rank_terms.end(), [](const term* t) {
+        return t->kind == term_kind::prefix;
+    });
+    unsigned lowest_level = st.rank_terms.empty() ? 0 : all_prefixes ? 2 : 1;
+    // With a full heap, an entry whose key cannot beat its worst is left out
+    // after one byte of the data file, before its terms are read: at its
+    // best its key is the lowest level with its name's extra words (a
+    // higher level is worse whatever its extra words; an equal key loses on
+    // its entry, which comes later). So once the worst is at the lowest
+    // level with x extra words, names of query words + x words or more are
+    // out, but for a whole name that may equal the query. Most of a big
+    // answer goes here: "sign" (3,402 entries) took ~9 ns an entry without.
+    std::size_t out_from = std::numeric_limits<std::size_t>::max();
+    bool all_out = false;  // the worst is an exact whole name: nothing later beats it
+    auto note_worst = [&] {
+        if (!bounded || st.ranked.size() < want) return;
+        std::uint64_t worst = st.ranked.front();
+        auto level = static_cast<unsigned>(worst >> 40);
+        all_out = level == 0;
+        if (level == lowest_level) out_from = st.rank_words + ((worst >> 32) & 0xFF);
+    };
+    const std::uint8_t* name_words = idx_.name_word_counts().data();
+    auto out = [&](entry_id e) {
+        std::size_t words = name_words[e];
+        return all_out || (words >= out_from && !(st.rank_only_words && words == st.rank_words));
+    };
+    auto consider = [&](entry_id e) {
+        std::uint64_t key = rank_key_of(e);
+        if (after && key <= last) return;
+        if (!bounded) {
+            st.ranked.push_back(key);
+            return;
+        }
+        if (st.ranked.size() < want) {
+            st.ranked.push_back(key);
+            std::push_heap(st.ranked.begin(), st.ranked.end());
+        } else if (key < st.ranked.front()) {
+            std::pop_heap(st.ranked.begin(), st.ranked.end());
+            st.ranked.back() = key;
+            std::push_heap(st.ranked.begin(), st.ranked.end());
+        } else {
+            return;
+        }
+        note_worst();
+    };
+    if (!st.in_bitmap) {
+        for (entry_id e : st.entries)
+            if (!out(e)) consider(e);
+    } else {
+        for (std::size_t w = st.bits_first; w < st.bits_last; ++w)
+            for (std::uint64_t left = st.bits[w]; left != 0; left &= left - 1) {
+                auto e = static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left)));
+                if (!out(e)) consider(e);
+            }
+    }
+    if (bounded)
+        std::sort_heap(st.ranked.begin(), st.ranked.end());
+    else
+        std::sort(st.ranked.begin(), st.ranked.end());
+    st.ranked_given += st.ranked.size();
+    if (!st.ranked.empty()) st.ranked_last = st.ranked.back();
+    if (st.ranked.empty()) st.ranked_given = st.entry_count;  // nothing after the last: the answer is over
+}
+
+// The keyword (or short name) of the entry in the session's language that
+// has the term's keyword word (a prefix: a word starting with it), copied
+// to why_text's end; the short name when none does (a skin-tone sequence
+// reached through its base or tone).
+std::string_view query_run::keyword_text(const term& t, entry_id e) {
+    std::size_t from = st_.why_text.size();
+    bool found = false;
+    auto check = [&](std::string_view text) {
+        if (found) return;
+        keyword_words(text, st_.folds_accents, st_.keyword_text, st_.keyword_list);
+        for (std::string_view w : st_.keyword_list)
+            if (t.kind == term_kind::prefix ? w.starts_with(t.folded) : w == t.folded) found = true;
+        if (found) st_.why_text.append(text);
+    };
+    st_.short_name.clear();
+    bool has_short = idx_.append_short_name(st_.language, e, st_.short_name);
+    if (has_short) check(st_.short_name);
+    idx_.for_each_keyword(st_.language, e, check);
+    if (!found && has_short) st_.why_text.append(st_.short_name);
+    return std::string_view(st_.why_text).substr(from);
+}
+
+std::span<const match> query_run::why(entry_id e) {
+    auto& out = st_.matches;
+    out.clear();
+    st_.why_text.clear();
+    // Texts copied into why_text are made views once it stops growing:
+    // copied_from keeps each one's offset + 1 (0: not copied) meanwhile.
+    st_.why_text.reserve(1024);
+    std::array<std::size_t, 64> copied_from{};
+    for (term& t : st_.terms) {
+        term_match m = match_of(t, e, false);
+        if (!m.found) continue;
+        match x{.term = !t.written.empty() ? t.written : !t.folded.empty() ? t.folded : t.text, .where = m.where};
+        std::size_t copied = std::string_view::npos;
+        switch (m.where) {
+        case field::name: x.text = idx_.name(e); break;
+        case field::alias:
+            if (idx_.is_sequence(e)) {
+                x.where = field::name;
+                x.text = idx_.name(e);
+                break;
+            }
+            for (std::string_view a : idx_.aliases_of(idx_.code_point(e)))
+                if (any_name_word(a, [&](std::string_view w) {
+                        return t.kind == term_kind::prefix ? w.starts_with(t.text) : w == t.text;
+                    })) {
+                    x.text = a;
+                    break;
+                }
+            break;
+        case field::keyword:
+            if (out.size() < copied_from.size()) {
+                copied = st_.why_text.size();
+                x.text = keyword_text(t, e);
+            }
+            break;
+        default: x.text = unihan_or_informal_text(idx_, t, e, m.where); break;
+        }
+        if (copied != std::string_view::npos) copied_from[out.size()] = copied + 1;
+        out.push_back(x);
+    }
+    // keyword_text() may have moved why_text: its views are made again.
+    for (std::size_t i = 0; i < out.size() && i < copied_from.size(); ++i)
+        if (copied_from[i] != 0) out[i].text = std::string_view(st_.why_text).substr(copied_from[i] - 1, out[i].text.size());
+    return out;
+}
+
+void rank_next_batch(query_state& st) {
+    if (st.answered_by) query_run(*st.answered_by, st).rank_batch();
+}
+
+std::span<const match> explain(query_state& st, entry_id e) {
+    if (!st.answered_by || e >= st.answered_by->size()) return {};
+    return query_run(*st.answered_by, st).why(e);
+}
+
 }  // namespace
 
 namespace {
@@ -1965,6 +2362,13 @@ bool starts_with_0x_word(std::string_view query) noexcept {
 void engine::run(std::string_view query, mode m, index::language_id language, scratch& s) const {
     auto& st = *s.state_;
     st.error.clear();
+    st.query.assign(query);
+    query = st.query;
+    st.answered_by = &index_;
+    st.sort = order::code;
+    st.ranked.clear();
+    st.ranked_at = 0;
+    st.ranked_given = 0;
     st.text.clear();
     // Every term's text is a view into `text`: room for all of it up front,
     // so that it never moves (upper-casing grows UTF-8 at most threefold,
@@ -1999,9 +2403,12 @@ void engine::run(std::string_view query, mode m, index::language_id language, sc
     bool plain_words = std::all_of(query.begin(), query.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
     }) && !starts_with_0x_word(query);
-    if (plain_words)
+    if (plain_words) {
         q.parse_classic(query);
-    else
+        // The same words as the query wrote them, for why().
+        std::string_view rest = query;
+        for (term& t : st.terms) t.written = next_spaced_word(rest);
+    } else
         q.parse_full(query);
     if (st.error.empty()) q.evaluate();
     if (!st.error.empty()) {
@@ -2018,6 +2425,20 @@ void engine::run(std::string_view query, const options& o, scratch& s) const {
     s.state_->bare_readings = o.bare_readings;
     run(query, o.m, o.language == index::no_language ? index_.english() : o.language, s);
     s.state_->bare_readings = false;
+    auto& st = *s.state_;
+    if (o.sort != order::relevance || !st.error.empty()) return;
+    st.sort = order::relevance;
+    st.top = o.top;
+    if (st.entry_count > 0) query_run(index_, st).rank_batch();
+}
+
+std::span<const match> scratch::why(index::entry_id e) { return explain(*state_, e); }
+
+const match* weakest(std::span<const match> matches) noexcept {
+    const match* worst = nullptr;
+    for (const match& m : matches)
+        if (!worst || field_rank(m.where) > field_rank(worst->where)) worst = &m;
+    return worst;
 }
 
 std::string_view field_label(field f) noexcept {

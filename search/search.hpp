@@ -13,7 +13,11 @@
 // The query language (mode::full). Terms are separated by Unicode white
 // space, ANDed, in any order; case never matters (full case mapping).
 // An entry is a named character or an emoji sequence (index.hpp); answers
-// are in entry order (code point sequence order).
+// are in entry order (code point sequence order), or, with options::sort
+// order::relevance, best match first (docs/PROTOCOL.md "Relevance": the
+// whole name or short name, then names' words, informal aliases, keywords,
+// definitions, readings; prefixes just below words; the weakest term
+// decides; then fewer extra words; then entry order).
 //   cat face            words: every word is a word of the entry's name, of
 //                       one of its other names (the character's formal
 //                       aliases, a sequence's name), of its informal
@@ -237,6 +241,21 @@ struct options {
     bool bare_readings = false;
 };
 
+// Why an entry is in an answer (scratch::why()): per positive word or
+// prefix of the query (a phrase's words are words; code points, ranges,
+// properties and exclusions give none), where it matched and the text of
+// that field: the name, the formal alias, the keyword or short name (in
+// the session's language), the informal alias, the definition, the reading.
+struct match {
+    std::string_view term;  // as the query wrote it: "Cat", "smil*"
+    field where = field::name;
+    std::string_view text;
+};
+
+// The match that decides an entry's rank: the weakest field, the first
+// such term (text mode's /why shows it); nullptr when there is none.
+const match* weakest(std::span<const match> matches) noexcept;
+
 class engine;
 
 // Per-session working memory. Reused from query to query, so that a warm
@@ -257,8 +276,13 @@ public:
     // Did-you-mean words (lower-case), closest first, at most 3; only when
     // found() == 0 because a word is in no name.
     std::span<const std::string_view> hints() const noexcept;
-    // The next run of the answer; false when the answer is over.
+    // The next run of the answer; false when the answer is over. In
+    // relevance order every entry is a run of its own.
     bool next(run& r);
+    // Why entry `e` of the last answer matched, one match per positive word
+    // or prefix, in the query's order; made when asked (not while ranking),
+    // valid until the next why() or run() with this scratch.
+    std::span<const match> why(index::entry_id e);
 
 private:
     friend class engine;

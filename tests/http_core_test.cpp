@@ -144,26 +144,33 @@ std::string get(std::string_view target, std::string_view fields = "") {
 }
 
 // The results of a query as the search layer answers it, each object as the
-// line protocol's JSON mode writes it (without its CR LF), joined by commas.
+// line protocol's JSON mode writes it (without its CR LF), joined by
+// commas; with `why`, as /why on writes it ("match").
 std::string results_of(std::string_view query, std::size_t offset = 0, std::size_t limit = 100,
-                       mojifinder::index::language_id language = the_index().english()) {
+                       mojifinder::index::language_id language = the_index().english(),
+                       search::order sort = search::order::code, bool why = false) {
     search::engine engine(the_index());
     search::scratch s;
-    engine.run(query, search::mode::full, language, s);
+    engine.run(query, search::options{.language = language, .sort = sort}, s);
     std::vector<std::string> objects;
     search::run r;
     while (s.next(r)) {
         if (r.identified()) {
             std::string o;
             auto e = the_index().entry_of(r.code_point);
-            if (e == mojifinder::index::no_entry) protocol::json_lines::append_character(o, the_index(), r.code_point);
-            else protocol::json_lines::append_entry(o, the_index(), language, e);
+            if (e == mojifinder::index::no_entry)
+                protocol::json_lines::append_character(o, the_index(), r.code_point, why);
+            else
+                protocol::json_lines::append_entry(
+                    o, the_index(), language, e,
+                    why ? protocol::json_lines::matches(std::span<const search::match>{}) : std::nullopt);
             objects.push_back(o.substr(0, o.size() - 2));
             continue;
         }
         for (auto e = r.first; e != r.last; ++e) {
             std::string o;
-            protocol::json_lines::append_entry(o, the_index(), language, e);
+            protocol::json_lines::append_entry(o, the_index(), language, e,
+                                               why ? protocol::json_lines::matches(s.why(e)) : std::nullopt);
             objects.push_back(o.substr(0, o.size() - 2));
         }
     }
@@ -321,7 +328,13 @@ TEST_CASE("/api/search's parameters: each bad one is a 400 that keeps the connec
         {"/api/search?q=cat&limit=5&limit=5", "parameter 'limit' given twice"},
         {"/api/search?q=cat&lang=xx", "unknown language 'xx'"},
         {"/api/search?q=cat&lang=", "unknown language ''"},
-        {"/api/search?q=cat&color=red", "unknown parameter 'color'; try q, lang, limit, offset"},
+        {"/api/search?q=cat&color=red", "unknown parameter 'color'; try q, lang, limit, offset, sort, why"},
+        {"/api/search?q=cat&sort=best", "sort takes relevance or code"},
+        {"/api/search?q=cat&sort=", "sort takes relevance or code"},
+        {"/api/search?q=cat&sort=Relevance", "sort takes relevance or code"},
+        {"/api/search?q=cat&sort=code&sort=code", "parameter 'sort' given twice"},
+        {"/api/search?q=cat&why=yes", "why takes on or off"},
+        {"/api/search?q=cat&why=on&why=off", "parameter 'why' given twice"},
         {"/api/search?q=%FF", "q is not valid UTF-8"},
         {"/api/search?q=%C3", "q is not valid UTF-8"},
         {"/api/search?q=%zz", "request target is not a valid URL path"},
@@ -616,4 +629,44 @@ TEST_CASE("busy_response: the whole 503", "[http]") {
           fmt::format("HTTP/1.1 503 Service Unavailable\r\n{}Content-Type: {}\r\nContent-Length: {}\r\n"
                       "Cache-Control: no-store\r\nRetry-After: 1\r\n{}Connection: close\r\n\r\n{}",
                       server_field, json_type, body.size(), security_fields, body));
+}
+
+TEST_CASE("/api/search's sort and why: exact bodies", "[http][relevance]") {
+    server_state server;
+    expected_head api;
+    api.cors = true;
+    const auto en = the_index().english();
+    auto found = [](std::string_view q) {
+        search::engine engine(the_index());
+        search::scratch s;
+        engine.run(q, search::mode::full, s);
+        return s.found();
+    };
+    using search::order;
+    // target, query, offset, limit, order, why
+    auto [target, query, offset, limit, sort, why] =
+        GENERATE_COPY(table<std::string, std::string, std::size_t, std::size_t, order, bool>({
+            {"/api/search?q=cat&sort=relevance", "cat", 0, 100, order::relevance, true},
+            {"/api/search?q=cat&sort=relevance&why=off", "cat", 0, 100, order::relevance, false},
+            {"/api/search?q=cat&sort=code", "cat", 0, 100, order::code, false},
+            {"/api/search?q=cat&why=on", "cat", 0, 100, order::code, true},
+            {"/api/search?q=cat&sort=relevance&limit=3", "cat", 0, 3, order::relevance, true},
+            {"/api/search?q=cat&sort=relevance&limit=4&offset=5", "cat", 5, 4, order::relevance, true},
+            {"/api/search?q=heart&sort=relevance&limit=7&offset=30", "heart", 30, 7, order::relevance, true},
+            {"/api/search?q=%E2%86%92%20red%20heart&sort=relevance", "\u2192 red heart", 0, 100, order::relevance, true},
+            {"/api/search?q=U%2B1F431&why=on", "U+1F431", 0, 100, order::code, true},
+        }));
+    CAPTURE(target);
+    std::string query_json = "\"" + query + "\"";
+    CHECK(run(server.ctx, get(target)).bytes ==
+          response(api, search_body(query_json, found(query), offset, results_of(query, offset, limit, en, sort, why))));
+}
+
+TEST_CASE("/api/search with sort=relevance: the first result and its match, byte for byte", "[http][relevance]") {
+    server_state server;
+    std::string body = run(server.ctx, get("/api/search?q=cat&sort=relevance&limit=1")).bytes;
+    CHECK(body.ends_with(
+        R"({"query":"cat","found":24,"offset":0,"results":[{"cp":"U+1F408","char":"🐈","name":"CAT",)"
+        R"("block":"Miscellaneous Symbols and Pictographs","gc":"So","age":"6.0","aliases":[],"short":"cat",)"
+        R"("keywords":["cat","pet"],"match":[{"term":"cat","field":"name","text":"CAT"}]}],"hint":[]})"));
 }

@@ -533,3 +533,29 @@ TEST_CASE("http: the command line", "[server][http]") {
         CHECK(server.process().out() == fmt::format("listening on 127.0.0.1:{}\n", server.port()));
     }
 }
+
+TEST_CASE("http: sort= through a real socket", "[server][http][relevance]") {
+    http_server s;
+    connection c(s.http_port);
+    // target, status, the body's start, a piece it has, results
+    auto [target, status, start, piece, results] =
+        GENERATE(table<std::string, std::string, std::string, std::string, std::size_t>({
+            {"/api/search?q=cat&limit=2&sort=relevance", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":24,"offset":0,"results":[{"cp":"U+1F408","char":"🐈","name":"CAT")",
+             R"("match":[{"term":"cat","field":"name","text":"CAT"}]},{"cp":"U+1F408 U+200D U+2B1B")", 2},
+            {"/api/search?q=cat&limit=1&offset=2&sort=relevance", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":24,"offset":2,"results":[{"cp":"U+1F431")", R"("text":"CAT FACE"}]}],"hint":[]})", 1},
+            {"/api/search?q=cat&limit=1&sort=code", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":24,"offset":0,"results":[{"cp":"U+38C7")", R"("keywords":[]}],"hint":[]})", 1},
+            {"/api/search?q=cat&limit=1", "HTTP/1.1 200 OK",
+             R"({"query":"cat","found":24,"offset":0,"results":[{"cp":"U+38C7")", R"("keywords":[]}],"hint":[]})", 1},
+            {"/api/search?q=cat&sort=best", "HTTP/1.1 400 Bad Request", R"({"error":"sort takes relevance or code"})", "", 0},
+        }));
+    CAPTURE(target);
+    c.send(get(target));
+    response r = read_response(c);
+    CHECK(r.status == status);
+    CHECK(r.body.starts_with(start));
+    CHECK(r.body.find(piece) != std::string::npos);
+    CHECK(count(r.body, R"({"cp":)") == results);
+}

@@ -1294,3 +1294,250 @@ TEST_CASE("issue 13: reading keys, as the data file and queries make them", "[se
     CHECK(got_toned == toned);
     CHECK(got_toneless == toneless);
 }
+
+// --- Relevance order (issue 13) ------------------------------------------------
+
+namespace {
+
+struct ranked_answer {
+    std::size_t found = 0;
+    code_points identified;
+    std::vector<entry_id> entries;  // in answer order
+};
+
+// The whole answer in relevance order (top: the engine's bound), each
+// entry a run of its own.
+ranked_answer ranked(std::string_view query, std::size_t top = 0,
+                     mojifinder::index::language_id l = the_index().english()) {
+    static search::scratch scratch;
+    search::engine engine(the_index());
+    engine.run(query, search::options{.language = l, .sort = search::order::relevance, .top = top}, scratch);
+    ranked_answer a;
+    a.found = scratch.found();
+    search::run r;
+    std::size_t long_runs = 0;
+    while (scratch.next(r)) {
+        if (r.identified()) {
+            a.identified.push_back(r.code_point);
+            continue;
+        }
+        if (r.last != r.first + 1) ++long_runs;
+        a.entries.push_back(r.first);
+    }
+    CHECK(long_runs == 0);
+    CHECK(a.identified.size() + a.entries.size() == a.found);
+    return a;
+}
+
+std::vector<std::string> hexes(const std::vector<entry_id>& entries, std::size_t n) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < entries.size() && i < n; ++i) out.push_back(sequence_hex(entries[i]));
+    return out;
+}
+
+// The weakest field's rank of an entry's matches, as docs/PROTOCOL.md
+// orders them: names and formal aliases, informal aliases, keywords,
+// definitions, readings.
+int field_rank(search::field f) {
+    switch (f) {
+    case search::field::name:
+    case search::field::alias: return 0;
+    case search::field::informal: return 1;
+    case search::field::keyword: return 2;
+    case search::field::definition: return 3;
+    default: return 4;
+    }
+}
+
+}  // namespace
+
+// Each row is a row of docs/PROTOCOL.md's "Relevance" table: the first ten
+// entries (fewer when the answer is smaller) of the query in English.
+TEST_CASE("relevance: exact ranked orders", "[search][relevance]") {
+    auto [query, found, first] = GENERATE(table<std::string_view, std::size_t, std::vector<std::string>>({
+        {"cat", 24,
+         {"U+1F408", "U+1F408 U+200D U+2B1B", "U+1F431", "U+A2B6", "U+CC41", "U+1F63E", "U+1F63F", "U+1F640", "U+101EC",
+          "U+1F63C"}},
+        {"heart", 62,
+         {"U+2764 U+FE0F U+200D U+1FA79", "U+2766", "U+1F493", "U+1F494", "U+1F496", "U+1F497", "U+1F499", "U+1F49A",
+          "U+1F49B", "U+1F49C"}},
+        // Names, then informal aliases (⇧ = shift; ↹ = tab with shift tab), then definitions.
+        {"shift", 18,
+         {"U+240E", "U+240F", "U+21E7", "U+21B9", "U+8EE2", "U+8F49", "U+8F6C", "U+642C", "U+9077", "U+632A"}},
+        // Names first; 水 (definition "water, liquid, lotion, juice") is 70th (see below).
+        {"water", 336,
+         {"U+1F30A", "U+1F403", "U+1F6BE", "U+1F93D", "U+2635", "U+2F54", "U+322C", "U+328C", "U+1F6B0", "U+2EA1"}},
+        {"red heart", 1, {"U+2764"}},
+        {"smil*", 49,
+         {"U+2323", "U+263A", "U+263B", "U+1DA3E", "U+1F642", "U+1DA3F", "U+1DA40", "U+1F607", "U+1F608", "U+1F60A"}},
+        {"pet", 9, {"U+D3B1", "U+1682A", "U+1F407", "U+1F408", "U+1F415", "U+1F439", "U+1F430", "U+1F431", "U+1F436"}},
+    }));
+    CAPTURE(query);
+    ranked_answer a = ranked(query);
+    CHECK(a.found == found);
+    CHECK(hexes(a.entries, 10) == first);
+}
+
+TEST_CASE("relevance: the rules", "[search][relevance]") {
+    auto query = GENERATE(as<std::string_view>{}, "cat", "heart", "pet", "water", "face", "smil*", "red heart", "arrow",
+                          "cat face", "black -cat", "\"black cat\"", "arrow U+2190..U+21FF", "cat gc:So", "dog*");
+    CAPTURE(query);
+    ranked_answer r = ranked(query);
+    answer c = ask(query);
+    SECTION("the same answer as in code order, found() the whole count") {
+        CHECK(r.found == c.found);
+        std::vector<entry_id> sorted = r.entries;
+        std::sort(sorted.begin(), sorted.end());
+        CHECK(sorted == c.entry_ids);
+    }
+    SECTION("the weakest field never gets stronger down the answer") {
+        search::engine engine(the_index());
+        search::scratch s;
+        engine.run(query, search::options{.sort = search::order::relevance}, s);
+        int before = 0;
+        std::size_t stronger_later = 0, without = 0;
+        for (entry_id e : r.entries) {
+            const search::match* m = search::weakest(s.why(e));
+            if (!m) {
+                ++without;
+                continue;
+            }
+            if (field_rank(m->where) < before) ++stronger_later;
+            before = field_rank(m->where);
+        }
+        CHECK(stronger_later == 0);
+        CHECK(without == 0);  // every entry of these queries matched a word
+    }
+}
+
+TEST_CASE("relevance: exact whole names, then prefixes, then extra words", "[search][relevance]") {
+    SECTION("the whole name exactly first, then by extra words") {
+        auto a = ranked("cat");
+        REQUIRE(a.entries.size() >= 3);
+        CHECK(sequence_hex(a.entries[0]) == "U+1F408");  // CAT
+        CHECK(the_index().name(a.entries[1]) == "BLACK CAT");
+        CHECK(the_index().name(a.entries[2]) == "CAT FACE");
+    }
+    SECTION("an exact word in a name before a prefix of a name's word") {
+        // SMILE has SMILE exactly; SMILING FACE only starts with it.
+        auto a = ranked("smile*");
+        auto b = ranked("smile");
+        REQUIRE_FALSE(b.entries.empty());
+        CHECK(std::find(a.entries.begin(), a.entries.end(), b.entries.front()) != a.entries.end());
+        CHECK(sequence_hex(b.entries.front()) == "U+2323");
+    }
+    SECTION("the short name exactly ranks as the whole name") {
+        auto a = ranked("red heart");
+        REQUIRE(a.entries.size() == 1);
+        CHECK(sequence_hex(a.entries[0]) == "U+2764");
+    }
+    SECTION("names before keywords") {
+        auto a = ranked("pet");
+        REQUIRE(a.entries.size() >= 3);
+        CHECK(the_index().name(a.entries[0]) == "HANGUL SYLLABLE PET");
+        CHECK(the_index().name(a.entries[1]) == "BAMUM LETTER PHASE-A PET");
+        CHECK(the_index().name(a.entries[2]) == "RABBIT");  // keyword "pet"
+    }
+    SECTION("code points, ranges and properties do not change the rank") {
+        auto all = ranked("cat");
+        auto in_range = ranked("cat U+1F400..U+1F6FF");
+        std::vector<entry_id> expected;
+        for (entry_id e : all.entries) {
+            char32_t cp = the_index().code_point(e);
+            if (cp >= 0x1F400 && cp <= 0x1F6FF) expected.push_back(e);
+        }
+        CHECK(in_range.entries == expected);
+        auto so = ranked("cat gc:So");
+        expected.clear();
+        for (entry_id e : all.entries)
+            if (u_charType(static_cast<UChar32>(the_index().code_point(e))) == U_OTHER_SYMBOL) expected.push_back(e);
+        CHECK(so.entries == expected);
+    }
+    SECTION("identified pasted text first, in text order") {
+        auto a = ranked("\u2192\u2190 cat");
+        CHECK(a.identified == code_points{0x2192, 0x2190});
+        CHECK(a.entries == ranked("cat").entries);
+    }
+    SECTION("no words: code point order") {
+        auto a = ranked("U+2190..U+21FF");
+        CHECK(a.entries == ask("U+2190..U+21FF").entry_ids);
+    }
+    SECTION("code order is unchanged") {
+        static search::scratch s;
+        search::engine engine(the_index());
+        engine.run("heart", search::options{.sort = search::order::code}, s);
+        std::vector<entry_id> entries;
+        search::run r;
+        while (s.next(r))
+            for (entry_id e = r.first; e < r.last; ++e) entries.push_back(e);
+        CHECK(entries == ask("heart").entry_ids);
+    }
+}
+
+TEST_CASE("relevance: the best top entries are the full order's first, and reading on gives the rest",
+          "[search][relevance]") {
+    auto query = GENERATE(as<std::string_view>{}, "heart", "face", "letter", "smil*", "cat", "arrow -left", "a*");
+    auto top = GENERATE(as<std::size_t>{}, 1, 5, 20, 100);
+    CAPTURE(query, top);
+    auto full = ranked(query);
+    auto bounded = ranked(query, top);
+    CHECK(bounded.found == full.found);
+    CHECK(bounded.entries == full.entries);  // top at a time, in the same order
+}
+
+TEST_CASE("relevance: why each entry matched", "[search][relevance]") {
+    search::engine engine(the_index());
+    search::scratch s;
+    auto why = [&](std::string_view query, std::string_view hex_of_entry, search::order sort) {
+        engine.run(query, search::options{.sort = sort}, s);
+        std::vector<std::string> out;
+        entry_id e = mojifinder::index::no_entry;
+        for (entry_id k = 0; k < the_index().size(); ++k)
+            if (sequence_hex(k) == hex_of_entry) e = k;
+        REQUIRE(e != mojifinder::index::no_entry);
+        for (const search::match& m : s.why(e))
+            out.push_back(fmt::format("{}|{}|{}", m.term, search::field_label(m.where), m.text));
+        return out;
+    };
+    auto sort = GENERATE(search::order::code, search::order::relevance);
+    using strings = std::vector<std::string>;
+    CHECK(why("Cat face", "U+1F431", sort) == strings{"Cat|name|CAT FACE", "face|name|CAT FACE"});
+    CHECK(why("pet", "U+1F407", sort) == strings{"pet|keyword|pet"});
+    CHECK(why("red heart", "U+2764", sort) == strings{"red|keyword|red heart", "heart|name|HEAVY BLACK HEART"});
+    CHECK(why("Smil*", "U+1F642", sort) == strings{"Smil*|name|SLIGHTLY SMILING FACE"});
+    CHECK(why("byte order mark", "U+FEFF", sort) ==
+          strings{"byte|alias|BYTE ORDER MARK", "order|alias|BYTE ORDER MARK", "mark|alias|BYTE ORDER MARK"});
+    CHECK(why("black cat", "U+1F408 U+200D U+2B1B", sort) == strings{"black|name|BLACK CAT", "cat|name|BLACK CAT"});
+    CHECK(why("\"black cat\"", "U+1F408 U+200D U+2B1B", sort) == strings{"black|name|BLACK CAT", "cat|name|BLACK CAT"});
+    CHECK(why("U+1F431", "U+1F431", sort).empty());
+    CHECK(why("cat -face", "U+1F408", sort) == strings{"cat|name|CAT"});
+    // The weakest: keywords below names, the first such term.
+    engine.run("red heart", search::options{.sort = sort}, s);
+    const search::match* m = search::weakest(s.why(the_index().entry_of(char32_t{0x2764})));
+    REQUIRE(m);
+    CHECK(m->term == "red");
+    CHECK(search::weakest({}) == nullptr);
+}
+
+TEST_CASE("relevance: informal aliases after names, definitions after them", "[search][relevance]") {
+    search::engine engine(the_index());
+    search::scratch s;
+    auto fields = [&](std::string_view query) {
+        engine.run(query, search::options{.sort = search::order::relevance}, s);
+        std::vector<std::pair<std::string, std::string>> out;
+        search::run r;
+        while (s.next(r)) {
+            const search::match* m = search::weakest(s.why(r.first));
+            out.emplace_back(sequence_hex(r.first), m ? fmt::format("{}|{}", search::field_label(m->where), m->text) : "");
+        }
+        return out;
+    };
+    auto water = fields("water");
+    auto at = std::find_if(water.begin(), water.end(), [](const auto& p) { return p.first == "U+6C34"; });
+    REQUIRE(at != water.end());
+    CHECK(at - water.begin() == 69);  // 70th: definitions of fewer words come first
+    CHECK(at->second == "unihan:kDefinition|water, liquid, lotion, juice");
+    auto shift = fields("shift");
+    REQUIRE(shift.size() >= 4);
+    CHECK(shift[2] == std::pair<std::string, std::string>{"U+21E7", "informal|shift"});
+}

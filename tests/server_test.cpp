@@ -851,3 +851,23 @@ TEST_CASE("the server's --help names --classic", "[server]") {
     CHECK(p.wait(patience).value_or(still_running) == 0);
     CHECK(has(p.out(), "--classic"));
 }
+
+TEST_CASE("/sort and /why through the server", "[server][relevance]") {
+    server_process server;
+    connection c = open_session(server);
+    CHECK(ask(c, "/sort relevance\n") == "ok: sort relevance\r\n" + prompt);
+    CHECK(ask(c, "/limit 2\n") == "ok: limit 2\r\n" + prompt);
+    CHECK(ask(c, "cat\n") == "U+1F408\t\xF0\x9F\x90\x88\tCAT\r\n"
+                             "U+1F408 U+200D U+2B1B\t\xF0\x9F\x90\x88\xE2\x80\x8D\xE2\xAC\x9B\tBLACK CAT\r\n" +
+                                 cut_status(24, 2) + prompt);
+    CHECK(ask(c, "/why on\n") == "ok: why on\r\n" + prompt);
+    CHECK(ask(c, "/more\n") == "U+1F431\t\xF0\x9F\x90\xB1\tCAT FACE\tname: CAT FACE\r\n"
+                               "U+A2B6\t\xEA\x8A\xB6\tYI SYLLABLE CAT\tname: YI SYLLABLE CAT\r\n" +
+                                   cut_status(24, 4) + prompt);
+    CHECK(ask(c, "/sort code\n") == "ok: sort code\r\n" + prompt);
+    CHECK(ask(c, "/why off\n") == "ok: why off\r\n" + prompt);
+    CHECK(ask(c, "/limit 0\n") == "ok: limit 0\r\n" + prompt);
+    CHECK(ask(c, "cat face\n") == cat_face_answer());
+    CHECK(ask(c, "/sort random\n") == "error: /sort takes relevance or code\r\n" + prompt);
+    CHECK(ask(c, "/why maybe\n") == "error: /why takes on or off\r\n" + prompt);
+}

@@ -881,14 +881,22 @@ TEST_CASE("/limit and /more: the pieces add up to the whole answer", "[session_c
     CHECK(got.ends_with("error: nothing more\r\n" + prompt));
 }
 
+namespace {
+
+// Feeds `lines` commands, one next() each, to a fresh core.
+void feed_commands(protocol::session_core& core, std::string input, int lines) {
+    core.start();
+    for (int i = 0; i < lines; ++i) {
+        core.next(input, false, false);
+        input.erase(0, core.consumed());
+    }
+}
+
+}  // namespace
+
 TEST_CASE("a session's settings outlive its core", "[session_core]") {
     protocol::session_core first(the_index(), default_max_line);
-    first.start();
-    std::string input = "/limit 3\n/format json\n";
-    for (int i = 0; i < 2; ++i) {
-        first.next(input, false, false);
-        input.erase(0, first.consumed());
-    }
+    feed_commands(first, "/limit 3\n/format json\n", 2);
     CHECK(first.settings() ==
           session_settings{search::mode::full, protocol::output_format::json, false, 3, the_index().english()});
     CHECK(first.quiet());
@@ -1270,4 +1278,87 @@ TEST_CASE("/readings: bare words match Unihan readings only while it is on", "[s
           "ok: readings on\r\n" + p + "ok: classic on\r\n" + p + "ok: classic off\r\n" + p + status_line(0) + p);
     // Toned and scoped readings need no /readings.
     CHECK(reply("shui3\n").find(line(0x6C34)) == 0);
+}
+
+// --- /sort and /why (issue 13) ---------------------------------------------------
+
+TEST_CASE("/sort and /why: exact bytes of each reply", "[session_core][relevance]") {
+    const std::string& p = prompt;
+    auto [input, expected] = GENERATE_COPY(table<std::string, std::string>({
+        {"/sort relevance\n", "ok: sort relevance\r\n" + p},
+        {"/SORT Relevance \r\n", "ok: sort relevance\r\n" + p},
+        {"/sort code\n", "ok: sort code\r\n" + p},
+        {"/sort\n", "error: /sort takes relevance or code\r\n" + p},
+        {"/sort best\n", "error: /sort takes relevance or code\r\n" + p},
+        {"/sort code relevance\n", "error: /sort takes relevance or code\r\n" + p},
+        {"/why on\n", "ok: why on\r\n" + p},
+        {"/why off\n", "ok: why off\r\n" + p},
+        {"/why\n", "error: /why takes on or off\r\n" + p},
+        {"/why yes\n", "error: /why takes on or off\r\n" + p},
+        {"/format json\n/sort relevance\n/why on\n/sort x\n/why x\n",
+         "{\"ok\":\"format json\"}\r\n{\"ok\":\"sort relevance\"}\r\n{\"ok\":\"why on\"}\r\n"
+         "{\"error\":\"/sort takes relevance or code\"}\r\n{\"error\":\"/why takes on or off\"}\r\n"},
+    }));
+    INFO(input);
+    CHECK(first_difference(reply(input), expected) == "");
+}
+
+TEST_CASE("/sort relevance and /why on: exact answers", "[session_core][relevance]") {
+    const std::string& p = prompt;
+    SECTION("cat, ranked, /limit and /more reading on in the same order") {
+        CHECK(first_difference(reply("/sort relevance\n/limit 3\ncat\n/more\n"),
+                               "ok: sort relevance\r\n" + p + "ok: limit 3\r\n" + p +
+                                   "U+1F408\t\xF0\x9F\x90\x88\tCAT\r\n"
+                                   "U+1F408 U+200D U+2B1B\t\xF0\x9F\x90\x88\xE2\x80\x8D\xE2\xAC\x9B\tBLACK CAT\r\n"
+                                   "U+1F431\t\xF0\x9F\x90\xB1\tCAT FACE\r\n" +
+                                   status_of(24, 3) + p +
+                                   "U+A2B6\t\xEA\x8A\xB6\tYI SYLLABLE CAT\r\n"
+                                   "U+CC41\t\xEC\xB1\x81\tHANGUL SYLLABLE CAT\r\n"
+                                   "U+1F63E\t\xF0\x9F\x98\xBE\tPOUTING CAT FACE\r\n" +
+                                   status_of(24, 6) + p) == "");
+    }
+    SECTION("/why on: a TAB and the weakest match before CR LF; identified lines as they are") {
+        CHECK(first_difference(reply("/why on\n/limit 2\npet\n\xE2\x86\x92 red heart\n"),
+                               "ok: why on\r\n" + p + "ok: limit 2\r\n" + p +
+                                   "U+D3B1\t\xED\x8E\xB1\tHANGUL SYLLABLE PET\tname: HANGUL SYLLABLE PET\r\n"
+                                   "U+1682A\t\xF0\x96\xA0\xAA\tBAMUM LETTER PHASE-A PET\tname: BAMUM LETTER PHASE-A PET\r\n" +
+                                   status_of(9, 2) + p +
+                                   "U+2192\t\xE2\x86\x92\tRIGHTWARDS ARROW\r\n"
+                                   "U+2764\t\xE2\x9D\xA4\tHEAVY BLACK HEART\tkeyword: red heart\r\n" +
+                                   status_line(2) + p) == "");
+    }
+    SECTION("/why on, relevance: the keyword match after the names") {
+        std::string got = reply("/why on\n/sort relevance\n/limit 3\npet\n");
+        CHECK(got.find("U+1F407\t\xF0\x9F\x90\x87\tRABBIT\tkeyword: pet\r\n") != std::string::npos);
+    }
+    SECTION("JSON mode, /why on: \"match\" in each object; off: none") {
+        std::string got = reply("/format json\n/why on\nU+1F431 cat\n/why off\nU+1F431 cat\n");
+        std::vector<std::string> lines = lines_of(got);
+        REQUIRE(lines.size() == 7);
+        CHECK(lines[2] ==
+              "{\"cp\":\"U+1F431\",\"char\":\"\xF0\x9F\x90\xB1\",\"name\":\"CAT FACE\",\"block\":\"Miscellaneous Symbols and "
+              "Pictographs\",\"gc\":\"So\",\"age\":\"6.0\",\"aliases\":[],\"short\":\"cat face\",\"keywords\":[\"cat\","
+              "\"face\",\"pet\"],\"match\":[{\"term\":\"cat\",\"field\":\"name\",\"text\":\"CAT FACE\"}]}\r\n");
+        CHECK(lines[5].find("\"match\"") == std::string::npos);
+        CHECK(lines[5].starts_with("{\"cp\":\"U+1F431\""));
+    }
+    SECTION("JSON mode, /why on: identified text matched no term") {
+        std::string got = reply("/format json\n/why on\n\xE2\x86\x92\xEE\x80\x80\n");
+        CHECK(got.find("\"right-pointing arrow\"],\"match\":[]}\r\n") != std::string::npos);
+        CHECK(got.find("<private-use-E000>\",\"block\":\"Private Use Area\",\"gc\":\"Co\",\"age\":\"1.1\",\"aliases\":[],"
+                       "\"short\":\"\",\"keywords\":[],\"match\":[]}\r\n") != std::string::npos);
+    }
+    SECTION("the settings outlive the core; /classic starts afresh") {
+        protocol::session_core core(the_index(), default_max_line);
+        feed_commands(core, "/sort relevance\n/why on\n", 2);
+        CHECK(core.settings().sort == search::order::relevance);
+        CHECK(core.settings().why);
+        CHECK(reply("/sort relevance\n/why on\n/classic on\n/classic off\ncat face\n") ==
+              "ok: sort relevance\r\n" + p + "ok: why on\r\n" + p + "ok: classic on\r\n" + p + "ok: classic off\r\n" +
+                  p + cat_face_answer());
+    }
+    SECTION("classic mode: /sort and /why are queries, as in v1") {
+        CHECK(reply("/sort relevance\n/why on\n", nullptr, server_settings(true)) ==
+              status_line(0) + prompt + status_line(0) + prompt);
+    }
 }

@@ -129,7 +129,8 @@
 
   // --- Searching -------------------------------------------------------------
   function apiUrl(q, lang, offset) {
-    const params = new URLSearchParams({ q, lang, limit: String(page_size) });
+    // Relevance order: the best matches on the first page (docs/PROTOCOL.md, "Relevance").
+    const params = new URLSearchParams({ q, lang, limit: String(page_size), sort: "relevance" });
     if (offset > 0) params.set("offset", String(offset));
     return `/api/search?${params}`;
   }

@@ -2,7 +2,10 @@
 // an error, never a crash or a hang. The whole answer is pulled through
 // next(): identified code points first, then entry runs, non-empty, strictly
 // ascending and inside the index, adding up to found(); an error leaves
-// nothing to pull; hints only come with an empty answer.
+// nothing to pull; hints only come with an empty answer. In relevance order
+// (full mode; the top from the input's length), the same identified lines,
+// then the same entries, one per run, in an order whose first `top` a
+// bounded run gives too; why() of each names only fields it can.
 // The identified part may hold single sequence entries (a pasted cluster's
 // sequence line, before its code points).
 // Flow: the input is read as one query line (mode, or language, from its
@@ -13,6 +16,7 @@
 
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -99,6 +103,35 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (m == search::mode::classic) {
         static search_scratch v1;
         require(idx.search(query, v1).size() == scratch.found());
+    }
+    if (m == search::mode::full && scratch.found() <= 20'000) {
+        // The code order's entries, sorted, against the relevance order's.
+        static std::vector<index::entry_id> code, ranked, bounded;
+        code.clear();
+        std::size_t identified = 0;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (i < named_from) ++identified;
+            else
+                for (auto e = runs[i].first; e < runs[i].last; ++e) code.push_back(e);
+        }
+        auto pull = [&](std::size_t top, std::vector<index::entry_id>& out) {
+            engine.run(query, search::options{.language = language, .sort = search::order::relevance, .top = top}, scratch);
+            require(scratch.error().empty());
+            out.clear();
+            std::size_t seen = 0;
+            while (scratch.next(r)) {
+                if (seen++ < identified) continue;
+                require(!r.identified() && r.last == r.first + 1);
+                out.push_back(r.first);
+                for (const search::match& w : scratch.why(r.first)) require(!search::field_label(w.where).empty());
+            }
+            require(seen == scratch.found());
+        };
+        pull(0, ranked);
+        pull(1 + size % 37, bounded);
+        require(ranked == bounded);
+        std::sort(ranked.begin(), ranked.end());
+        require(ranked == code);
     }
     return 0;
 }

@@ -2,7 +2,7 @@
 // of the input) that are fed to a session_core exactly as the server feeds
 // it: next() until it asks to read, then the next chunk, then end of input.
 // The first byte also picks a --classic server; the seeds in
-// corpus/fuzz_session/ drive the session commands (/limit, /more, /format
+// corpus/fuzz_session/ drive the session commands (/limit, /more, /sort, /why, /format
 // json, /classic, /lang, /quit) and the query language, in several
 // languages (lang_keywords switches among them mid-session).
 // Sanitizers catch memory errors; the checks below catch broken invariants.
