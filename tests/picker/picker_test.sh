@@ -91,37 +91,37 @@ wait_for "10 found"
 check "typing 'cat fa' shows the cat faces (cat fa*)" same "$(screen | head -n 13)" "$(
     cat <<'EOF'
 > cat fa                                                                    [en]
-10 found
+10 found, best first
 > 🐱 CAT FACE                                                            U+1F431
-  😸 GRINNING CAT FACE WITH SMILING EYES                                 U+1F638
-  😹 CAT FACE WITH TEARS OF JOY                                          U+1F639
-  😺 SMILING CAT FACE WITH OPEN MOUTH                                    U+1F63A
-  😻 SMILING CAT FACE WITH HEART-SHAPED EYES                             U+1F63B
-  😼 CAT FACE WITH WRY SMILE                                             U+1F63C
-  😽 KISSING CAT FACE WITH CLOSED EYES                                   U+1F63D
   😾 POUTING CAT FACE                                                    U+1F63E
   😿 CRYING CAT FACE                                                     U+1F63F
   🙀 WEARY CAT FACE                                                      U+1F640
+  😼 CAT FACE WITH WRY SMILE                                             U+1F63C
+  😸 GRINNING CAT FACE WITH SMILING EYES                                 U+1F638
+  😹 CAT FACE WITH TEARS OF JOY                                          U+1F639
+  😺 SMILING CAT FACE WITH OPEN MOUTH                                    U+1F63A
+  😽 KISSING CAT FACE WITH CLOSED EYES                                   U+1F63D
+  😻 SMILING CAT FACE WITH HEART-SHAPED EYES                             U+1F63B
 
 EOF
 )"
 screen | head -n 13  # the README's picture
 t send-keys -t "$pane" Down
-wait_for "> 😸"
+wait_for "> 😾"
 t send-keys -t "$pane" Enter
 wait_done
 check "Down, Enter: exit 0" same "$(cat "$tmp/status")" 0
-check "Down, Enter: the second cat face on standard output" same "$(cat "$tmp/out")" "😸"
+check "Down, Enter: the second cat face on standard output" same "$(cat "$tmp/out")" "😾"
 check "Down, Enter: nothing on standard error" same "$(cat "$tmp/err")" ""
 check "Enter: the terminal's modes restored" modes_restored
-check "OSC 52 with the character's UTF-8 in base64" grep -qF $'\e]52;c;8J+YuA==\a' "$tmp/raw"
-check "OSC 52 reached tmux's clipboard (set-clipboard on)" same "$(t show-buffer)" "😸"
-check "the pick is remembered" grep -qF '"cp":"U+1F638"' "$XDG_STATE_HOME/mojifinder/picked"
+check "OSC 52 with the character's UTF-8 in base64" grep -qF $'\e]52;c;8J+Yvg==\a' "$tmp/raw"
+check "OSC 52 reached tmux's clipboard (set-clipboard on)" same "$(t show-buffer)" "😾"
+check "the pick is remembered" grep -qF '"cp":"U+1F63E"' "$XDG_STATE_HOME/mojifinder/picked"
 
 # 2. Esc leaves: exit 1, nothing printed; the recent list shows first.
 pick
 check "an empty query shows the recently picked" same "$(screen | sed -n 2,3p)" "recently picked
-> 😸 GRINNING CAT FACE WITH SMILING EYES                                 U+1F638"
+> 😾 POUTING CAT FACE                                                    U+1F63E"
 t send-keys -t "$pane" -l 'snowman'
 wait_for "found"
 t send-keys -t "$pane" Escape
@@ -170,7 +170,7 @@ t send-keys -t "$pane" -l 'cat face'
 wait_for "10 found"
 t send-keys -t "$pane" End Enter
 wait_done
-check "--print code: the code point" same "$(cat "$tmp/out")" "U+1F640"
+check "--print code: the code point" same "$(cat "$tmp/out")" "U+1F63B"
 check "--no-copy: no OSC 52" bash -c "! grep -qF $'\e]52;' '$tmp/raw'"
 
 # 4. A resize redraws for the new size (and asks for a /limit that fits).
@@ -180,13 +180,13 @@ wait_for "10 found"
 t resize-window -t pick -x 60 -y 8
 wait_for "> cat face                                              [en]"
 check "resized to 60x8: redrawn for 60 columns and 6 lines" same "$(screen)" "> cat face                                              [en]
-10 found
+10 found, best first
 > 🐱 CAT FACE                                        U+1F431
-  😸 GRINNING CAT FACE WITH SMILING EYES             U+1F638
-  😹 CAT FACE WITH TEARS OF JOY                      U+1F639
-  😺 SMILING CAT FACE WITH OPEN MOUTH                U+1F63A
-  😻 SMILING CAT FACE WITH HEART-SHAPED EYES         U+1F63B
-  😼 CAT FACE WITH WRY SMILE                         U+1F63C"
+  😾 POUTING CAT FACE                                U+1F63E
+  😿 CRYING CAT FACE                                 U+1F63F
+  🙀 WEARY CAT FACE                                  U+1F640
+  😼 CAT FACE WITH WRY SMILE                         U+1F63C
+  😸 GRINNING CAT FACE WITH SMILING EYES             U+1F638"
 t send-keys -t "$pane" Escape
 wait_done
 t resize-window -t pick -x 80 -y 24
@@ -216,7 +216,7 @@ PICK_PORT=$served_port pick
 sleep 2
 t send-keys -t "$pane" -l 'cat face'
 wait_for "10 found"
-check "after the server's idle timeout: a new session answers" same "$(screen | sed -n 2p)" "10 found"
+check "after the server's idle timeout: a new session answers" same "$(screen | sed -n 2p)" "10 found, best first"
 t send-keys -t "$pane" Escape
 wait_done
 check "after the idle timeout: Esc, exit 1" same "$(cat "$tmp/status")" 1
