@@ -68,6 +68,10 @@ using entry_id = index::entry_id;
 // words between the first and last entry: ~4 us for smil*, whose entries
 // span U+2323..U+1F9xx) then do not apply.
 constexpr std::size_t small_answer_limit = 4096;
+// A prefix's union of more entries than this is made distinct through a
+// bitmap (query_run::sort_distinct()) rather than sorted: past ~4,000 the
+// sort's n log n costs more than clearing and scanning the span's bits.
+constexpr std::size_t sort_union_limit = 4096;
 
 // Did-you-mean: words this long or longer may be two edits away, shorter
 // ones one; longer query words than this get no hints (no name word is).
@@ -538,6 +542,7 @@ struct query_state {
     std::vector<entry_id> small;
     std::vector<list_cursor> cursors;  // collect_small()'s excluded lists
     std::vector<std::uint64_t> bits;
+    std::vector<std::uint64_t> union_bits;  // sort_distinct()'s
     std::size_t bits_first = 0, bits_last = 0;  // words of `bits` that may be non-zero
     std::size_t entry_count = 0;
 
@@ -748,6 +753,26 @@ private:
         f(t.lists[definitions_list]);
         f(t.lists[toned_list]);
     }
+    // pool[from, end) ascending and distinct. Many entries (a* gathers
+    // ~40,000 from the definitions' words) go through a bitmap over their
+    // span instead of std::sort: Rank/top20/a* p50 450 -> see bench/notes.md.
+    void sort_distinct(std::vector<entry_id>& pool, std::size_t from) {
+        auto first = pool.begin() + static_cast<std::ptrdiff_t>(from);
+        if (pool.size() - from <= sort_union_limit) {
+            std::sort(first, pool.end());
+            pool.erase(std::unique(first, pool.end()), pool.end());
+            return;
+        }
+        auto [low, high] = std::minmax_element(first, pool.end());
+        std::size_t base = *low / 64, words = *high / 64 + 1 - base;
+        auto& bits = st_.union_bits;
+        bits.assign(words, 0);
+        for (auto it = first; it != pool.end(); ++it) bits[*it / 64 - base] |= std::uint64_t{1} << (*it % 64);
+        pool.resize(from);
+        for (std::size_t w = 0; w < words; ++w)
+            for (std::uint64_t left = bits[w]; left != 0; left &= left - 1)
+                pool.push_back(static_cast<entry_id>((base + w) * 64 + static_cast<std::size_t>(std::countr_zero(left))));
+    }
     // The union of the lists that for_each_list(f) gives f(word, list) (a
     // prefix's words'), made once into the pool as t's list k: as a filter
     // it is then one galloping cursor, not one per word.
@@ -756,8 +781,7 @@ private:
         auto& pool = st_.pool;
         std::size_t from = pool.size();
         for_each_list([&](std::string_view, std::span<const entry_id> list) { pool.insert(pool.end(), list.begin(), list.end()); });
-        std::sort(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end());
-        pool.erase(std::unique(pool.begin() + static_cast<std::ptrdiff_t>(from), pool.end()), pool.end());
+        sort_distinct(pool, from);
         t.pooled[k] = true;
         t.pool_from[k] = static_cast<std::uint32_t>(from);
         t.pool_to[k] = static_cast<std::uint32_t>(pool.size());
@@ -1964,13 +1988,26 @@ void query_run::evaluate() {
         for (auto it = std::lower_bound(toned.begin(), toned.end(), fill_low_); it != toned.end() && *it < fill_high_; ++it)
             st_.bits[*it / 64] &= ~(std::uint64_t{1} << (*it % 64));
     }
+    // An excluded word's entries are cleared list by list: its lists are
+    // shorter than the candidates (letter -capital: ~3,000 against ~40,000),
+    // which accepted() would test one by one through each of its lists
+    // (perf: 75 % of that query).
+    for (term& t : terms) {
+        if (!t.excluded || t.kind != term_kind::word) continue;
+        for (std::span<const entry_id> list : t.lists)
+            for (auto it = std::lower_bound(list.begin(), list.end(), fill_low_); it != list.end() && *it < fill_high_; ++it)
+                st_.bits[*it / 64] &= ~(std::uint64_t{1} << (*it % 64));
+        t.verified = true;
+    }
+    bool tested = false;  // some term is left for accepted()
+    for (std::size_t k = 0; k < terms.size(); ++k) tested = tested || (k != generator && !terms[k].verified);
     st_.in_bitmap = true;
     st_.bits_first = fill_low_ / 64;
     st_.bits_last = (fill_high_ + 63) / 64;
     std::size_t count = 0;
     for (std::size_t w = st_.bits_first; w < st_.bits_last; ++w) {
         std::uint64_t word = st_.bits[w];
-        if (terms.size() > 1) {
+        if (tested) {
             for (std::uint64_t left = word; left != 0; left &= left - 1) {
                 auto e = static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left)));
                 if (!accepted(generator, e)) word &= ~(std::uint64_t{1} << (e % 64));
