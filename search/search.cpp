@@ -69,7 +69,7 @@ using entry_id = index::entry_id;
 // span U+2323..U+1F9xx) then do not apply.
 constexpr std::size_t small_answer_limit = 4096;
 // A prefix's union of more entries than this is made distinct through a
-// bitmap (query_run::sort_distinct()) rather than sorted: past ~4,000 the
+// bitmap (query_run::pool_union()) rather than sorted: past ~4,000 the
 // sort's n log n costs more than clearing and scanning the span's bits.
 constexpr std::size_t sort_union_limit = 4096;
 
@@ -547,7 +547,8 @@ struct query_state {
     std::vector<entry_id> small;
     std::vector<list_cursor> cursors;  // collect_small()'s excluded lists
     std::vector<std::uint64_t> bits;
-    std::vector<std::uint64_t> union_bits;  // sort_distinct()'s
+    std::vector<std::span<const entry_id>> union_lists;  // pool_union()'s
+    std::vector<std::uint64_t> union_bits;
     std::size_t bits_first = 0, bits_last = 0;  // words of `bits` that may be non-zero
     std::size_t entry_count = 0;
 
@@ -758,26 +759,6 @@ private:
         f(t.lists[definitions_list]);
         f(t.lists[toned_list]);
     }
-    // pool[from, end) ascending and distinct. Many entries (a* gathers
-    // ~40,000 from the definitions' words) go through a bitmap over their
-    // span instead of std::sort: Rank/top20/a* p50 450 -> see bench/notes.md.
-    void sort_distinct(std::vector<entry_id>& pool, std::size_t from) {
-        auto first = pool.begin() + static_cast<std::ptrdiff_t>(from);
-        if (pool.size() - from <= sort_union_limit) {
-            std::sort(first, pool.end());
-            pool.erase(std::unique(first, pool.end()), pool.end());
-            return;
-        }
-        auto [low, high] = std::minmax_element(first, pool.end());
-        std::size_t base = *low / 64, words = *high / 64 + 1 - base;
-        auto& bits = st_.union_bits;
-        bits.assign(words, 0);
-        for (auto it = first; it != pool.end(); ++it) bits[*it / 64 - base] |= std::uint64_t{1} << (*it % 64);
-        pool.resize(from);
-        for (std::size_t w = 0; w < words; ++w)
-            for (std::uint64_t left = bits[w]; left != 0; left &= left - 1)
-                pool.push_back(static_cast<entry_id>((base + w) * 64 + static_cast<std::size_t>(std::countr_zero(left))));
-    }
     // The union of the lists that for_each_list(f) gives f(word, list) (a
     // prefix's words'), made once into the pool as t's list k: as a filter
     // it is then one galloping cursor, not one per word.
@@ -785,8 +766,35 @@ private:
     void pool_union(term& t, std::size_t k, ForEachList&& for_each_list) {
         auto& pool = st_.pool;
         std::size_t from = pool.size();
-        for_each_list([&](std::string_view, std::span<const entry_id> list) { pool.insert(pool.end(), list.begin(), list.end()); });
-        sort_distinct(pool, from);
+        auto& lists = st_.union_lists;
+        lists.clear();
+        std::size_t total = 0;
+        entry_id low = index::no_entry, high = 0;
+        for_each_list([&](std::string_view, std::span<const entry_id> list) {
+            if (list.empty()) return;
+            lists.push_back(list);
+            total += list.size();
+            low = std::min(low, list.front());
+            high = std::max(high, list.back());
+        });
+        if (total <= sort_union_limit) {
+            for (auto list : lists) pool.insert(pool.end(), list.begin(), list.end());
+            auto first = pool.begin() + static_cast<std::ptrdiff_t>(from);
+            std::sort(first, pool.end());
+            pool.erase(std::unique(first, pool.end()), pool.end());
+        } else {
+            // Many entries (p* gathers ~20,000 from the definitions' words)
+            // are made distinct through a bitmap over their span, not sorted
+            // (Rank/top20/a* p50 450 -> 90 us).
+            std::size_t base = low / 64, words = high / 64 + 1 - base;
+            auto& bits = st_.union_bits;
+            bits.assign(words, 0);
+            for (auto list : lists)
+                for (entry_id e : list) bits[e / 64 - base] |= std::uint64_t{1} << (e % 64);
+            for (std::size_t w = 0; w < words; ++w)
+                for (std::uint64_t left = bits[w]; left != 0; left &= left - 1)
+                    pool.push_back(static_cast<entry_id>((base + w) * 64 + static_cast<std::size_t>(std::countr_zero(left))));
+        }
         t.pooled[k] = true;
         t.pool_from[k] = static_cast<std::uint32_t>(from);
         t.pool_to[k] = static_cast<std::uint32_t>(pool.size());
