@@ -6,6 +6,7 @@
 // line, list or details); to_terminal() writes it as escape sequences.
 #include "picker.hpp"
 
+#include "index.hpp"
 #include "words.hpp"
 
 #include <boost/json/parse.hpp>
@@ -15,6 +16,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace mojifinder::client::picker {
 namespace {
@@ -352,7 +354,25 @@ std::string printed(const item& picked, print_field what) {
     switch (what) {
     case print_field::code: return picked.cp;
     case print_field::name: return picked.name;
-    case print_field::line: return fmt::format("{}\t{}\t{}", picked.cp, picked.character, picked.name);
+    case print_field::line: {
+        // The answer line as the index writes it (one writer of that
+        // format), from the JSON's "cp" ("U+1F469 U+200D U+1F692"), without
+        // its CR LF.
+        std::u32string code_points;
+        for (std::string_view rest = picked.cp; rest.starts_with("U+");) {
+            rest.remove_prefix(2);
+            std::uint32_t cp = 0;
+            auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), cp, 16);
+            if (ec != std::errc{}) break;
+            code_points.push_back(static_cast<char32_t>(cp));
+            rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+            if (rest.starts_with(' ')) rest.remove_prefix(1);
+        }
+        std::string line;
+        mojifinder::append_answer_line(line, code_points, picked.name);
+        line.resize(line.size() - 2);
+        return line;
+    }
     case print_field::character: break;
     }
     return picked.character;

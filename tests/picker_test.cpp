@@ -204,6 +204,11 @@ TEST_CASE("picker: an answer object read back, and what --print writes", "[picke
     CHECK(printed(*it, print_field::code) == "U+1F600");
     CHECK(printed(*it, print_field::name) == "GRINNING FACE");
     CHECK(printed(*it, print_field::line) == "U+1F600\t😀\tGRINNING FACE");
+    // A sequence's line, as the server writes it.
+    std::optional<item> sequence = parse_item(
+        R"({"cp":"U+1F469 U+200D U+1F692","char":"👩‍🚒","name":"WOMAN FIREFIGHTER","block":"Miscellaneous Symbols and Pictographs","gc":"So","age":"6.0","aliases":[]})");
+    REQUIRE(sequence);
+    CHECK(printed(*sequence, print_field::line) == "U+1F469 U+200D U+1F692\t👩‍🚒\tWOMAN FIREFIGHTER");
     CHECK_FALSE(parse_item(R"({"found":1,"shown":1})"));
     CHECK_FALSE(parse_item("U+1F600\t😀\tGRINNING FACE"));
 }
