@@ -106,6 +106,21 @@ bool echoable(std::string_view name) noexcept {
     return name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7F; });
 }
 
+// The session's switches: commands that take on or off and set a flag.
+struct session_switch {
+    std::string_view command;  // "/why"
+    bool session_settings::*flag;
+};
+constexpr session_switch switches[] = {
+    {"/why", &session_settings::why},
+    {"/readings", &session_settings::readings},
+};
+const session_switch* find_switch(std::string_view name) noexcept {
+    for (const session_switch& w : switches)
+        if (ascii_iequal(name, w.command)) return &w;
+    return nullptr;
+}
+
 // A reply's message is often built in buffer_, which the JSON object is then
 // written into: a copy (this thread's, reused) outlives that.
 std::string_view kept_message(std::string_view message) {
@@ -314,12 +329,16 @@ step session_core::run_command(std::string_view line, bool stopping) {
         } else {
             s = reply_error("/sort takes relevance or code", stopping, event::command);
         }
-    } else if (ascii_iequal(name, "/why")) {
+    } else if (const session_switch* w = find_switch(name)) {
+        // "ok: why on"; "error: /readings takes on or off"
+        buffer_.clear();
         if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
-            settings_.why = ascii_iequal(argument, "on");
-            s = reply_ok(settings_.why ? "why on" : "why off", stopping);
+            settings_.*(w->flag) = ascii_iequal(argument, "on");
+            fmt::format_to(std::back_inserter(buffer_), "{} {}", w->command.substr(1), settings_.*(w->flag) ? "on" : "off");
+            s = reply_ok(buffer_, stopping);
         } else {
-            s = reply_error("/why takes on or off", stopping, event::command);
+            fmt::format_to(std::back_inserter(buffer_), "{} takes on or off", w->command);
+            s = reply_error(buffer_, stopping, event::command);
         }
     } else if (ascii_iequal(name, "/classic")) {
         if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
@@ -336,12 +355,16 @@ step session_core::run_command(std::string_view line, bool stopping) {
         } else {
             s = reply_error("/classic takes on or off", stopping, event::command);
         }
-    } else if (ascii_iequal(name, "/readings")) {
+    } else if (const session_switch* w = find_switch(name)) {
+        // "ok: why on"; "error: /readings takes on or off"
+        buffer_.clear();
         if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
-            settings_.readings = ascii_iequal(argument, "on");
-            s = reply_ok(settings_.readings ? "readings on" : "readings off", stopping);
+            settings_.*(w->flag) = ascii_iequal(argument, "on");
+            fmt::format_to(std::back_inserter(buffer_), "{} {}", w->command.substr(1), settings_.*(w->flag) ? "on" : "off");
+            s = reply_ok(buffer_, stopping);
         } else {
-            s = reply_error("/readings takes on or off", stopping, event::command);
+            fmt::format_to(std::back_inserter(buffer_), "{} takes on or off", w->command);
+            s = reply_error(buffer_, stopping, event::command);
         }
     } else if (ascii_iequal(name, "/version")) {
         if (argument.empty()) {
