@@ -355,17 +355,6 @@ step session_core::run_command(std::string_view line, bool stopping) {
         } else {
             s = reply_error("/classic takes on or off", stopping, event::command);
         }
-    } else if (const session_switch* w = find_switch(name)) {
-        // "ok: why on"; "error: /readings takes on or off"
-        buffer_.clear();
-        if (ascii_iequal(argument, "on") || ascii_iequal(argument, "off")) {
-            settings_.*(w->flag) = ascii_iequal(argument, "on");
-            fmt::format_to(std::back_inserter(buffer_), "{} {}", w->command.substr(1), settings_.*(w->flag) ? "on" : "off");
-            s = reply_ok(buffer_, stopping);
-        } else {
-            fmt::format_to(std::back_inserter(buffer_), "{} takes on or off", w->command);
-            s = reply_error(buffer_, stopping, event::command);
-        }
     } else if (ascii_iequal(name, "/version")) {
         if (argument.empty()) {
             index::data_versions data = index_.versions();
