@@ -1889,23 +1889,25 @@ void query_run::intersect_words() {
             bool other_names = k != keywords_list && k != toned_list;
             list_cursor own(other_names ? st_.terms[i].lists[names_list] : std::span<const entry_id>{});
             list_cursor in_common(other_names ? common : std::span<const entry_id>{});
-            for (entry_id e : list) {
-                if (own.has(e) || in_common.has(e)) continue;
-                bool all = true;
-                for (std::size_t j = 0; j < term_count && all; ++j) {
-                    if (j == i) continue;
-                    // contains(), inlined: the walk's cost is this test.
-                    term& u = terms[j];
-                    bool has = false;
-                    for (std::size_t x = 0; x < u.used_count && !has; ++x) {
-                        std::size_t l = u.used[x];
-                        const entry_id* end = u.lists[l].data() + u.lists[l].size();
-                        u.at[l] = gallop(u.at[l], end, e);
-                        has = u.at[l] != end && *u.at[l] == e;
-                    }
-                    all = has;
+            // A leapfrog: the list jumps to the furthest of the other
+            // terms' next entries, so a long list (black's ~400 ideographs
+            // by definition) is crossed by galloping where the others have
+            // nothing, not walked entry by entry (words-mix p99 2.9 us
+            // walked).
+            const entry_id* at = list.data();
+            const entry_id* const end = at + list.size();
+            while (at != end) {
+                entry_id e = *at;
+                entry_id furthest = e;
+                for (std::size_t j = 0; j < term_count && furthest != index::no_entry; ++j)
+                    if (j != i) furthest = std::max(furthest, seek(terms[j], e));
+                if (furthest == index::no_entry) break;
+                if (furthest != e) {
+                    at = gallop(at, end, furthest);
+                    continue;
                 }
-                if (all && !toned.has(e)) extra.push_back(e);
+                if (!own.has(e) && !in_common.has(e) && !toned.has(e)) extra.push_back(e);
+                ++at;
             }
         }
     }

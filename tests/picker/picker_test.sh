@@ -209,6 +209,24 @@ wait_done
 check "TERM=vt220: the selection in reverse video" grep -qF $'\e[7m> ' "$tmp/raw"
 check "TERM=vt220: no colours" bash -c "! grep -qE $'\e\\[(36|31|2)m' '$tmp/raw'"
 
+# The clipboard tools, when their display is set: stand-ins on PATH that
+# keep what they are given (and xclip its arguments).
+mkdir -p "$tmp/bin"
+printf '#!/bin/sh\ncat >"%s/wl-copied"\n' "$tmp" >"$tmp/bin/wl-copy"
+printf '#!/bin/sh\necho "$*" >"%s/xclip-args"; cat >"%s/xclip-copied"\n' "$tmp" "$tmp" >"$tmp/bin/xclip"
+chmod +x "$tmp/bin/wl-copy" "$tmp/bin/xclip"
+for display in WAYLAND_DISPLAY=wayland-9 DISPLAY=:9; do
+    PICK_ENV="PATH=$tmp/bin:$PATH $display" pick
+    t send-keys -t "$pane" -l 'U+2603'
+    wait_for "1 found"
+    t send-keys -t "$pane" Enter
+    wait_done
+done
+check "WAYLAND_DISPLAY and wl-copy: the pick copied" same "$(cat "$tmp/wl-copied")" "☃"
+check "DISPLAY and xclip: the pick copied to the clipboard selection" same \
+    "$(cat "$tmp/xclip-args"; cat "$tmp/xclip-copied")" "-selection clipboard
+☃"
+
 # A session the server ends for idling is opened again when a key needs it.
 serve --idle-timeout 1
 idle_pid=$served_pid
