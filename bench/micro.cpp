@@ -19,8 +19,9 @@
 //                         (200,000 samples; 20,000 for the did-you-mean
 //                         queries); QueryLatency/words-mix is the small
 //                         queries above in full mode (aliases and English
-//                         keywords looked up too), QueryLatency/classic-mix
-//                         in classic mode.
+//                         keywords looked up too; QueryLatency/words/<query>
+//                         each alone), QueryLatency/classic-mix in classic
+//                         mode.
 //   QueryLatency/<lang>/<query>  the same in a session language: 1 to 3 word
 //                         queries with small answers over names and CLDR
 //                         keywords (en, de, ja), and <lang>/mix of them all.
@@ -409,6 +410,12 @@ int main(int argc, char** argv) {
         ->Arg(200'000)
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
+    for (const char* q : small_queries)
+        benchmark::RegisterBenchmark((std::string("QueryLatency/words/") + q).c_str(),
+                                     [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); })
+            ->Arg(200'000)
+            ->Iterations(1)
+            ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("QueryLatency/classic-mix",
                                  [all](benchmark::State& s) { query_latency(s, all, search_layer::mode::classic); })
         ->Arg(200'000)

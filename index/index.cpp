@@ -19,6 +19,7 @@
 #include "index.hpp"
 
 #include "data_file.hpp"
+#include "gallop.hpp"
 
 #include "ucd_tables.hpp"
 #include "words.hpp"
@@ -46,20 +47,6 @@
 
 namespace mojifinder {
 namespace {
-
-// The first element of [from, end) not below `e`, in steps that double from
-// `from`: one look when it is near (lists of similar size), logarithmic when
-// it is far (a short list against CJK's 98,000).
-const index::entry_id* gallop(const index::entry_id* from, const index::entry_id* end,
-                              index::entry_id e) noexcept {
-    if (from == end || *from >= e) return from;
-    std::ptrdiff_t step = 1;  // from[0] < e: the answer is past it
-    while (end - from > step && from[step] < e) {
-        from += step;
-        step *= 2;
-    }
-    return std::lower_bound(from + 1, from + std::min(step + 1, end - from), e);
-}
 
 // The entries in both lists, ascending, into `out`. Each list in turn
 // gallops to the other's current entry, so a run that only one list has is
@@ -254,6 +241,11 @@ public:
         idx.toned_ = array<index::entry_id>("sequences/toned");
         idx.name_words_ = array<std::uint8_t>("rank/name_words");
         if (idx.name_words_.size() != idx.size()) throw data_error(path_ + " has a damaged rank/name_words array");
+        idx.fewest_name_words_.assign((idx.size() + index::name_word_block - 1) / index::name_word_block, 0xFF);
+        for (std::size_t e = 0; e < idx.size(); ++e) {
+            std::uint8_t& fewest = idx.fewest_name_words_[e / index::name_word_block];
+            fewest = std::min(fewest, idx.name_words_[e]);
+        }
 
         // Every formal alias, for describe(): compiled in (index/ucd_tables).
         idx.alias_names_.reserve(detail::name_alias_count);
@@ -603,6 +595,13 @@ std::size_t index::memory_bytes() const noexcept {
 }
 
 // --- Informal aliases and Unihan ---------------------------------------------
+
+std::string index::past_prefix(std::string_view prefix) {
+    std::string past(prefix);
+    while (!past.empty() && static_cast<unsigned char>(past.back()) == 0xFF) past.pop_back();
+    if (!past.empty()) past.back() = static_cast<char>(static_cast<unsigned char>(past.back()) + 1);
+    return past;
+}
 
 std::size_t index::word_table::lower_bound(std::string_view w) const noexcept {
     std::size_t lo = 0, hi = size();

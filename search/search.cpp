@@ -34,6 +34,7 @@
 // their messages (and the closest-name search behind them) are built fresh.
 #include "search.hpp"
 
+#include "gallop.hpp"
 #include "words.hpp"
 
 #include <unicode/brkiter.h>
@@ -72,6 +73,10 @@ constexpr std::size_t small_answer_limit = 4096;
 // bitmap (query_run::pool_union()) rather than sorted: past ~4,000 the
 // sort's n log n costs more than clearing and scanning the span's bits.
 constexpr std::size_t sort_union_limit = 4096;
+// Those bitmaps are kept for fill() to OR into the answer's (p*'s
+// definitions: ~5,000 bits set one by one again) while they take at most
+// this many bitmaps of every entry in all (18.6 KB each): the scratch's bound.
+constexpr std::size_t kept_union_bitmaps = 4;
 
 // Did-you-mean: words this long or longer may be two edits away, shorter
 // ones one; longer query words than this get no hints (no name word is).
@@ -181,22 +186,17 @@ struct term {
     std::size_t only_list = list_field.size();  // relevance order: its one non-empty list, if it has one
 };
 
-// The first element of [from, end) not below `e`, in doubling steps.
-const entry_id* gallop_far(const entry_id* from, const entry_id* end, entry_id e) noexcept {
-    std::ptrdiff_t step = 1;
-    while (end - from > step && from[step] < e) {
-        from += step;
-        step *= 2;
-    }
-    return std::lower_bound(from + 1, from + std::min(step + 1, end - from), e);
-}
-
-// The same, with the usual cases (at the end, already there, one step)
-// answered inline: membership tests call it once per list per candidate.
-inline const entry_id* gallop(const entry_id* from, const entry_id* end, entry_id e) noexcept {
-    if (from == end || *from >= e) return from;
-    if (from + 1 == end || from[1] >= e) return from + 1;
-    return gallop_far(from + 1, end, e);
+// The set bits of the words [from, to). Debian builds for the x86-64
+// baseline, which has no POPCNT instruction: std::popcount is then a call
+// to libgcc's __popcountdi2 per word, 9 % of Rank/top20/p* (perf). A clone
+// for CPUs that have it is chosen when the program is loaded.
+#if defined(__x86_64__) && !defined(__POPCNT__)
+[[gnu::target_clones("popcnt", "default")]]
+#endif
+std::size_t count_bits(const std::uint64_t* from, const std::uint64_t* to) noexcept {
+    std::size_t count = 0;
+    for (; from != to; ++from) count += static_cast<std::size_t>(std::popcount(*from));
+    return count;
 }
 
 // Membership in an ascending list for ascending entries: a galloping cursor.
@@ -545,10 +545,22 @@ struct query_state {
     bool in_bitmap = false;
     std::span<const entry_id> entries;
     std::vector<entry_id> small;
-    std::vector<list_cursor> cursors;  // collect_small()'s excluded lists
+    std::vector<list_cursor> cursors;  // collect_small()'s excluded lists; intersect_words()' names
+    // intersect_words(): each term's other lists joined, and cursors over them.
+    std::vector<entry_id> others;
+    std::vector<std::size_t> others_start;
+    std::vector<entry_id> others_joined, others_merged, others_shown;  // the joins' buffers
+    std::vector<list_cursor> joined_cursors;
     std::vector<std::uint64_t> bits;
     std::vector<std::span<const entry_id>> union_lists;  // pool_union()'s
+    // pool_union()'s bitmaps, back to back, and the kept ones: the pooled
+    // list that starts at pool[pool_from] is the bits of union_bits[at,
+    // at + words), bit 0 being entry 64 x base.
     std::vector<std::uint64_t> union_bits;
+    struct kept_union {
+        std::uint32_t pool_from, at, base, words;
+    };
+    std::vector<kept_union> kept_unions;
     std::size_t bits_first = 0, bits_last = 0;  // words of `bits` that may be non-zero
     std::size_t entry_count = 0;
 
@@ -751,8 +763,9 @@ private:
         for (auto run : idx_.self_named_with_prefix(prefix).runs) f(run);
         if (!st_.with_aliases) return;
         auto words = idx_.alias_words();
-        for (auto it = std::lower_bound(words.begin(), words.end(), prefix); it != words.end() && it->starts_with(prefix);
-             ++it)
+        std::string past = index::past_prefix(prefix);
+        auto end = past.empty() ? words.end() : std::lower_bound(words.begin(), words.end(), std::string_view(past));
+        for (auto it = std::lower_bound(words.begin(), words.end(), prefix); it < end; ++it)
             f(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
         f(t.lists[informal_list]);
         f(t.lists[keywords_list]);
@@ -785,15 +798,28 @@ private:
         } else {
             // Many entries (p* gathers ~20,000 from the definitions' words)
             // are made distinct through a bitmap over their span, not sorted
-            // (Rank/top20/a* p50 450 -> 90 us).
+            // (Rank/top20/a* p50 450 -> 90 us). The bitmap is kept, while
+            // the kept ones fit in kept_union_words, for fill() to OR in.
             std::size_t base = low / 64, words = high / 64 + 1 - base;
-            auto& bits = st_.union_bits;
-            bits.assign(words, 0);
+            auto& kept = st_.union_bits;
+            std::size_t at = kept.size();
+            bool keep = at + words <= kept_union_bitmaps * ((idx_.size() + 63) / 64);
+            kept.resize(at + words);
+            std::uint64_t* bits = kept.data() + at;
+            std::fill(bits, bits + words, std::uint64_t{0});
             for (auto list : lists)
                 for (entry_id e : list) bits[e / 64 - base] |= std::uint64_t{1} << (e % 64);
+            std::size_t count = count_bits(bits, bits + words);
+            pool.resize(from + count);
+            entry_id* out = pool.data() + from;
             for (std::size_t w = 0; w < words; ++w)
                 for (std::uint64_t left = bits[w]; left != 0; left &= left - 1)
-                    pool.push_back(static_cast<entry_id>((base + w) * 64 + static_cast<std::size_t>(std::countr_zero(left))));
+                    *out++ = static_cast<entry_id>((base + w) * 64 + static_cast<std::size_t>(std::countr_zero(left)));
+            if (keep)
+                st_.kept_unions.push_back({static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(at),
+                                           static_cast<std::uint32_t>(base), static_cast<std::uint32_t>(words)});
+            else
+                kept.resize(at);
         }
         t.pooled[k] = true;
         t.pool_from[k] = static_cast<std::uint32_t>(from);
@@ -1484,6 +1510,7 @@ void query_run::name_tones() {
     for (const term& t : st_.terms) {
         if (t.excluded || t.kind != term_kind::word || lo > hi) continue;
         for (auto list : t.lists) {
+            if (list.empty() || list.back() < lo || list.front() > hi) continue;
             auto it = std::lower_bound(list.begin(), list.end(), lo);
             if (it != list.end() && *it <= hi) named = true;
         }
@@ -1815,7 +1842,16 @@ void query_run::fill(term& t) {
         for (auto list : t.lists) add_list(list);
         break;
     case term_kind::prefix:
-        for_each_prefix_list(t, add_list);
+        for_each_prefix_list(t, [&](std::span<const entry_id> list) {
+            if (list.empty()) return;
+            auto kept = std::find_if(st_.kept_unions.begin(), st_.kept_unions.end(), [&](const query_state::kept_union& u) {
+                return list.data() == st_.pool.data() + u.pool_from;
+            });
+            if (kept == st_.kept_unions.end()) return add_list(list);
+            note_bounds(list.front(), list.back() + 1);
+            const std::uint64_t* bits = st_.union_bits.data() + kept->at;
+            for (std::size_t w = 0; w < kept->words; ++w) st_.bits[kept->base + w] |= bits[w];
+        });
         break;
     case term_kind::entries: set_bits(t.first, t.last); break;
     case term_kind::property: {
@@ -1855,12 +1891,16 @@ void query_run::fill(term& t) {
 // Every term a positive word. An entry matches when each term has it in one
 // of its lists. Names' lists are the long ones, so: the names' common
 // entries, straight from the index's intersection (galloping, smallest list
-// first), merged with each entry of the other lists (other names, keywords,
-// toned) that every term has, each such list walked ascending with the
-// other terms' cursors. Every v1 query takes this path with no other lists;
-// a query whose other lists are short next to its rarest term's entries
-// (arrow left: 160 against 550) does too, which costs a fifth of the
-// leapfrog of collect_small() (perf).
+// first), merged with the entries that some term has only through its other
+// lists (other names, informal aliases, keywords, definitions, readings,
+// toned). Those are short (arrow: 41 entries against 564 in names; black's
+// 136 definitions the longest of bench/micro's words), so each term's are
+// joined into one ascending list, and the joined lists are walked together,
+// ascending: a term whose joined list has the entry has it; any other must
+// have it in its names (a cursor that only moves forward). Every v1 query
+// takes this path with no other lists. (Each other list walked apart, with
+// the other terms' cursors back at their start for each, was 1.3 us of
+// arrow left's 2.5: perf.)
 void query_run::intersect_words() {
     auto& lists = st_.intersection.lists;
     lists.clear();
@@ -1868,56 +1908,70 @@ void query_run::intersect_words() {
     std::span<const entry_id> common = idx_.intersect(st_.intersection);
     auto& extra = st_.intersection.spare;  // intersect() is done with it
     extra.clear();
-    for (std::size_t i = 0; i < st_.terms.size(); ++i) {
-        for (std::size_t k = aliases_list; k < all_lists; ++k) {
-            auto list = st_.terms[i].lists[k];
-            if (list.empty()) continue;
-            for (term& u : st_.terms)
-                for (std::size_t j = 0; j < all_lists; ++j) u.at[j] = u.lists[j].data();
-            // Toned sequences are only in other names' lists (the data file
-            // lists none under keywords; toned_list exists when a tone is named).
-            list_cursor toned(st_.hide_toned && k == aliases_list ? idx_.toned_sequences() : std::span<const entry_id>{});
-            term* terms = st_.terms.data();
-            const std::size_t term_count = st_.terms.size();
-            // An entry of this term's own names is left to the other terms'
-            // walks: if it is in the answer but not in `common`, some other
-            // term lacks it in its names, so has it in another list, whose
-            // walk meets it. Keyword lists have none of those (the data file
-            // left them out), nor toned lists (sequences are in no names
-            // list), so neither is in `common` either: only other names,
-            // informal aliases, definitions and readings are checked.
-            bool other_names = k != keywords_list && k != toned_list;
-            list_cursor own(other_names ? st_.terms[i].lists[names_list] : std::span<const entry_id>{});
-            list_cursor in_common(other_names ? common : std::span<const entry_id>{});
-            // A leapfrog: the list jumps to the furthest of the other
-            // terms' next entries, so a long list (black's ~400 ideographs
-            // by definition) is crossed by galloping where the others have
-            // nothing, not walked entry by entry (words-mix p99 2.9 us
-            // walked).
-            const entry_id* at = list.data();
-            const entry_id* const end = at + list.size();
-            while (at != end) {
-                entry_id e = *at;
-                entry_id furthest = e;
-                for (std::size_t j = 0; j < term_count && furthest != index::no_entry; ++j)
-                    if (j != i) furthest = std::max(furthest, seek(terms[j], e));
-                if (furthest == index::no_entry) break;
-                if (furthest != e) {
-                    at = gallop(at, end, furthest);
-                    continue;
-                }
-                if (!own.has(e) && !in_common.has(e) && !toned.has(e)) extra.push_back(e);
-                ++at;
+    // Each term's other lists joined, ascending and distinct, toned
+    // sequences left out when hidden (only other names' lists have them):
+    // term j's are others[others_start[j], others_start[j + 1]).
+    auto& others = st_.others;
+    auto& start = st_.others_start;
+    others.clear();
+    start.assign(1, 0);
+    for (const term& t : st_.terms) {
+        // Merged two at a time (each ascending and distinct): linear, where
+        // a sort of them appended was a sixth of arrow left (perf).
+        std::span<const entry_id> so_far;
+        for (std::size_t u = 0; u < t.used_count; ++u) {
+            std::size_t k = t.used[u];
+            if (k == names_list) continue;
+            std::span<const entry_id> list = t.lists[k];
+            if (k == aliases_list && st_.hide_toned) {
+                auto& shown = st_.others_shown;
+                shown.clear();
+                list_cursor toned(idx_.toned_sequences());
+                for (entry_id e : list)
+                    if (!toned.has(e)) shown.push_back(e);
+                list = shown;
             }
+            if (so_far.empty()) {
+                so_far = list;
+                continue;
+            }
+            auto& merged = st_.others_merged;
+            merged.resize(so_far.size() + list.size());
+            merged.erase(std::set_union(so_far.begin(), so_far.end(), list.begin(), list.end(), merged.begin()), merged.end());
+            std::swap(merged, st_.others_joined);
+            so_far = st_.others_joined;
         }
+        others.insert(others.end(), so_far.begin(), so_far.end());
+        start.push_back(others.size());
+    }
+    auto& names = st_.cursors;  // collect_small()'s; not in use here
+    auto& joined = st_.joined_cursors;
+    names.clear();
+    joined.clear();
+    for (std::size_t j = 0; j < st_.terms.size(); ++j) {
+        names.emplace_back(st_.terms[j].lists[names_list]);
+        joined.emplace_back(std::span<const entry_id>(others.data() + start[j], others.data() + start[j + 1]));
+    }
+    list_cursor in_common(common);
+    for (;;) {
+        entry_id e = index::no_entry;  // the joined lists' least entry not walked yet
+        for (const list_cursor& c : joined)
+            if (c.at != c.end) e = std::min(e, *c.at);
+        if (e == index::no_entry) break;
+        bool in_answer = !in_common.has(e);
+        for (std::size_t j = 0; j < joined.size(); ++j) {
+            if (joined[j].at != joined[j].end && *joined[j].at == e)
+                ++joined[j].at;
+            else if (in_answer)
+                in_answer = names[j].has(e);
+        }
+        if (in_answer) extra.push_back(e);
     }
     if (extra.empty()) {
         st_.entries = common;
         st_.entry_count = common.size();
         return;
     }
-    std::sort(extra.begin(), extra.end());
-    extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
     if (common.size() + extra.size() <= small_answer_limit) {
         auto& out = st_.small;
         out.resize(common.size() + extra.size());
@@ -1936,10 +1990,8 @@ void query_run::intersect_words() {
     st_.in_bitmap = true;
     st_.bits_first = fill_low_ / 64;
     st_.bits_last = (fill_high_ + 63) / 64;
-    std::size_t count = 0;
-    for (std::size_t w = st_.bits_first; w < st_.bits_last; ++w) count += static_cast<std::size_t>(std::popcount(st_.bits[w]));
     st_.entry_at = st_.bits_first * 64;
-    st_.entry_count = count;
+    st_.entry_count = count_bits(st_.bits.data() + st_.bits_first, st_.bits.data() + st_.bits_last);
 }
 
 void query_run::evaluate() {
@@ -1950,6 +2002,8 @@ void query_run::evaluate() {
         return;
     }
     st_.pool.clear();
+    st_.union_bits.clear();
+    st_.kept_unions.clear();
     for (term& t : terms) prepare(t);
     name_tones();
     std::size_t generator = terms.size();
@@ -1981,14 +2035,17 @@ void query_run::evaluate() {
     }
     // Only positive words (every v1 query): the index's own intersection of
     // their names, and then the entries that some term has only through its
-    // other lists, when those are fewer than the rarest term's entries (the
-    // leapfrog below reads all of those). The generic leapfrog costs ~0.5 us
-    // more per v1 query, a tenth of the server's whole cost for a small
-    // answer (perf; bench/notes.md).
+    // other lists, when those are fewer than half the rarest term's entries
+    // (the leapfrog below reads those; an entry of the other lists costs
+    // intersect_words() about twice as much: arrow left, 94 against 554,
+    // 1.9 us this way and 2.3 the other; left arrow white, 257 against 453,
+    // 3.6 and 2.1). The generic leapfrog costs ~0.5 us more per v1 query, a
+    // tenth of the server's whole cost for a small answer (perf;
+    // bench/notes.md).
     if (std::all_of(terms.begin(), terms.end(), [](const term& t) { return t.kind == term_kind::word && !t.excluded; })) {
         std::size_t others = 0;
         for (const term& t : terms) others += t.estimate - t.lists[names_list].size();
-        if (others == 0 || others < g.estimate) {
+        if (others == 0 || 2 * others < g.estimate) {
             intersect_words();
             return;
         }
@@ -2024,20 +2081,18 @@ void query_run::evaluate() {
     st_.in_bitmap = true;
     st_.bits_first = fill_low_ / 64;
     st_.bits_last = (fill_high_ + 63) / 64;
-    std::size_t count = 0;
-    for (std::size_t w = st_.bits_first; w < st_.bits_last; ++w) {
-        std::uint64_t word = st_.bits[w];
-        if (tested) {
+    if (tested) {
+        for (std::size_t w = st_.bits_first; w < st_.bits_last; ++w) {
+            std::uint64_t word = st_.bits[w];
             for (std::uint64_t left = word; left != 0; left &= left - 1) {
                 auto e = static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left)));
                 if (!accepted(generator, e)) word &= ~(std::uint64_t{1} << (e % 64));
             }
             st_.bits[w] = word;
         }
-        count += static_cast<std::size_t>(std::popcount(word));
     }
     st_.entry_at = st_.bits_first * 64;
-    st_.entry_count = count;
+    st_.entry_count = count_bits(st_.bits.data() + st_.bits_first, st_.bits.data() + st_.bits_last);
 }
 
 // The vocabulary words nearest the unknown word: sizes within the edit
@@ -2310,11 +2365,18 @@ void query_run::rank_batch() {
         for (entry_id e : st.entries)
             if (!out(e)) consider(e);
     } else {
-        for (std::size_t w = st.bits_first; w < st.bits_last; ++w)
+        // A bitmap word is an index name-word block: one whose shortest
+        // name is out is passed over whole (p*: most of its 9,812 entries
+        // are ideographs, named in 4 words; 55.9 -> xx us).
+        static_assert(index::name_word_block == 64);
+        const std::uint8_t* fewest = idx_.fewest_name_words().data();
+        for (std::size_t w = st.bits_first; w < st.bits_last && !all_out; ++w) {
+            if (out_from <= fewest[w] && !(st.rank_only_words && fewest[w] <= st.rank_words)) continue;
             for (std::uint64_t left = st.bits[w]; left != 0; left &= left - 1) {
                 auto e = static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left)));
                 if (!out(e)) consider(e);
             }
+        }
     }
     if (bounded)
         std::sort_heap(st.ranked.begin(), st.ranked.end());
