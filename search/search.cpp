@@ -2367,7 +2367,7 @@ void query_run::rank_batch() {
     } else {
         // A bitmap word is an index name-word block: one whose shortest
         // name is out is passed over whole (p*: most of its 9,812 entries
-        // are ideographs, named in 4 words; 55.9 -> xx us).
+        // are ideographs, named in 4 words; 55.9 -> 46.7 us a query, measured alone).
         static_assert(index::name_word_block == 64);
         const std::uint8_t* fewest = idx_.fewest_name_words().data();
         for (std::size_t w = st.bits_first; w < st.bits_last && !all_out; ++w) {
