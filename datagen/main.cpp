@@ -355,7 +355,34 @@ std::vector<std::uint8_t> name_word_counts(const names_tables& t) {
 // Words (byte order) -> their entries, written as an index::word_table.
 using word_lists = std::map<std::string, std::vector<entry_id>>;
 
-void add_word_table(data_writer& out, std::string_view table, word_lists& words) {
+// A table's lead unions (data_file::lead_count): for_each_word(f) calls
+// f(word, its entries) for each of the table's words.
+template <class ForEachWord>
+void add_lead_unions(data_writer& out, std::string_view table, ForEachWord&& for_each_word) {
+    std::vector<std::vector<entry_id>> by_lead(data_file::lead_count);
+    for_each_word([&](std::string_view word, std::span<const entry_id> list) {
+        if (word.empty()) return;
+        auto& lead = by_lead[static_cast<unsigned char>(word[0])];
+        lead.insert(lead.end(), list.begin(), list.end());
+    });
+    std::vector<std::uint32_t> start;
+    std::vector<entry_id> postings;
+    for (auto& list : by_lead) {
+        std::sort(list.begin(), list.end());
+        list.erase(std::unique(list.begin(), list.end()), list.end());
+        start.push_back(static_cast<std::uint32_t>(postings.size()));
+        postings.insert(postings.end(), list.begin(), list.end());
+    }
+    start.push_back(static_cast<std::uint32_t>(postings.size()));
+    out.add(data_file::word_table_array(table, "lead_start"), start);
+    out.add(data_file::word_table_array(table, "lead_postings"), postings);
+}
+
+// Lead unions only where prefixes are searched (names' words, informal
+// aliases, definitions), not the readings' (0.5 MB).
+enum class leads : bool { no, yes };
+
+void add_word_table(data_writer& out, std::string_view table, word_lists& words, leads with_leads) {
     std::string text;
     std::vector<std::uint32_t> word_start, posting_start;
     std::vector<entry_id> postings;
@@ -382,6 +409,12 @@ void add_word_table(data_writer& out, std::string_view table, word_lists& words)
     out.add(data_file::word_table_array(table, "word_start"), word_start);
     out.add(data_file::word_table_array(table, "posting_start"), posting_start);
     out.add(data_file::word_table_array(table, "postings"), postings);
+    if (with_leads == leads::no) return;
+    add_lead_unions(out, table, [&](auto&& f) {
+        for (std::size_t w = 0; w + 1 < word_start.size(); ++w)
+            f(std::string_view(text.data() + word_start[w], word_start[w + 1] - word_start[w]),
+              std::span<const entry_id>(postings.data() + posting_start[w], posting_start[w + 1] - posting_start[w]));
+    });
 }
 
 // Each word of `text` as names' words are made (upper_name_words()) -> e.
@@ -440,7 +473,7 @@ informal_and_unihan_counts add_informal_and_unihan(data_writer& out, const std::
         out.add("informal/code_points", code_points);
         out.add("informal/text_at", text_at);
         out.add("informal/text", text);
-        add_word_table(out, "informal", words);
+        add_word_table(out, "informal", words, leads::yes);
         counts.aliases = aliases.size();
         counts.alias_words = words.size();
     }
@@ -476,7 +509,7 @@ informal_and_unihan_counts add_informal_and_unihan(data_writer& out, const std::
     out.add("unihan/text_at", text_at);
     out.add("unihan/text", text);
     for (std::size_t f = 0; f < unihan_field_count; ++f) {
-        add_word_table(out, std::string("unihan/") += data_file::unihan_fields[f], words[f]);
+        add_word_table(out, std::string("unihan/") += data_file::unihan_fields[f], words[f], f == 0 ? leads::yes : leads::no);
         (f == 0 ? counts.definition_words : counts.reading_keys) += words[f].size();
     }
     counts.unihan = unihan.size();
@@ -501,6 +534,11 @@ int generate(const std::filesystem::path& ucd, const std::filesystem::path& cldr
     out.add("names/slots", t.slots_);
     out.add("names/words_by_start", t.words_by_start_);
     out.add("names/start_group", t.start_group_);
+    add_lead_unions(out, "names", [&](auto&& f) {
+        for (std::size_t w = 0; w < t.word_text_.size(); ++w)
+            f(std::string_view(t.text_.data() + t.word_text_[w], t.word_size_[w]),
+              std::span<const entry_id>(t.postings_.data() + t.posting_start_[w], t.posting_start_[w + 1] - t.posting_start_[w]));
+    });
     std::string other_text;
     std::vector<std::uint32_t> other_start;
     for (const std::string& w : t.alias_words_) {

@@ -19,7 +19,9 @@ inline constexpr char magic[8] = {'M', 'O', 'J', 'I', 'D', 'A', 'T', 'A'};
 // Bumped whenever an array's meaning or element type changes.
 // 4: NamesList.txt's informal aliases ("informal/...") and Unihan's
 // definitions and readings ("unihan/...").
-inline constexpr std::uint32_t format_version = 4;
+// 5: each word table's, and the names', lead unions ("<table>/lead_start",
+// "<table>/lead_postings").
+inline constexpr std::uint32_t format_version = 5;
 inline constexpr std::size_t alignment = 8;
 
 struct header {
@@ -77,6 +79,13 @@ inline std::string word_table_array(std::string_view table, std::string_view wha
     name.append("/").append(what);
     return name;
 }
+
+// A table's lead unions (index::lead_unions): for each first byte b, the
+// entries of all its words that start with b, ascending and distinct, at
+// "<table>/lead_postings"[lead_start[b], lead_start[b + 1]); lead_start has
+// lead_count + 1 offsets. A one-character prefix (p*) reads one list instead
+// of every word's (the names have 1,080 words that start with P).
+inline constexpr std::size_t lead_count = 256;
 
 // The names' word table: words grouped by their first two characters, each
 // character one of 37 codes (0: none or another; 1..10 digits; 11..36 A-Z).

@@ -225,6 +225,7 @@ public:
         idx.slots_ = array<std::uint32_t>("names/slots");
         idx.words_by_start_ = array<index::word_id>("names/words_by_start");
         idx.start_group_ = array<std::uint32_t>("names/start_group");
+        idx.name_leads_ = leads("names");
         if (idx.line_start_.empty() || idx.line_start_.back() > idx.text_.size() || idx.slots_.empty() ||
             !std::has_single_bit(idx.slots_.size()) ||
             idx.start_group_.size() != data_file::start_codes * data_file::start_codes + 1)
@@ -286,12 +287,13 @@ public:
         idx.informal_code_points_ = array<char32_t>("informal/code_points");
         idx.informal_at_ = array<std::uint32_t>("informal/text_at");
         idx.informal_text_ = array<char>("informal/text");
-        idx.informal_words_ = table("informal");
+        idx.informal_words_ = table("informal", with_leads);
         idx.unihan_code_points_ = array<char32_t>("unihan/code_points");
         idx.unihan_at_ = array<std::uint32_t>("unihan/text_at");
         idx.unihan_text_ = array<char>("unihan/text");
-        idx.definition_words_ = table("unihan/kDefinition");
-        for (std::size_t r = 0; r < reading_count; ++r) idx.reading_words_[r] = table(std::string("unihan/") += data_file::unihan_fields[1 + r]);
+        idx.definition_words_ = table("unihan/kDefinition", with_leads);
+        for (std::size_t r = 0; r < reading_count; ++r)
+            idx.reading_words_[r] = table(std::string("unihan/") += data_file::unihan_fields[1 + r], without_leads);
         if (idx.informal_at_.size() != idx.informal_code_points_.size() + 1 ||
             (!idx.informal_at_.empty() && idx.informal_at_.back() > idx.informal_text_.size()) ||
             idx.unihan_at_.size() != idx.unihan_code_points_.size() * index::unihan_fields + 1 ||
@@ -304,7 +306,9 @@ public:
 
 private:
     // Sizes checked only, as the languages' are: datagen wrote the offsets.
-    index::word_table table(std::string_view name) const {
+    // Lead unions: only the tables whose words prefixes search have them.
+    static constexpr bool with_leads = true, without_leads = false;
+    index::word_table table(std::string_view name, bool has_leads) const {
         index::word_table t;
         t.text_ = array<char>(data_file::word_table_array(name, "words"));
         t.word_start_ = array<std::uint32_t>(data_file::word_table_array(name, "word_start"));
@@ -314,7 +318,17 @@ private:
         if (t.word_start_.empty() || t.posting_start_.size() != t.word_start_.size() || !std::has_single_bit(t.slots_.size()) ||
             t.word_start_.back() > t.text_.size() || t.posting_start_.back() > t.postings_.size())
             throw data_file::data_error(path_ + " has a damaged word table " + std::string(name));
+        if (has_leads) t.leads_ = leads(name);
         return t;
+    }
+    index::lead_unions leads(std::string_view table) const {
+        index::lead_unions u;
+        u.start_ = array<std::uint32_t>(data_file::word_table_array(table, "lead_start"));
+        u.postings_ = array<index::entry_id>(data_file::word_table_array(table, "lead_postings"));
+        if (u.start_.size() != data_file::lead_count + 1 || !std::is_sorted(u.start_.begin(), u.start_.end()) ||
+            u.start_.back() > u.postings_.size())
+            throw data_file::data_error(path_ + " has damaged lead unions in " + std::string(table));
+        return u;
     }
     template <class T>
     std::span<const T> array(std::string_view name) const {
@@ -582,7 +596,7 @@ std::size_t index::memory_bytes() const noexcept {
                         start_group_.size_bytes() + alias_posting_start_.size_bytes() +
                         alias_postings_.size_bytes() +
                         sequences_.size_bytes() + toned_.size_bytes();
-    bytes += keyword_postings_.size_bytes() + name_words_.size_bytes();
+    bytes += keyword_postings_.size_bytes() + name_words_.size_bytes() + name_leads_.memory_bytes();
     bytes += informal_code_points_.size_bytes() + informal_at_.size_bytes() + informal_text_.size_bytes() +
              informal_words_.memory_bytes() + unihan_code_points_.size_bytes() + unihan_at_.size_bytes() +
              unihan_text_.size_bytes() + definition_words_.memory_bytes();

@@ -212,6 +212,26 @@ public:
     // words for ""), in id order. Words longer than that are not checked:
     // for_each_word_with_prefix() does.
     std::span<const word_id> words_sharing_start(std::string_view prefix) const noexcept;
+    // A table's lead unions (data_file::lead_count): for a first byte, the
+    // entries of every word of the table that starts with it, ascending and
+    // distinct, precomputed by datagen.
+    class lead_unions {
+    public:
+        std::span<const entry_id> entries_with_lead(char c) const noexcept {
+            if (start_.empty()) return {};  // a table without them
+            auto b = static_cast<unsigned char>(c);
+            return {postings_.data() + start_[b], postings_.data() + start_[b + 1u]};
+        }
+        std::size_t memory_bytes() const noexcept { return start_.size_bytes() + postings_.size_bytes(); }
+
+    private:
+        friend class index_loader;
+        std::span<const std::uint32_t> start_;  // data_file::lead_count + 1 offsets into postings_
+        std::span<const entry_id> postings_;
+    };
+    // The entries with a name word that starts with `c`: one list for what
+    // for_each_word_with_prefix(c) gives word by word.
+    std::span<const entry_id> entries_with_lead(char c) const noexcept { return name_leads_.entries_with_lead(c); }
     template <class F>
     void for_each_word_with_prefix(std::string_view prefix, F&& f) const {
         // A prefix of one or two of A-Z and 0-9 is its group's start
@@ -345,6 +365,10 @@ public:
         // The first word not below `word` (byte order); size() if none.
         std::size_t lower_bound(std::string_view word) const noexcept;
         std::span<const entry_id> entries_with(std::string_view word) const noexcept;
+        // The entries of its words that start with `c` (lead_unions): the
+        // names', informal aliases' and definitions' tables have them, the
+        // readings' (never searched by prefix) do not.
+        std::span<const entry_id> entries_with_lead(char c) const noexcept { return leads_.entries_with_lead(c); }
         // f(std::string_view word, std::span<const entry_id>) for each word
         // starting with `prefix`, in byte order.
         template <class F>
@@ -355,7 +379,7 @@ public:
         }
         std::size_t memory_bytes() const noexcept {
             return text_.size_bytes() + word_start_.size_bytes() + posting_start_.size_bytes() + postings_.size_bytes() +
-                   slots_.size_bytes();
+                   slots_.size_bytes() + leads_.memory_bytes();
         }
 
     private:
@@ -367,6 +391,7 @@ public:
         // Word index + 1 by slot_of() (0: free): a look-up is one or two
         // probes, not a binary search's ~14 (a word term asks two tables).
         std::span<const std::uint32_t> slots_;
+        lead_unions leads_;
     };
 
     // A code point's informal aliases ("= shift" of U+21E7: "shift"), in
@@ -424,6 +449,7 @@ private:
     std::span<const std::uint32_t> line_start_;  // size()+1 offsets into text_
     std::span<const entry_id> self_named_;       // ascending: entries whose name has their own hex
     std::span<const std::uint8_t> name_words_;   // per entry: name_word_count()
+    lead_unions name_leads_;                     // "names/lead_..."
     std::span<const std::uint32_t> word_text_;   // per word: offset of its text in text_
     std::span<const std::uint8_t> word_size_;
     std::span<const std::uint32_t> posting_start_;  // word_count()+1 offsets into postings_

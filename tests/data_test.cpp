@@ -444,7 +444,7 @@ TEST_CASE("open() says exactly what is wrong with a data file it cannot serve", 
     std::string cut = write("cut.data", good.substr(0, good.size() / 2));
     CHECK(error_of(cut) == fmt::format("{} is cut off: {} of {} bytes", cut, good.size() / 2, good.size()));
     std::string format = write("format.data", with_header([](auto& h) { h.format_version = 99; }));
-    CHECK(error_of(format) == format + " has data format 99; this mojifinderd reads format 4: "
+    CHECK(error_of(format) == format + " has data format 99; this mojifinderd reads format 5: "
                                        "rebuild the data file with this version's datagen");
     std::string icu = write("icu.data", with_header([](auto& h) { std::memcpy(h.icu_version, "71.1\0", 5); }));
     CHECK(error_of(icu) == icu + " was made with ICU 71.1; this mojifinderd uses ICU " U_ICU_VERSION

@@ -541,3 +541,65 @@ TEST_CASE("informal aliases' and Unihan's word tables: sorted distinct words, as
     CHECK(idx.informal_words().entries_with("NOSUCHWORD").empty());
     CHECK(idx.reading_words(mojifinder::reading::mandarin).entries_with("shui3").size() == 8);
 }
+
+TEST_CASE("lead unions: per first byte, every entry of the table's words that start with it", "[index][issue13]") {
+    const mojifinder::index& idx = the_index();
+    // The union made here word by word, against the data file's one list.
+    auto check_table = [](auto&& for_each_word, auto&& lead_of) {
+        std::vector<std::vector<entry_id>> want(256);
+        for_each_word([&](std::string_view word, std::span<const entry_id> list) {
+            REQUIRE(!word.empty());
+            auto& lead = want[static_cast<unsigned char>(word[0])];
+            lead.insert(lead.end(), list.begin(), list.end());
+        });
+        std::size_t wrong = 0, non_empty = 0;
+        for (std::size_t b = 0; b < want.size(); ++b) {
+            std::sort(want[b].begin(), want[b].end());
+            want[b].erase(std::unique(want[b].begin(), want[b].end()), want[b].end());
+            auto got = lead_of(static_cast<char>(b));
+            if (!std::equal(got.begin(), got.end(), want[b].begin(), want[b].end())) ++wrong;
+            non_empty += !got.empty();
+        }
+        CHECK(wrong == 0);
+        return non_empty;
+    };
+    SECTION("names") {
+        std::size_t leads = check_table(
+            [&](auto&& f) {
+                for (mojifinder::index::word_id w = 0; w < idx.vocabulary_size(); ++w) f(idx.word(w), idx.entries_of(w));
+            },
+            [&](char c) { return idx.entries_with_lead(c); });
+        CHECK(leads == 36);  // A-Z, 0-9
+        CHECK(idx.entries_with_lead('P').size() == 4'424);  // from 4,702 postings of 1,080 words
+    }
+    SECTION("word tables") {
+        for (const auto* t : {&idx.informal_words(), &idx.definition_words()}) {
+            std::size_t leads = check_table(
+                [&](auto&& f) {
+                    for (std::size_t i = 0; i < t->size(); ++i) f(t->word(i), t->entries_of(i));
+                },
+                [&](char c) { return t->entries_with_lead(c); });
+            CHECK(leads > 0);
+        }
+        CHECK(idx.definition_words().entries_with_lead('P').size() == 5'014);  // from 5,879 postings of 832 words
+        // The readings' tables have none (prefixes never look readings up).
+        CHECK(idx.reading_words(mojifinder::reading::mandarin).entries_with_lead('s').empty());
+    }
+}
+
+TEST_CASE("a sorted table's words with a prefix: past_prefix bounds them", "[index][issue13]") {
+    using mojifinder::index;
+    auto [prefix, past] = GENERATE(table<std::string, std::string>({
+        {"P", "Q"}, {"SMIL", "SMIM"}, {"", ""}, {"A\xFF", "B"}, {"\xFF\xFF", ""}, {"Z9", "Z:"},
+    }));
+    INFO(prefix);
+    CHECK(index::past_prefix(prefix) == past);
+    const index& idx = the_index();
+    for (const auto* t : {&idx.informal_words(), &idx.definition_words()}) {
+        std::vector<std::string_view> want, got;
+        for (std::size_t i = 0; i < t->size(); ++i)
+            if (t->word(i).starts_with(prefix)) want.push_back(t->word(i));
+        t->for_each_with_prefix(prefix, [&](std::string_view w, std::span<const index::entry_id>) { got.push_back(w); });
+        CHECK(got == want);
+    }
+}
