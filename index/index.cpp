@@ -820,7 +820,8 @@ index::toned_parts index::parts_of_toned(entry_id e) const noexcept {
     return parts;
 }
 
-bool index::append_short_name(language_id l, entry_id e, std::string& out) const {
+template <class PartsOf>
+bool index::append_short_name_with(language_id l, entry_id e, PartsOf&& parts_of, std::string& out) const {
     auto [lang, at] = annotation_of(l, e);
     if (lang != no_language) {
         if (languages_[lang].short_at[at] == no_string) return false;
@@ -829,7 +830,7 @@ bool index::append_short_name(language_id l, entry_id e, std::string& out) const
     }
     // A skin-tone sequence, as CLDR derives it: its base's, the separator,
     // its tones'; none where datagen found that this is not CLDR's name.
-    toned_parts parts = parts_of_toned(e);
+    toned_parts parts = parts_of();
     if (parts.base == no_entry || parts.tone_count == 0) return false;
     for (language_id k = l; k != no_language; k = languages_[k].parent)
         if (std::binary_search(languages_[k].underivable.begin(), languages_[k].underivable.end(), e)) return false;
@@ -843,6 +844,14 @@ bool index::append_short_name(language_id l, entry_id e, std::string& out) const
     }
     out.append(name);
     return true;
+}
+
+bool index::append_short_name(language_id l, entry_id e, std::string& out) const {
+    return append_short_name_with(l, e, [&] { return parts_of_toned(e); }, out);
+}
+
+bool index::append_short_name(language_id l, entry_id e, const toned_parts& parts, std::string& out) const {
+    return append_short_name_with(l, e, [&] { return parts; }, out);
 }
 
 }  // namespace mojifinder

@@ -72,7 +72,7 @@ constexpr std::size_t small_answer_limit = 4096;
 // A prefix's union of more entries than this is made distinct through a
 // bitmap (query_run::pool_union()) rather than sorted: past ~4,000 the
 // sort's n log n costs more than clearing and scanning the span's bits.
-constexpr std::size_t sort_union_limit = 4096;
+constexpr std::size_t sort_union_limit = 256;
 // Those bitmaps are kept for fill() to OR into the answer's (p*'s
 // definitions: ~5,000 bits set one by one again) while they take at most
 // this many bitmaps of every entry in all (18.6 KB each): the scratch's bound.
@@ -184,6 +184,8 @@ struct term {
     std::array<std::uint8_t, all_lists> used{};
     std::size_t used_count = 0;
     std::size_t only_list = list_field.size();  // relevance order: its one non-empty list, if it has one
+    // A prefix: the entries whose algorithmic name's hex word starts with it.
+    index::self_named_runs hex_runs;
 };
 
 // The set bits of the words [from, to). Debian builds for the x86-64
@@ -528,8 +530,13 @@ struct query_state {
     struct toned_parts {
         entry_id base = index::no_entry;
         std::array<entry_id, 2> tones{index::no_entry, index::no_entry};
+        std::uint32_t base_at = 0;  // its base's place in toned_bases
     };
     std::vector<toned_parts> toned_table;
+    // The toned table's distinct bases, ascending, so that a term's lists
+    // are asked about them with cursors; and, per query, which a term has.
+    std::vector<entry_id> toned_bases;
+    std::vector<std::uint8_t> toned_base_has;
     const index* toned_table_of = nullptr;
     // The five modifiers' entries (no_entry where none), looked up once per
     // index: entry_of() reads hex from answer lines, ~0.1 us each.
@@ -751,6 +758,7 @@ private:
     bool matches(const term& t, entry_id e);
     bool contains(term& t, entry_id e);
     bool prefix_in_names(const term& t, entry_id e) const;
+    bool in_hex_runs(const term& t, entry_id e) const;
     bool keyword_phrase(const term& t, entry_id e);
     // Calls f with each list of entries a prefix covers: the words of names
     // that start with it, the hex words of algorithmic names, and (full mode)
@@ -758,18 +766,10 @@ private:
     // sequences. The lists may overlap.
     template <class F>
     void for_each_prefix_list(const term& t, F&& f) const {
-        std::string_view prefix = t.text;
-        if (prefix.size() == 1)
-            f(idx_.entries_with_lead(prefix[0]));  // the data file's union of those words' lists
-        else
-            idx_.for_each_word_with_prefix(prefix, [&](index::word_id w) { f(idx_.entries_of(w)); });
-        for (auto run : idx_.self_named_with_prefix(prefix).runs) f(run);
+        f(t.lists[names_list]);
+        for (auto run : t.hex_runs.runs) f(run);
         if (!st_.with_aliases) return;
-        auto words = idx_.alias_words();
-        std::string past = index::past_prefix(prefix);
-        auto end = past.empty() ? words.end() : std::lower_bound(words.begin(), words.end(), std::string_view(past));
-        for (auto it = std::lower_bound(words.begin(), words.end(), prefix); it < end; ++it)
-            f(idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
+        f(t.lists[aliases_list]);
         f(t.lists[informal_list]);
         f(t.lists[keywords_list]);
         f(t.lists[definitions_list]);
@@ -812,12 +812,12 @@ private:
             std::fill(bits, bits + words, std::uint64_t{0});
             for (auto list : lists)
                 for (entry_id e : list) bits[e / 64 - base] |= std::uint64_t{1} << (e % 64);
-            std::size_t count = count_bits(bits, bits + words);
-            pool.resize(from + count);
+            pool.resize(from + total);  // at most; what is left over is cut below
             entry_id* out = pool.data() + from;
             for (std::size_t w = 0; w < words; ++w)
                 for (std::uint64_t left = bits[w]; left != 0; left &= left - 1)
                     *out++ = static_cast<entry_id>((base + w) * 64 + static_cast<std::size_t>(std::countr_zero(left)));
+            pool.resize(static_cast<std::size_t>(out - pool.data()));
             if (keep)
                 st_.kept_unions.push_back({static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(at),
                                            static_cast<std::uint32_t>(base), static_cast<std::uint32_t>(words)});
@@ -831,8 +831,14 @@ private:
     // Has a prefix's list k the entry? Its pooled union (before settle()
     // makes that a span), or the list it has from the index.
     bool in_prefix_list(const term& t, std::size_t k, entry_id e) const {
-        if (!t.pooled[k]) return std::binary_search(t.lists[k].begin(), t.lists[k].end(), e);
-        return std::binary_search(st_.pool.begin() + t.pool_from[k], st_.pool.begin() + t.pool_to[k], e);
+        auto list = list_of(t, k);
+        return std::binary_search(list.begin(), list.end(), e);
+    }
+    // A term's list k, also before settle() (while the pool grows, a pooled
+    // list's span is made anew each time).
+    std::span<const entry_id> list_of(const term& t, std::size_t k) const {
+        if (!t.pooled[k]) return t.lists[k];
+        return {st_.pool.data() + t.pool_from[k], t.pool_to[k] - t.pool_from[k]};
     }
     // Has the informal alias or the definition of the entry's code point the
     // phrase's words, side by side, in order?
@@ -844,6 +850,7 @@ private:
 
 public:
     void rank_batch();
+    bool saturated(std::size_t want) const;
     std::span<const match> why(entry_id e);
 
 private:
@@ -852,7 +859,8 @@ private:
         field where = field::name;
     };
     term_match match_of(term& t, entry_id e, bool in_answer);
-    std::uint64_t rank_key_of(entry_id e);
+    std::uint64_t rank_key_of(entry_id e, std::uint64_t bound);
+    bool append_short_name(entry_id e);
     bool name_is_query(entry_id e) const;
     bool short_name_is_query(std::size_t& words);
     std::string_view keyword_text(const term& t, entry_id e);
@@ -1460,7 +1468,28 @@ void query_run::prepare(term& t) {
         break;
     }
     case term_kind::prefix:
+        // The names' words with the prefix, joined once: for one character,
+        // the data file's union of them (p*: 1,080 words, 4,702 entries).
+        // prefix_in_names() asks it, with the algorithmic names' hex words.
+        if (t.text.size() == 1)
+            t.lists[names_list] = idx_.entries_with_lead(t.text[0]);
+        else
+            pool_union(t, names_list, [&](auto&& f) {
+                idx_.for_each_word_with_prefix(t.text, [&](index::word_id w) { f(idx_.word(w), idx_.entries_of(w)); });
+            });
+        t.hex_runs = idx_.self_named_with_prefix(t.text);
         if (st_.with_aliases) {
+            // Other names' words with the prefix (formal aliases, sequences'
+            // names), joined: prefix_in_names() asks this list, not the
+            // entry's aliases or a sequence's name read word by word (emo*:
+            // 1,785 toned sequences' names, 245 -> 58 us, measured alone).
+            pool_union(t, aliases_list, [&](auto&& f) {
+                auto words = idx_.alias_words();
+                std::string past = index::past_prefix(t.text);
+                auto end = past.empty() ? words.end() : std::lower_bound(words.begin(), words.end(), std::string_view(past));
+                for (auto it = std::lower_bound(words.begin(), words.end(), t.text); it < end; ++it)
+                    f(*it, idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
+            });
             // Informal aliases' and definitions' words with the prefix: for
             // one character, the data file's union of them (p*: 832
             // definition words, 5,879 entries to make distinct).
@@ -1568,6 +1597,15 @@ void query_run::make_toned_table() {
         st_.toned_table[i].base = parts.base;
         for (std::size_t k = 0; k < parts.tone_count; ++k) st_.toned_table[i].tones[k] = parts.tones[k];
     }
+    auto& bases = st_.toned_bases;
+    bases.clear();
+    for (const auto& parts : st_.toned_table)
+        if (parts.base != index::no_entry) bases.push_back(parts.base);
+    std::sort(bases.begin(), bases.end());
+    bases.erase(std::unique(bases.begin(), bases.end()), bases.end());
+    for (auto& parts : st_.toned_table)
+        if (parts.base != index::no_entry)
+            parts.base_at = static_cast<std::uint32_t>(std::lower_bound(bases.begin(), bases.end(), parts.base) - bases.begin());
     st_.toned_table_of = &idx_;
 }
 
@@ -1577,17 +1615,31 @@ void query_run::make_toned_table() {
 // the word out of its list, and FATHER CHRISTMAS is "Santa Claus" in
 // emoji-test.txt.)
 void query_run::expand_toned(term& t) {
-    auto keywords = t.pooled[keywords_list]
-                        ? std::span<const entry_id>(st_.pool.data() + t.pool_from[keywords_list],
-                                                    t.pool_to[keywords_list] - t.pool_from[keywords_list])
-                        : t.lists[keywords_list];
     auto in = [&](std::span<const entry_id> list, entry_id e) { return std::binary_search(list.begin(), list.end(), e); };
     auto has = [&](entry_id e) {
-        if (in(keywords, e)) return true;
+        if (in_prefix_list(t, keywords_list, e)) return true;
         if (t.kind == term_kind::prefix) return prefix_in_names(t, e);
         return in(t.lists[names_list], e) || in(t.lists[aliases_list], e);
     };
-    // Each tone asked once; a base comes once per tone, in a row.
+    // The bases (~400 of the 1,785 toned sequences') asked ascending, each
+    // list read with a cursor: asked one by one, by binary searches, they
+    // were a third of e* in relevance order (perf).
+    auto& base_has = st_.toned_base_has;
+    base_has.assign(st_.toned_bases.size(), 0);
+    {
+        list_cursor keywords(list_of(t, keywords_list)), names(list_of(t, names_list)), aliases(list_of(t, aliases_list));
+        bool prefix = t.kind == term_kind::prefix;
+        for (std::size_t b = 0; b < st_.toned_bases.size(); ++b) {
+            entry_id e = st_.toned_bases[b];
+            bool hex = false;
+            if (prefix)
+                for (auto run : t.hex_runs.runs) hex = hex || in(run, e);
+            // A prefix's other names count only in full mode (prefix_in_names()).
+            bool other = (!prefix || st_.with_aliases) && aliases.has(e);
+            base_has[b] = keywords.has(e) || names.has(e) || other || hex;
+        }
+    }
+    // Each tone asked once.
     std::array<bool, 5> tone_has{};
     for (std::size_t k = 0; k < tone_has.size(); ++k)
         tone_has[k] = st_.tone_entries[k] != index::no_entry && has(st_.tone_entries[k]);
@@ -1596,19 +1648,12 @@ void query_run::expand_toned(term& t) {
             if (st_.tone_entries[k] == e) return tone_has[k];
         return false;
     };
-    entry_id last_base = index::no_entry;
-    bool base_has = false;
     std::size_t from = st_.pool.size();
     auto toned = idx_.toned_sequences();
-    if (st_.pool.capacity() < from + toned.size()) {
-        st_.pool.reserve(from + toned.size());  // so that `keywords` stays where it is
-        if (t.pooled[keywords_list])
-            keywords = std::span<const entry_id>(st_.pool.data() + t.pool_from[keywords_list], keywords.size());
-    }
     for (std::size_t i = 0; i < toned.size(); ++i) {
         const auto& parts = st_.toned_table[i];
-        if (parts.base != last_base) last_base = parts.base, base_has = parts.base != index::no_entry && has(parts.base);
-        if (base_has || tone(parts.tones[0]) || tone(parts.tones[1])) st_.pool.push_back(toned[i]);
+        bool with_base = parts.base != index::no_entry && base_has[parts.base_at];
+        if (with_base || tone(parts.tones[0]) || tone(parts.tones[1])) st_.pool.push_back(toned[i]);
     }
     t.pooled[toned_list] = true;
     t.pool_from[toned_list] = static_cast<std::uint32_t>(from);
@@ -1618,11 +1663,16 @@ void query_run::expand_toned(term& t) {
 // Whether a prefix is the start of a word of the entry's name or (full
 // mode, characters only: a sequence's name is its other name) aliases.
 bool query_run::prefix_in_names(const term& t, entry_id e) const {
-    auto starts = [&](std::string_view w) { return w.starts_with(t.text); };
-    if (any_name_word(idx_.name(e), starts)) return true;
-    if (!st_.with_aliases || idx_.is_sequence(e)) return false;
-    for (auto a : idx_.aliases_of(idx_.code_point(e)))
-        if (any_name_word(a, starts)) return true;
+    // The joined lists of its names' and other names' words (a sequence's
+    // name's words are other names'), and the algorithmic names' hex words:
+    // binary searches, not the entry's names read word by word (e*: every
+    // toned sequence's base asked; emo*: 1.36 ms -> 58 us with the rest).
+    return in_prefix_list(t, names_list, e) || in_hex_runs(t, e) || (st_.with_aliases && in_prefix_list(t, aliases_list, e));
+}
+
+bool query_run::in_hex_runs(const term& t, entry_id e) const {
+    for (auto run : t.hex_runs.runs)
+        if (!run.empty() && e >= run.front() && e <= run.back() && std::binary_search(run.begin(), run.end(), e)) return true;
     return false;
 }
 
@@ -1646,7 +1696,7 @@ bool query_run::keyword_phrase(const term& t, entry_id e) {
     idx_.for_each_keyword(st_.language, e, check);
     if (!found) {
         st_.short_name.clear();
-        if (idx_.append_short_name(st_.language, e, st_.short_name)) check(st_.short_name);
+        if (append_short_name(e)) check(st_.short_name);
     }
     return found;
 }
@@ -2063,7 +2113,11 @@ void query_run::evaluate() {
             return;
         }
     }
-    if (g.kind != term_kind::property && g.estimate <= small_answer_limit) {
+    // A prefix's lists are gathered and sorted there: past sort_union_limit
+    // entries the bitmap below makes them distinct for less (st*: 3,134
+    // entries from ~4,000 of its lists', 71 -> 23 us in relevance order, measured alone).
+    std::size_t small_limit = g.kind == term_kind::prefix ? sort_union_limit : small_answer_limit;
+    if (g.kind != term_kind::property && g.estimate <= small_limit) {
         collect_small(generator);
         st_.entries = st_.small;
         st_.entry_count = st_.small.size();
@@ -2206,16 +2260,17 @@ bool query_run::short_name_is_query(std::size_t& words) {
 // The strongest field in which a word or prefix term has the entry (found
 // false: the term does not have it, or is no word). `in_answer`: the entry
 // is in the answer (so every positive term has it) and entries come in
-// order: the lists are read with the term's cursors, a term with one list
-// is not read at all, and a prefix reads names (~60 ns an entry) only when
-// a keyword list has the entry too (names rank before keywords).
+// order: the lists are read with the term's cursors, and a word with one
+// list is not read at all. A prefix's names and other names are lists too
+// (prepare()), read first: no name is read.
 query_run::term_match query_run::match_of(term& t, entry_id e, bool in_answer) {
     if (t.excluded || (t.kind != term_kind::word && t.kind != term_kind::prefix)) return {};
     if (t.kind == term_kind::prefix && !in_answer && prefix_in_names(t, e)) return {true, field::name};
     if (in_answer && t.kind == term_kind::word && t.only_list < list_field.size()) return {true, list_field[t.only_list]};
-    for (std::size_t k = 0; k < list_field.size(); ++k) {
+    for (std::size_t u = 0; u < t.used_count; ++u) {  // its non-empty lists, ascending: strongest first
+        std::size_t k = t.used[u];
+        if (k >= list_field.size()) break;
         auto list = t.lists[k];
-        if (list.empty()) continue;
         bool has;
         if (in_answer) {
             const entry_id* end = list.data() + list.size();
@@ -2225,11 +2280,14 @@ query_run::term_match query_run::match_of(term& t, entry_id e, bool in_answer) {
             has = std::binary_search(list.begin(), list.end(), e);
         }
         if (has) {
-            if (in_answer && t.kind == term_kind::prefix && prefix_in_names(t, e)) return {true, field::name};
+            // A prefix: its names' and other names' lists come first, and
+            // both are names; after them, only hex words may still be.
+            if (t.kind == term_kind::prefix && (k <= aliases_list || (in_answer && in_hex_runs(t, e))))
+                return {true, field::name};
             return {true, list_field[k]};
         }
     }
-    if (in_answer && t.kind == term_kind::prefix) return {true, field::name};  // no other list has it
+    if (in_answer && t.kind == term_kind::prefix) return {true, field::name};  // no other list has it: a hex word
     return {};
 }
 
@@ -2266,7 +2324,31 @@ std::size_t ascii_word_count(std::string_view text) noexcept {
     return count;
 }
 
-std::uint64_t query_run::rank_key_of(entry_id e) {
+// The entry's short name in the session's language, appended to
+// st_.short_name; false when it has none. A skin-tone sequence's parts come
+// from the toned table when the query made it (they are read from the
+// sequence's code points otherwise, ~0.6 us).
+bool query_run::append_short_name(entry_id e) {
+    if (st_.toned_table_of == &idx_) {
+        auto toned = idx_.toned_sequences();
+        auto it = std::lower_bound(toned.begin(), toned.end(), e);
+        if (it != toned.end() && *it == e) {
+            const auto& kept = st_.toned_table[static_cast<std::size_t>(it - toned.begin())];
+            index::toned_parts parts;
+            parts.base = kept.base;
+            for (entry_id tone : kept.tones)
+                if (tone != index::no_entry) parts.tones[parts.tone_count++] = tone;
+            return idx_.append_short_name(st_.language, e, parts, st_.short_name);
+        }
+    }
+    return idx_.append_short_name(st_.language, e, st_.short_name);
+}
+
+// `bound`: a key the entry must beat to be of use (the full heap's worst);
+// one that cannot, whatever its extra words, gets its level's key with none
+// (emo*: 1,785 toned sequences at the keyword level, each short name made
+// from its parts, behind twenty names).
+std::uint64_t query_run::rank_key_of(entry_id e, std::uint64_t bound) {
     unsigned level = 0;
     std::size_t query_words = st_.rank_words;
     for (term* t : st_.rank_terms) {
@@ -2276,6 +2358,12 @@ std::uint64_t query_run::rank_key_of(entry_id e) {
     if (level == 0) return rank_key(0, 0, e);  // no words: code point order
     std::size_t extra = 0;
     unsigned weakest_rank = (level - 1) / 2;
+    // Its best key: level 0 when its whole name or short name may be the
+    // query, else its level with no extra words.
+    bool may_be_whole = st_.rank_only_words &&
+                        (weakest_rank == field_rank(field::name) || weakest_rank == field_rank(field::keyword));
+    std::uint64_t least = rank_key(may_be_whole ? 0 : level, 0, e);
+    if (least >= bound) return least;
     if (weakest_rank == field_rank(field::name)) {
         std::size_t words = idx_.name_word_count(e);
         if (st_.rank_only_words && words == query_words && name_is_query(e)) return rank_key(0, 0, e);
@@ -2289,15 +2377,27 @@ std::uint64_t query_run::rank_key_of(entry_id e) {
             extra = words > query_words ? words - query_words : 0;
             break;
         }
-    } else if (weakest_rank == field_rank(field::keyword) && st_.language != index::no_language) {
+    } else if (weakest_rank == field_rank(field::keyword) && st_.language != index::no_language && st_.rank_only_words) {
+        // The short name's words: only a query of words counts them (a
+        // prefix's keyword matches tie, then go by entry).
         st_.short_name.clear();
         std::size_t words = 0;
-        if (idx_.append_short_name(st_.language, e, st_.short_name)) {
-            if (st_.rank_only_words && short_name_is_query(words)) return rank_key(0, 0, e);
+        if (append_short_name(e)) {
+            if (short_name_is_query(words)) return rank_key(0, 0, e);
             extra = words > query_words ? words - query_words : 0;
         }
     }
     return rank_key(level, extra, e);
+}
+
+// The bounded heap is full, one prefix ranks, and its worst key has no
+// extra words (a prefix's keyword matches have none): a later entry beats it
+// only from a stronger field (emo*: 1,785 toned sequences at the keyword
+// level, all but the first twenty passed over).
+bool query_run::saturated(std::size_t want) const {
+    if (st_.top == 0 || st_.ranked.size() < want || st_.rank_terms.size() != 1) return false;
+    if (st_.rank_terms.front()->kind != term_kind::prefix || st_.rank_only_words) return false;
+    return ((st_.ranked.front() >> 32) & 0xFF) == 0;
 }
 
 void query_run::rank_batch() {
@@ -2356,7 +2456,8 @@ void query_run::rank_batch() {
         return all_out || (words >= out_from && !(st.rank_only_words && words == st.rank_words));
     };
     auto consider = [&](entry_id e) {
-        std::uint64_t key = rank_key_of(e);
+        bool full = bounded && st.ranked.size() >= want;
+        std::uint64_t key = rank_key_of(e, full ? st.ranked.front() : std::numeric_limits<std::uint64_t>::max());
         if (after && key <= last) return;
         if (!bounded) {
             st.ranked.push_back(key);
@@ -2383,11 +2484,45 @@ void query_run::rank_batch() {
         // are ideographs, named in 4 words; 55.9 -> 46.7 us a query, measured alone).
         static_assert(index::name_word_block == 64);
         const std::uint8_t* fewest = idx_.fewest_name_words().data();
-        for (std::size_t w = st.bits_first; w < st.bits_last && !all_out; ++w) {
+        std::size_t w = st.bits_first;
+        for (; w < st.bits_last && !all_out && !saturated(want); ++w) {
             if (out_from <= fewest[w] && !(st.rank_only_words && fewest[w] <= st.rank_words)) continue;
             for (std::uint64_t left = st.bits[w]; left != 0; left &= left - 1) {
                 auto e = static_cast<entry_id>(w * 64 + static_cast<std::size_t>(std::countr_zero(left)));
                 if (!out(e)) consider(e);
+            }
+        }
+        // Saturated: only the prefix's stronger fields' lists can still
+        // give a better entry, from the next word of the bitmap on.
+        if (w < st.bits_last && !all_out && saturated(want)) {
+            const term& t = *st.rank_terms.front();
+            auto worst_level = static_cast<unsigned>(st.ranked.front() >> 40);
+            auto& heads = st.joined_cursors;
+            heads.clear();
+            auto from = static_cast<entry_id>(w * 64);
+            auto add = [&](std::span<const entry_id> list) {
+                list_cursor c(list);
+                c.at = gallop(c.at, c.end, from);
+                if (c.at != c.end) heads.push_back(c);
+            };
+            for (std::size_t k = 0; k < list_field.size(); ++k)
+                if (2 + 2 * field_rank(list_field[k]) < worst_level && !t.lists[k].empty()) add(t.lists[k]);
+            if (2 < worst_level)
+                for (auto run : t.hex_runs.runs) add(run);
+            for (;;) {
+                entry_id e = index::no_entry;
+                for (const list_cursor& c : heads)
+                    if (c.at != c.end) e = std::min(e, *c.at);
+                if (e == index::no_entry || all_out) break;
+                std::size_t block = e / 64;
+                if (out_from <= fewest[block]) {  // passed over whole, as above
+                    auto next = static_cast<entry_id>((block + 1) * 64);
+                    for (list_cursor& c : heads) c.at = gallop(c.at, c.end, next);
+                    continue;
+                }
+                for (list_cursor& c : heads)
+                    if (c.at != c.end && *c.at == e) ++c.at;
+                if ((st.bits[block] >> (e % 64) & 1) != 0 && !out(e)) consider(e);
             }
         }
     }
@@ -2415,7 +2550,7 @@ std::string_view query_run::keyword_text(const term& t, entry_id e) {
         if (found) st_.why_text.append(text);
     };
     st_.short_name.clear();
-    bool has_short = idx_.append_short_name(st_.language, e, st_.short_name);
+    bool has_short = append_short_name(e);
     if (has_short) check(st_.short_name);
     idx_.for_each_keyword(st_.language, e, check);
     if (!found && has_short) st_.why_text.append(st_.short_name);

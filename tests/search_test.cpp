@@ -566,7 +566,9 @@ TEST_CASE("search: no hints when something was found or the word exists", "[sear
 
 TEST_CASE("search: prefixes equal a scan of every name's, other name's and keyword's words", "[search]") {
     std::string_view stem = GENERATE(as<std::string_view>{}, "SMIL", "A", "ZW", "CAT", "X", "4E0", "1F2", "LEFTW",
-                                     "B", "SIGNWRITING", "Q", "BYT", "FIREF", "DAR");
+                                     "B", "SIGNWRITING", "Q", "BYT", "FIREF", "DAR",
+                                     // Naming a tone: every toned sequence asked by its parts.
+                                     "E", "EMO", "1", "F");
     INFO(stem);
     const auto en = the_index().english();
     std::string query = std::string(stem) + "*";
@@ -1479,7 +1481,8 @@ TEST_CASE("relevance: exact whole names, then prefixes, then extra words", "[sea
 
 TEST_CASE("relevance: the best top entries are the full order's first, and reading on gives the rest",
           "[search][relevance]") {
-    auto query = GENERATE(as<std::string_view>{}, "heart", "face", "letter", "smil*", "cat", "arrow -left", "a*");
+    auto query = GENERATE(as<std::string_view>{}, "heart", "face", "letter", "smil*", "cat", "arrow -left", "a*",
+                          "emo*", "e*", "st*", "woman fire*");
     auto top = GENERATE(as<std::size_t>{}, 1, 5, 20, 100);
     CAPTURE(query, top);
     auto full = ranked(query);
