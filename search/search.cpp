@@ -618,7 +618,8 @@ struct scratch::state : query_state {};
 // Nothing is reserved up front: a session that only ever asks one word keeps
 // its scratch at a few hundred bytes. The buffers grow with the queries (the
 // small vector to at most 16 KB, the bitmap 18.6 KB on the first big answer,
-// the break iterator on the first pasted text) and then stay.
+// prefixes' union bitmaps to at most five of those, the break iterator on
+// the first pasted text) and then stay.
 scratch::scratch() : state_(std::make_unique<state>()) {}
 scratch::~scratch() = default;
 
