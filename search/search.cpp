@@ -2022,14 +2022,14 @@ void query_run::intersect_words() {
         for (const list_cursor& c : joined)
             if (c.at != c.end) e = std::min(e, *c.at);
         if (e == index::no_entry) break;
-        bool in_answer = !in_common.has(e);
+        bool in_answer = true;
         for (std::size_t j = 0; j < joined.size(); ++j) {
             if (joined[j].at != joined[j].end && *joined[j].at == e)
                 ++joined[j].at;
             else if (in_answer)
                 in_answer = names[j].has(e);
         }
-        if (in_answer) extra.push_back(e);
+        if (in_answer && !in_common.has(e)) extra.push_back(e);
     }
     if (extra.empty()) {
         st_.entries = common;
