@@ -272,6 +272,16 @@ public:
         return {alias_postings_.data() + alias_posting_start_[alias_word],
                 alias_postings_.data() + alias_posting_start_[alias_word + 1]};
     }
+    // f(std::string_view word, std::span<const entry_id>) for each of those
+    // words that starts with `prefix`, in byte order.
+    template <class F>
+    void for_each_alias_word_with_prefix(std::string_view prefix, F&& f) const {
+        std::string past = past_prefix(prefix);
+        auto end = past.empty() ? alias_words_.end()
+                                : std::lower_bound(alias_words_.begin(), alias_words_.end(), std::string_view(past));
+        for (auto it = std::lower_bound(alias_words_.begin(), alias_words_.end(), prefix); it < end; ++it)
+            f(*it, alias_entries_of(static_cast<std::size_t>(it - alias_words_.begin())));
+    }
     // The entries one of whose aliases has this word (upper-case), ascending.
     std::span<const entry_id> alias_entries_with(std::string_view word) const noexcept;
     // The aliases of a code point, in NameAliases.txt order (controls' too).

@@ -73,9 +73,10 @@ constexpr std::size_t small_answer_limit = 4096;
 // bitmap (query_run::pool_union()) rather than sorted: past ~4,000 the
 // sort's n log n costs more than clearing and scanning the span's bits.
 constexpr std::size_t sort_union_limit = 256;
-// Those bitmaps are kept for fill() to OR into the answer's (p*'s
-// definitions: ~5,000 bits set one by one again) while they take at most
-// this many bitmaps of every entry in all (18.6 KB each): the scratch's bound.
+// Those bitmaps are kept for fill() to OR into the answer's, not set bit by
+// bit again from the union (to*: its names' union, 38 against 42 us in
+// relevance order), while they take at most this many bitmaps of every
+// entry in all (18.6 KB each): the scratch's bound.
 constexpr std::size_t kept_union_bitmaps = 4;
 
 // Did-you-mean: words this long or longer may be two edits away, shorter
@@ -1494,13 +1495,7 @@ void query_run::prepare(term& t) {
             // names), joined: prefix_in_names() asks this list, not the
             // entry's aliases or a sequence's name read word by word (emo*:
             // 1,785 toned sequences' names, 245 -> 58 us, measured alone).
-            pool_union(t, aliases_list, [&](auto&& f) {
-                auto words = idx_.alias_words();
-                std::string past = index::past_prefix(t.text);
-                auto end = past.empty() ? words.end() : std::lower_bound(words.begin(), words.end(), std::string_view(past));
-                for (auto it = std::lower_bound(words.begin(), words.end(), t.text); it < end; ++it)
-                    f(*it, idx_.alias_entries_of(static_cast<std::size_t>(it - words.begin())));
-            });
+            pool_union(t, aliases_list, [&](auto&& f) { idx_.for_each_alias_word_with_prefix(t.text, f); });
             // Informal aliases' and definitions' words with the prefix: for
             // one character, the data file's union of them (p*: 832
             // definition words, 5,879 entries to make distinct).
@@ -1626,44 +1621,33 @@ void query_run::make_toned_table() {
 // the word out of its list, and FATHER CHRISTMAS is "Santa Claus" in
 // emoji-test.txt.)
 void query_run::expand_toned(term& t) {
-    auto in = [&](std::span<const entry_id> list, entry_id e) { return std::binary_search(list.begin(), list.end(), e); };
-    auto has = [&](entry_id e) {
-        if (in_prefix_list(t, keywords_list, e)) return true;
-        if (t.kind == term_kind::prefix) return prefix_in_names(t, e);
-        return in(t.lists[names_list], e) || in(t.lists[aliases_list], e);
+    // Whether the term's names, other names or keywords (a prefix's: also
+    // hex words) have each of `entries` (ascending), each list read with a
+    // cursor: asked one by one, by binary searches, the ~400 bases were a
+    // third of e* in relevance order (perf).
+    auto ask = [&](std::span<const entry_id> entries, std::uint8_t* has) {
+        list_cursor keywords(list_of(t, keywords_list)), names(list_of(t, names_list)), aliases(list_of(t, aliases_list));
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            entry_id e = entries[i];
+            has[i] = e != index::no_entry && (keywords.has(e) || names.has(e) || aliases.has(e) ||
+                                              (t.kind == term_kind::prefix && in_hex_runs(t, e)));
+        }
     };
-    // The bases (~400 of the 1,785 toned sequences') asked ascending, each
-    // list read with a cursor: asked one by one, by binary searches, they
-    // were a third of e* in relevance order (perf).
     auto& base_has = st_.toned_base_has;
     base_has.assign(st_.toned_bases.size(), 0);
-    {
-        list_cursor keywords(list_of(t, keywords_list)), names(list_of(t, names_list)), aliases(list_of(t, aliases_list));
-        bool prefix = t.kind == term_kind::prefix;
-        for (std::size_t b = 0; b < st_.toned_bases.size(); ++b) {
-            entry_id e = st_.toned_bases[b];
-            bool hex = false;
-            if (prefix)
-                for (auto run : t.hex_runs.runs) hex = hex || in(run, e);
-            // A prefix's other names count only in full mode (prefix_in_names()).
-            bool other = (!prefix || st_.with_aliases) && aliases.has(e);
-            base_has[b] = keywords.has(e) || names.has(e) || other || hex;
-        }
-    }
-    // Each tone asked once.
-    std::array<bool, 5> tone_has{};
-    for (std::size_t k = 0; k < tone_has.size(); ++k)
-        tone_has[k] = st_.tone_entries[k] != index::no_entry && has(st_.tone_entries[k]);
+    ask(st_.toned_bases, base_has.data());
+    std::array<std::uint8_t, 5> tone_has{};  // the five modifiers' entries are neighbours, ascending
+    ask(st_.tone_entries, tone_has.data());
     auto tone = [&](entry_id e) {
         for (std::size_t k = 0; k < tone_has.size(); ++k)
-            if (st_.tone_entries[k] == e) return tone_has[k];
+            if (st_.tone_entries[k] == e) return tone_has[k] != 0;
         return false;
     };
     std::size_t from = st_.pool.size();
     auto toned = idx_.toned_sequences();
     for (std::size_t i = 0; i < toned.size(); ++i) {
         const auto& parts = st_.toned_table[i];
-        bool with_base = parts.base != index::no_entry && base_has[parts.base_at];
+        bool with_base = parts.base != index::no_entry && base_has[parts.base_at] != 0;
         if (with_base || tone(parts.tones[0]) || tone(parts.tones[1])) st_.pool.push_back(toned[i]);
     }
     t.pooled[toned_list] = true;
@@ -2362,9 +2346,13 @@ bool query_run::append_short_name(entry_id e) {
 std::uint64_t query_run::rank_key_of(entry_id e, std::uint64_t bound) {
     unsigned level = 0;
     std::size_t query_words = st_.rank_words;
+    // Per field rank, the first term that matched there, and how: the
+    // weakest rank's text is read from it below, not matched again.
+    std::array<std::pair<const term*, field>, field_rank(field::mandarin) + 1> first_at{};
     for (term* t : st_.rank_terms) {
         term_match m = match_of(*t, e, true);
         level = std::max(level, 1 + 2 * field_rank(m.where) + (t->kind == term_kind::prefix ? 1u : 0u));
+        if (m.found && first_at[field_rank(m.where)].first == nullptr) first_at[field_rank(m.where)] = {t, m.where};
     }
     if (level == 0) return rank_key(0, 0, e);  // no words: code point order
     std::size_t extra = 0;
@@ -2381,12 +2369,9 @@ std::uint64_t query_run::rank_key_of(entry_id e, std::uint64_t bound) {
         extra = words > query_words ? words - query_words : 0;
     } else if (weakest_rank == field_rank(field::informal) || weakest_rank == field_rank(field::definition)) {
         // The words of the informal alias or definition the weakest term matched.
-        for (term* t : st_.rank_terms) {
-            term_match m = match_of(*t, e, false);
-            if (!m.found || field_rank(m.where) != weakest_rank) continue;
-            std::size_t words = ascii_word_count(unihan_or_informal_text(idx_, *t, e, m.where));
+        if (auto [t, where] = first_at[weakest_rank]; t != nullptr) {
+            std::size_t words = ascii_word_count(unihan_or_informal_text(idx_, *t, e, where));
             extra = words > query_words ? words - query_words : 0;
-            break;
         }
     } else if (weakest_rank == field_rank(field::keyword) && st_.language != index::no_language && st_.rank_only_words) {
         // The short name's words: only a query of words counts them (a
