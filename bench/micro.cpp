@@ -58,6 +58,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -367,6 +368,16 @@ void search_latency(benchmark::State& state, std::vector<std::string_view> queri
     set_percentiles(state, samples, largest);
 }
 
+// A latency benchmark: one iteration that times `samples` queries one by
+// one (time_queries(), search_latency()), reported in milliseconds.
+template <class F>
+void register_latency(const std::string& name, std::int64_t samples, F&& f) {
+    benchmark::RegisterBenchmark(name.c_str(), std::forward<F>(f))
+        ->Arg(samples)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -383,84 +394,49 @@ int main(int argc, char** argv) {
             ->MinTime(0.2);
     // All the small queries in turn (the figure bench/run reports), then each alone.
     std::vector<std::string_view> all(std::begin(small_queries), std::end(small_queries));
-    benchmark::RegisterBenchmark("SearchLatency/mix", [all](benchmark::State& s) { search_latency(s, all); })
-        ->Arg(200'000)
-        ->Iterations(1)
-        ->Unit(benchmark::kMillisecond);
+    register_latency("SearchLatency/mix", 200'000, [all](benchmark::State& s) { search_latency(s, all); });
     for (const char* q : small_queries)
-        benchmark::RegisterBenchmark((std::string("SearchLatency/") + q).c_str(),
-                                     [q](benchmark::State& s) { search_latency(s, {q}); })
-            ->Arg(200'000)
-            ->Iterations(1)
-            ->Unit(benchmark::kMillisecond);
+        register_latency(std::string("SearchLatency/") + q, 200'000,
+                         [q](benchmark::State& s) { search_latency(s, {q}); });
     for (const char* q : language_queries)
-        benchmark::RegisterBenchmark((std::string("QueryLatency/") + q).c_str(),
-                                     [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); })
-            ->Arg(200'000)
-            ->Iterations(1)
-            ->Unit(benchmark::kMillisecond);
+        register_latency(std::string("QueryLatency/") + q, 200'000,
+                         [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); });
     for (const char* language : {"en", "de", "ja"}) {
         std::vector<std::string_view> mix;
         for (const auto& q : keyword_queries) {
             if (std::string_view(q.language) != language) continue;
             mix.push_back(q.text);
             std::string_view text = q.text;
-            benchmark::RegisterBenchmark((std::string("QueryLatency/") + language + "/" + q.text).c_str(),
-                                         [text, language](benchmark::State& s) {
-                                             query_latency(s, {text}, search_layer::mode::full, language);
-                                         })
-                ->Arg(200'000)
-                ->Iterations(1)
-                ->Unit(benchmark::kMillisecond);
+            register_latency(std::string("QueryLatency/") + language + "/" + q.text, 200'000,
+                             [text, language](benchmark::State& s) {
+                                 query_latency(s, {text}, search_layer::mode::full, language);
+                             });
         }
-        benchmark::RegisterBenchmark((std::string("QueryLatency/") + language + "/mix").c_str(),
-                                     [mix, language](benchmark::State& s) {
-                                         query_latency(s, mix, search_layer::mode::full, language);
-                                     })
-            ->Arg(200'000)
-            ->Iterations(1)
-            ->Unit(benchmark::kMillisecond);
+        register_latency(std::string("QueryLatency/") + language + "/mix", 200'000,
+                         [mix, language](benchmark::State& s) {
+                             query_latency(s, mix, search_layer::mode::full, language);
+                         });
     }
     for (const char* q : hinted_queries)
-        benchmark::RegisterBenchmark((std::string("QueryLatency/hint/") + q).c_str(),
-                                     [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); })
-            ->Arg(20'000)
-            ->Iterations(1)
-            ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("QueryLatency/words-mix",
-                                 [all](benchmark::State& s) { query_latency(s, all, search_layer::mode::full); })
-        ->Arg(200'000)
-        ->Iterations(1)
-        ->Unit(benchmark::kMillisecond);
+        register_latency(std::string("QueryLatency/hint/") + q, 20'000,
+                         [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); });
+    register_latency("QueryLatency/words-mix", 200'000,
+                     [all](benchmark::State& s) { query_latency(s, all, search_layer::mode::full); });
     for (const char* q : small_queries)
-        benchmark::RegisterBenchmark((std::string("QueryLatency/words/") + q).c_str(),
-                                     [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); })
-            ->Arg(200'000)
-            ->Iterations(1)
-            ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("QueryLatency/classic-mix",
-                                 [all](benchmark::State& s) { query_latency(s, all, search_layer::mode::classic); })
-        ->Arg(200'000)
-        ->Iterations(1)
-        ->Unit(benchmark::kMillisecond);
+        register_latency(std::string("QueryLatency/words/") + q, 200'000,
+                         [q](benchmark::State& s) { query_latency(s, {q}, search_layer::mode::full); });
+    register_latency("QueryLatency/classic-mix", 200'000,
+                     [all](benchmark::State& s) { query_latency(s, all, search_layer::mode::classic); });
     for (const char* t : http_targets)
         benchmark::RegisterBenchmark((std::string("HttpCore/") + t).c_str(),
                                      [t](benchmark::State& s) { http_request(s, t); })
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(0.2);
     for (const char* q : ranked_queries)
-        benchmark::RegisterBenchmark((std::string("Rank/top20/") + q).c_str(),
-                                     [q](benchmark::State& s) { rank_latency(s, {q}); })
-            ->Arg(20'000)
-            ->Iterations(1)
-            ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("Rank/top20/mix",
-                                 [](benchmark::State& s) {
-                                     rank_latency(s, {std::begin(ranked_queries), std::end(ranked_queries)});
-                                 })
-        ->Arg(20'000)
-        ->Iterations(1)
-        ->Unit(benchmark::kMillisecond);
+        register_latency(std::string("Rank/top20/") + q, 20'000, [q](benchmark::State& s) { rank_latency(s, {q}); });
+    register_latency("Rank/top20/mix", 20'000, [](benchmark::State& s) {
+        rank_latency(s, {std::begin(ranked_queries), std::end(ranked_queries)});
+    });
     for (const char* q : huge_queries)
         benchmark::RegisterBenchmark((std::string("Stream/") + q).c_str(),
                                      [q](benchmark::State& s) { stream(s, q); })
