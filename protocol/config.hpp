@@ -62,6 +62,12 @@ struct config {
     // less per quiet connection, at the price of re-arming epoll once).
     static constexpr std::chrono::milliseconds warm_period{1000};
 
+    // --answer-cache: small answers each event loop keeps for queries asked
+    // again (protocol/answer_cache.hpp); 0 keeps none. A full cache of the
+    // default size holds at most ~1 MiB (answers up to 4 KiB each).
+    std::size_t answer_cache = 256;
+    static constexpr bounds<std::size_t> answer_cache_bounds{0, 16384};
+
     // --classic: every session speaks version 1 exactly (words of names only,
     // no hints, no identification, and no session commands: a line starting
     // with `/` is a query, as it was).

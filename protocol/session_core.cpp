@@ -12,6 +12,7 @@
 // JSON Lines of each entry (its short name and keywords).
 #include "session_core.hpp"
 
+#include "answer_cache.hpp"
 #include "json_lines.hpp"
 #include "mojifinder_version.hpp"
 #include "words.hpp"
@@ -165,8 +166,8 @@ std::string_view format_counts(std::size_t found, std::size_t shown, std::span<c
 
 std::span<const std::string_view> help_lines() noexcept { return help; }
 
-session_core::session_core(const index& idx, std::size_t max_line, session_settings settings)
-    : index_(idx), engine_(idx), max_line_(max_line), settings_(settings) {
+session_core::session_core(const index& idx, std::size_t max_line, session_settings settings, answer_cache* cache)
+    : index_(idx), engine_(idx), cache_(cache), max_line_(max_line), settings_(settings) {
     if (settings_.language == index::no_language) settings_.language = idx.english();
     too_long_ = format_into(too_long_buffer_, "error: line too long (limit {} bytes)\r\n", max_line);
 }
@@ -243,6 +244,14 @@ step session_core::run_query(std::string_view query, bool stopping) {
     answering_ = false;
     more_ = false;
     have_run_ = false;
+    if (cache_ != nullptr) {
+        if (std::optional<answer_cache::answer> kept = cache_->find(settings_, query)) {
+            step s = reuse_answer(kept->bytes, kept->found, stopping);
+            s.query = query;
+            s.found = found_;
+            return s;
+        }
+    }
     // Relevance order with a /limit ranks the best `limit` entries; /more
     // ranks the next ones (search::scratch::next()).
     search::options options{.m = settings_.mode, .language = settings_.language, .sort = settings_.sort,
@@ -264,11 +273,35 @@ step session_core::run_query(std::string_view query, bool stopping) {
     }
     found_ = scratch_->found();
     shown_ = 0;
+    if (cache_ != nullptr && cache_->keeps(query)) keeping_ = query;
     step s = start_reply(stopping);
+    keeping_ = {};
     s.what = event::answered;
     s.query = query;
     s.found = found_;
     return s;
+}
+
+// The bytes of an answer made before (answer_cache::find()): copied, since
+// the cache may replace them while this step is still being written. In
+// text the prompt joins them, so that the step is one piece the server
+// writes as it is (write_now() would otherwise copy both into one).
+step session_core::reuse_answer(std::string_view bytes, std::size_t found, bool stopping) {
+    found_ = shown_ = stop_at_ = found;
+    have_run_ = false;
+    buffer_.assign(bytes);
+    if (stopping || json()) {
+        out_[0] = buffer_;
+        return end_reply(1, stopping, event::answered);
+    }
+    buffer_ += prompt;
+    out_[0] = buffer_;
+    return {step_kind::write, {out_.data(), 1}, event::answered};
+}
+
+void session_core::keep_answer(std::size_t n) {
+    if (keeping_.empty() || shown_ != found_) return;
+    cache_->store(settings_, keeping_, {out_.data(), n}, found_);
 }
 
 step session_core::start_reply(bool stopping) {
@@ -564,6 +597,7 @@ step session_core::finish_answer(std::size_t n, bool stopping) {
     if (json()) {
         json_lines::append_status(buffer_, found_, shown_, hints);
         out_[0] = buffer_;
+        keep_answer(1);
         return end_reply(1, stopping, event::none);
     }
     out_[n++] = status_rule();
@@ -573,6 +607,7 @@ step session_core::finish_answer(std::size_t n, bool stopping) {
         out_[n++] = hints[i];
     }
     out_[n++] = crlf;
+    keep_answer(n);
     return end_reply(n, stopping, event::none);
 }
 

@@ -129,9 +129,14 @@ struct session_settings {
     bool operator==(const session_settings&) const = default;
 };
 
+class answer_cache;
+
 class session_core {
 public:
-    session_core(const index& idx, std::size_t max_line, session_settings settings = {});
+    // `cache`: the answers this core may reuse and keep (answer_cache.hpp);
+    // null: every query is searched.
+    session_core(const index& idx, std::size_t max_line, session_settings settings = {},
+                 answer_cache* cache = nullptr);
 
     session_core(const session_core&) = delete;
     session_core& operator=(const session_core&) = delete;
@@ -175,6 +180,9 @@ public:
 private:
     step answer_line(std::string_view line, bool stopping);
     step run_query(std::string_view query, bool stopping);
+    step reuse_answer(std::string_view bytes, std::size_t found, bool stopping);
+    // finish_answer(): the answer of the query being run, out_[0..n), left whole.
+    void keep_answer(std::size_t n);
     step run_command(std::string_view line, bool stopping);
     step start_reply(bool stopping);
     step continue_answer(bool stopping);
@@ -197,6 +205,10 @@ private:
 
     const index& index_;
     search::engine engine_;
+    answer_cache* cache_;
+    // The query run_query() is answering, while its answer may still be
+    // kept in cache_ (it is whole only if it ends in that same step).
+    std::string_view keeping_;
     std::size_t max_line_;
     session_settings settings_;
     std::size_t consumed_ = 0;

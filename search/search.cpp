@@ -101,7 +101,6 @@ enum list_kind : std::size_t {
 };
 // Reading field r's list is list_kinds + r.
 constexpr std::size_t all_lists = list_kinds + reading_count;
-constexpr std::size_t reading_list(reading r) noexcept { return list_kinds + static_cast<std::size_t>(r); }
 constexpr std::uint8_t all_readings = (1u << reading_count) - 1;
 
 // The scopes of readings (names as loose() makes them).

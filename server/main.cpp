@@ -24,7 +24,7 @@ constexpr const char* usage =
     "usage: mojifinderd [--host ADDR] [--port N] [--threads N] [--max-connections N]\n"
     "                   [--max-line BYTES] [--idle-timeout SECONDS] [--send-timeout SECONDS]\n"
     "                   [--http-port N] [--http-request-timeout SECONDS] [--http-idle-timeout SECONDS]\n"
-    "                   [--data PATH] [--lang TAG] [--classic] [--quiet]\n"
+    "                   [--answer-cache N] [--data PATH] [--lang TAG] [--classic] [--quiet]\n"
     "                   [--languages] [--version] [--help]";
 
 template <class T>
@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
         ->capture_default_str()->check(range(config::http_request_timeout_bounds));
     app.add_option("--http-idle-timeout", http_idle, "seconds a kept-alive HTTP connection may wait for a request")
         ->capture_default_str()->check(range(config::http_idle_timeout_bounds));
+    app.add_option("--answer-cache", cfg.answer_cache,
+                   "small answers each event loop keeps for queries asked again; 0 keeps none")
+        ->capture_default_str()->check(range(config::answer_cache_bounds));
     app.add_flag("--classic", cfg.classic,
                  "speak version 1 exactly: words of names only, and every line a query");
     app.add_flag("--quiet", cfg.quiet, "log only start, stop and errors");

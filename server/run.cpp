@@ -228,7 +228,16 @@ int serve(server_context& ctx, const listen_setup& setup) {
 // names the loop's plain executor type.
 server_context::server_context(const index& i, const config& c, logger l, index::language_id lang)
     : idx(i), cfg(c), log(std::move(l)), language(lang), http{i, c, counters, lang, &stopping} {
-    for (unsigned n = 0; n < cfg.threads; ++n) loops.push_back(std::make_unique<asio::io_context>(1));
+    for (unsigned n = 0; n < cfg.threads; ++n) {
+        answers.emplace_back(cfg.answer_cache);
+        loops.push_back(std::make_unique<asio::io_context>(1));
+    }
+}
+
+protocol::answer_cache* server_context::answers_of(const asio::io_context& loop) noexcept {
+    for (std::size_t n = 0; n < loops.size(); ++n)
+        if (loops[n].get() == &loop) return &answers[n];
+    return nullptr;
 }
 
 int run_server(const config& cfg, const served_data& data, const listen_setup& listen) {

@@ -4,6 +4,7 @@
 // session coroutine of its kind per connection on one of the event loops
 // (one io_context per thread), plus the registry that lets a shutdown reach
 // every open session of either kind, and the counters both keep.
+#include "answer_cache.hpp"
 #include "config.hpp"
 #include "http_core.hpp"
 #include "index.hpp"
@@ -117,6 +118,10 @@ struct server_context {
     protocol::metrics counters;
     // What every HTTP connection's core reads: the same index, limits and counters.
     protocol::http::context http;
+    // Each event loop's answers to queries asked again (--answer-cache), in
+    // the order of `loops`: a loop's line sessions share its cache unlocked.
+    std::vector<protocol::answer_cache> answers;
+    protocol::answer_cache* answers_of(const asio::io_context& loop) noexcept;
     // One per thread; sessions are dealt to them in turn. Declared last, so
     // destroyed first: a loop's destructor destroys the coroutine frames
     // still suspended on it (after a second signal or the grace period, every

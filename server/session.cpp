@@ -169,7 +169,8 @@ awaitable<> session(tcp_socket sock, server_context& ctx) {
         // warm_state and reads at once; a cold one gives it back and waits
         // for bytes first, taking one again when they are there.
         bool stays_warm = false;
-        warm_ptr warm(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings),
+        protocol::answer_cache* const answers = ctx.answers_of(sock.get_executor().context());
+        warm_ptr warm(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings, answers),
                       warm_release<warm_state>{&ctx.warm});
         protocol::step s = warm->core.start();
         for (;;) {
@@ -203,7 +204,7 @@ awaitable<> session(tcp_socket sock, server_context& ctx) {
                     std::tie(ec) = co_await sock.async_wait(
                         tcp_socket::wait_read,
                         asio::bind_allocator(fixed_allocator<void, wait_memory_size>(st.cold_wait), use_tuple));
-                    warm.reset(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings));
+                    warm.reset(ctx.warm.acquire<warm_state>(idx, cfg.max_line, st.settings, answers));
                     stays_warm = true;
                 } else {
                     st.set_deadline(between_lines ? std::min(now + config::warm_period, st.idle_deadline)

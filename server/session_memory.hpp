@@ -115,8 +115,9 @@ struct warm_state : page_input {
     // A read_until operation on the session's socket (~250 bytes).
     static constexpr std::size_t read_room = 384;
 
-    warm_state(const index& idx, std::size_t max_line, const protocol::session_settings& settings)
-        : core(idx, max_line, settings) {}
+    warm_state(const index& idx, std::size_t max_line, const protocol::session_settings& settings,
+               protocol::answer_cache* answers)
+        : core(idx, max_line, settings, answers) {}
 
     protocol::session_core core;
     fixed_memory<read_room> read_memory;

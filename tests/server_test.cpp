@@ -341,9 +341,10 @@ TEST_CASE("the client half-closes: everything sent is answered, then the server 
 
 TEST_CASE("200 clients at once each get exactly their own answers", "[server][threads]") {
     // --quiet: nobody drains the server's standard error while the clients run.
-    auto threads = GENERATE(as<std::string>{}, "1", "4");
-    CAPTURE(threads);
-    server_process server(with_mode(true, {"--quiet", "--threads", threads}));
+    // Answers kept per event loop (the default) and none kept: the same bytes.
+    auto [threads, kept] = GENERATE(table<std::string, std::string>({{"1", "256"}, {"4", "256"}, {"4", "0"}}));
+    CAPTURE(threads, kept);
+    server_process server(with_mode(true, {"--quiet", "--threads", threads, "--answer-cache", kept}));
 
     // The one larger answer is checked against what a lone client gets.
     std::string radicals;
@@ -467,7 +468,8 @@ TEST_CASE("the server's command line", "[server]") {
         CHECK(p.wait(patience).value_or(still_running) == 0);
         for (std::string_view option : {"--host", "--port", "--threads", "--max-connections", "--max-line",
                                         "--idle-timeout", "--send-timeout", "--http-port", "--http-request-timeout",
-                                        "--http-idle-timeout", "--quiet", "--data", "--lang", "--languages",
+                                        "--http-idle-timeout", "--answer-cache", "--quiet", "--data", "--lang",
+                                        "--languages",
                                         "--version", "--help"}) {
             CAPTURE(option);
             CHECK(has(p.out(), option));
@@ -486,6 +488,8 @@ TEST_CASE("the server's command line", "[server]") {
             {{"--max-connections", "0"}, {"--max-connections", "0"}},
             {{"--idle-timeout", "-1"}, {"--idle-timeout", "-1"}},
             {{"--send-timeout", "0"}, {"--send-timeout", "0"}},
+            {{"--answer-cache", "-1"}, {"--answer-cache", "-1"}},
+            {{"--answer-cache", "16385"}, {"--answer-cache", "16385"}},
             {{"stray"}, {"stray"}},
             {{"--port", "0", "stray"}, {"stray"}},
         }));

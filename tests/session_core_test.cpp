@@ -10,6 +10,7 @@
 // input used up, passes eof (when asked to) or leaves the session waiting.
 #include "session_core.hpp"
 
+#include "answer_cache.hpp"
 #include "json_lines.hpp"
 #include "mojifinder_version.hpp"
 #include "process.hpp"
@@ -153,8 +154,9 @@ struct transcript {
 
 // The transcript of a session that receives `input`, then eof if `eof`.
 transcript run(std::string_view input, bool eof, std::size_t max_line = default_max_line,
-               const read_plan& plan = {}, session_settings settings = {}) {
-    protocol::session_core core(the_index(), max_line, settings);
+               const read_plan& plan = {}, session_settings settings = {},
+               protocol::answer_cache* cache = nullptr) {
+    protocol::session_core core(the_index(), max_line, settings, cache);
     transcript t;
     std::string buffer;
     std::size_t sent = 0;
@@ -311,6 +313,9 @@ TEST_CASE("session transcripts are exact, however the input is split into reads"
     const read_plan& plan = read_plans()[which];
     INFO(describe(plan));
     INFO("mode " << static_cast<int>(mode));
+    // Each row again twice through one answer cache: the first fills it,
+    // the second answers from it; both must be the same bytes.
+    protocol::answer_cache cache(64);
     for (const row& r : rows()) {
         if (mode == how::full && r.v1_only) continue;
         INFO(r.name);
@@ -326,7 +331,15 @@ TEST_CASE("session transcripts are exact, however the input is split into reads"
         transcript t = run(input, r.eof, r.max_line, plan, settings);
         CHECK(first_difference(t.bytes, expected) == "");
         CHECK(t.closed == r.closed);
+        for (const char* pass : {"filling the answer cache", "from the answer cache"}) {
+            INFO(pass);
+            transcript kept = run(input, r.eof, r.max_line, plan, settings, &cache);
+            CHECK(first_difference(kept.bytes, expected) == "");
+            CHECK(kept.closed == r.closed);
+        }
     }
+    // cat face, dollar sign, LANGUAGE TAG and the others that fit.
+    CHECK(cache.size() >= 5);
 }
 
 TEST_CASE("a huge answer streams in steps of at most write_chunk bytes", "[session_core]") {
@@ -1170,6 +1183,85 @@ TEST_CASE("docs/PROTOCOL.md's examples of the query language", "[session_core]")
     CHECK(lines.back() == std::string(protocol::status_rule()) + status);
 }
 
+TEST_CASE("the answer cache: a kept answer is what the session sends", "[session_core][answer_cache]") {
+    protocol::answer_cache cache(16);
+    const std::array<std::string_view, 1> fake = {"FAKE\r\n"};
+    SECTION("text: the answer and the prompt in one piece; the step says what was answered") {
+        session_settings settings = server_settings(false);
+        cache.store(settings, "cat face", fake, 7);
+        protocol::session_core core(the_index(), default_max_line, settings, &cache);
+        core.start();
+        protocol::step s = core.next("cat face\n", false, false);
+        REQUIRE(s.out.size() == 1);
+        CHECK(s.out[0] == "FAKE\r\n" + prompt);
+        CHECK(s.kind == protocol::step_kind::write);
+        CHECK(s.what == protocol::event::answered);
+        CHECK(s.query == "cat face");
+        CHECK(s.found == 7);
+        CHECK_FALSE(s.query_error);
+        CHECK(core.quiet());
+        // Nothing more to show.
+        std::string out;
+        append_out(out, core.next("/more\n", false, false));
+        CHECK(out == "error: nothing more\r\n" + prompt);
+    }
+    SECTION("a session told to stop answers no query, kept or not") {
+        session_settings settings = server_settings(false);
+        cache.store(settings, "cat face", fake, 7);
+        protocol::session_core core(the_index(), default_max_line, settings, &cache);
+        core.start();
+        protocol::step s = core.next("cat face\n", false, true);
+        std::string out;
+        append_out(out, s);
+        CHECK(out == shutdown_error);
+        CHECK(s.kind == protocol::step_kind::close);
+        CHECK(s.what == protocol::event::shutdown);
+    }
+    SECTION("JSON: the kept objects, no prompt") {
+        session_settings settings = server_settings(false);
+        settings.format = protocol::output_format::json;
+        const std::array<std::string_view, 1> objects = {"{\"found\":7}\n"};
+        cache.store(settings, "cat face", objects, 7);
+        protocol::session_core core(the_index(), default_max_line, settings, &cache);
+        core.start();
+        std::string out;
+        append_out(out, core.next("cat face\n", false, false));
+        CHECK(out == "{\"found\":7}\n");
+    }
+}
+
+TEST_CASE("the answer cache: what a session keeps, and what it never keeps", "[session_core][answer_cache]") {
+    // Each input through a session with no cache, then twice through one
+    // with a cache: the same bytes, and `kept` entries afterwards.
+    auto [input, kept] = GENERATE(table<std::string, std::size_t>({
+        {"cat face\n", 1},
+        {"cat face\ncat face\nCAT FACE\n", 2},
+        {"/format json\ncat face\n", 1},
+        {"/lang de\nKatze\ncat face\n", 2},
+        {"/why on\nchess black\n", 1},
+        {"/sort relevance\ncat face\n", 1},
+        // 55 lines in relevance order: a run each, more than one step's
+        // pieces, so the answer leaves in two steps.
+        {"/sort relevance\narrow left\n", 0},
+        {"/readings on\nshui\n", 1},
+        {"/limit 3\ncat face\n/more\n", 0},            // cut by /limit: /more needs the search
+        {"/limit 30\ncat face\n", 1},                   // not cut
+        {"arrow\n", 0},                                  // over max_answer
+        {"block:arows\n", 0},                            // an error
+        {"xyzzy\n", 1},                                  // none found, with hints
+        {"\xF0\x9F\x90\xB1\n", 1},                    // pasted: identified
+        {std::string(protocol::answer_cache::max_query + 1, 'x') + "\n", 0},
+    }));
+    CAPTURE(input);
+    std::string expected = run(input, false).bytes;
+    protocol::answer_cache cache(64);
+    for (int pass = 0; pass < 2; ++pass) {
+        CAPTURE(pass);
+        CHECK(first_difference(run(input, false, default_max_line, {}, {}, &cache).bytes, expected) == "");
+        CHECK(cache.size() == kept);
+    }
+}
+
 TEST_CASE("a warm session answers text queries without allocating", "[session_core]") {
     if (!counting_allocations) {
         WARN("a sanitizer build: allocations are not counted");
@@ -1181,7 +1273,12 @@ TEST_CASE("a warm session answers text queries without allocating", "[session_co
     INFO(query);
     auto settings = GENERATE(session_settings{}, server_settings(true),
                              session_settings{search::mode::full, protocol::output_format::text, false, 3});
-    protocol::session_core core(the_index(), default_max_line, settings);
+    // With an answer cache, a kept answer is copied into the core's buffer,
+    // which grows to it the first time.
+    bool cached = GENERATE(false, true);
+    INFO((cached ? "with an answer cache" : "no answer cache"));
+    protocol::answer_cache cache(16);
+    protocol::session_core core(the_index(), default_max_line, settings, cached ? &cache : nullptr);
     core.start();
     // Asks `query`, and /more when an answer is cut; returns the bytes handed out.
     auto ask = [&](std::string_view input) {
@@ -1196,6 +1293,7 @@ TEST_CASE("a warm session answers text queries without allocating", "[session_co
     };
     std::size_t first = ask(query);
     if (settings.limit != 0) first += ask("/more\n");
+    if (cached) ask(query);
     std::size_t before = heap_allocations;
     std::size_t second = ask(query);
     if (settings.limit != 0) second += ask("/more\n");

@@ -4,8 +4,12 @@
 // The first byte also picks a --classic server; the seeds in
 // corpus/fuzz_session/ drive the session commands (/limit, /more, /sort, /why, /format
 // json, /classic, /lang, /quit) and the query language, in several
-// languages (lang_keywords switches among them mid-session).
+// languages (lang_keywords switches among them mid-session). Each input
+// runs twice: with no answer cache, and with one that lives across inputs
+// (so answers kept for one input are reused by later ones): the bytes must
+// be the same.
 // Sanitizers catch memory errors; the checks below catch broken invariants.
+#include "answer_cache.hpp"
 #include "index.hpp"
 #include "session_core.hpp"
 
@@ -24,11 +28,9 @@ void require(bool ok) {
     if (!ok) std::abort();
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+// Everything the session writes, for `data` after its first two bytes.
+std::string transcript(const std::uint8_t* data, std::size_t size, mojifinder::protocol::answer_cache* cache) {
     using namespace mojifinder;
-    if (size < 2) return 0;
     const bool stop_midway = data[0] & 1;
     const bool classic_server = data[0] & 2;
     const std::size_t max_line = config::max_line_bounds.min + data[1] % 64;
@@ -36,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     size -= 2;
 
     const auto settings = protocol::session_settings::for_server(classic_server, shared_index().english());
-    protocol::session_core core(shared_index(), max_line, settings);
+    protocol::session_core core(shared_index(), max_line, settings, cache);
+    std::string bytes;
     std::string input;
     std::size_t fed = 0;
     std::size_t steps = 0;
@@ -45,7 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (;;) {
         require(++steps < 10'000'000);
         std::size_t written = 0;
-        for (auto piece : s.out) written += piece.size();
+        for (auto piece : s.out) {
+            written += piece.size();
+            bytes += piece;
+        }
         // An answer leaves in bounded chunks: a write never pins more than
         // write_chunk bytes of lines plus a short tail.
         require(written <= config::write_chunk + 512);
@@ -68,5 +74,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         require(!classic_server || core.settings() == settings);
         input.erase(0, core.consumed());
     }
+    return bytes;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 2) return 0;
+    static mojifinder::protocol::answer_cache cache(64);
+    require(transcript(data, size, nullptr) == transcript(data, size, &cache));
     return 0;
 }

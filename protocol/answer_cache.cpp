@@ -1,0 +1,65 @@
+// Flow: see answer_cache.hpp. A key's set is its hash modulo the sets; a
+// hit makes the other way the one store() replaces next.
+#include "answer_cache.hpp"
+
+#include <functional>
+
+namespace mojifinder::protocol {
+
+answer_cache::answer_cache(std::size_t entries) : sets_((entries + 1) / 2) {}
+
+std::uint64_t answer_cache::hash_of(const session_settings& s, std::string_view query) noexcept {
+    // Every field of session_settings, packed; a field added there and not
+    // here only makes keys collide, which operator== then tells apart.
+    std::uint64_t bits = static_cast<std::uint64_t>(s.mode) | static_cast<std::uint64_t>(s.format) << 2 |
+                         static_cast<std::uint64_t>(s.classic_server) << 4 |
+                         static_cast<std::uint64_t>(s.sort) << 5 | static_cast<std::uint64_t>(s.why) << 7 |
+                         static_cast<std::uint64_t>(s.readings) << 8 |
+                         static_cast<std::uint64_t>(s.language) << 16 | static_cast<std::uint64_t>(s.limit) << 32;
+    // A multiplicative mix, so that settings differing in one bit land in
+    // different sets.
+    return std::hash<std::string_view>{}(query) ^ (bits * 0x9E3779B97F4A7C15ull);
+}
+
+std::optional<answer_cache::answer> answer_cache::find(const session_settings& settings,
+                                                      std::string_view query) noexcept {
+    if (!keeps(query)) return std::nullopt;
+    std::uint64_t h = hash_of(settings, query);
+    set& s = sets_[h % sets_.size()];
+    for (unsigned w = 0; w < 2; ++w) {
+        const entry& e = s.way[w];
+        if (e.used && e.hash == h && e.settings == settings && e.query() == query) {
+            s.older = 1 - w;
+            return answer{e.bytes(), e.found};
+        }
+    }
+    return std::nullopt;
+}
+
+void answer_cache::store(const session_settings& settings, std::string_view query,
+                         std::span<const std::string_view> body, std::size_t found) {
+    if (!keeps(query)) return;
+    std::size_t size = 0;
+    for (std::string_view piece : body) size += piece.size();
+    if (size > max_answer) return;
+    std::uint64_t h = hash_of(settings, query);
+    set& s = sets_[h % sets_.size()];
+    unsigned w = s.older;
+    entry& e = s.way[w];
+    s.older = 1 - w;
+    e.hash = h;
+    e.settings = settings;
+    e.found = found;
+    e.query_size = query.size();
+    e.text.assign(query);
+    for (std::string_view piece : body) e.text += piece;
+    e.used = true;
+}
+
+std::size_t answer_cache::size() const noexcept {
+    std::size_t n = 0;
+    for (const set& s : sets_) n += static_cast<std::size_t>(s.way[0].used) + static_cast<std::size_t>(s.way[1].used);
+    return n;
+}
+
+}  // namespace mojifinder::protocol
