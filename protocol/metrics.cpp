@@ -79,6 +79,8 @@ void metrics::answer_size(protocol_kind p, std::size_t bytes) noexcept {
     size_sum_[at(p)].fetch_add(bytes, std::memory_order_relaxed);
 }
 
+void metrics::kept_answer() noexcept { kept_.fetch_add(1, std::memory_order_relaxed); }
+
 void metrics::error(protocol_kind p, error_kind k) noexcept {
     errors_[at(p)][static_cast<std::size_t>(k)].fetch_add(1, std::memory_order_relaxed);
 }
@@ -98,6 +100,9 @@ void metrics::render(std::string& out, const index::data_versions& data) const {
         for (std::size_t o = 0; o < query_outcomes; ++o)
             fmt::format_to(to, "mojifinder_queries_total{{protocol=\"{}\",outcome=\"{}\"}} {}\n", protocol_names[p],
                            outcome_names[o], queries_[p][o].load(std::memory_order_relaxed));
+    append_family(out, "mojifinder_kept_answers_total", "counter",
+                  "Line protocol answers sent from the answer cache, without a search (--answer-cache).");
+    fmt::format_to(to, "mojifinder_kept_answers_total {}\n", kept_.load(std::memory_order_relaxed));
     append_family(out, "mojifinder_query_seconds", "histogram",
                   "Time from a complete query to its answer's first bytes, by protocol.");
     append_histogram(out, "mojifinder_query_seconds", latency_bounds_seconds, latency_, latency_sum_ns_, 1e9);
@@ -112,6 +117,8 @@ void metrics::render(std::string& out, const index::data_versions& data) const {
     fmt::format_to(to, "mojifinder_data_info{{unicode=\"{}\",cldr=\"{}\",icu=\"{}\"}} 1\n", data.unicode, data.cldr,
                    data.icu);
 }
+
+std::uint64_t metrics::kept_answers() const noexcept { return kept_.load(std::memory_order_relaxed); }
 
 std::uint64_t metrics::open_sessions(protocol_kind p) const noexcept {
     return open_[at(p)].load(std::memory_order_relaxed);

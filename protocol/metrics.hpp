@@ -53,6 +53,8 @@ public:
     void session_opened(protocol_kind p) noexcept;
     void session_closed(protocol_kind p) noexcept;
     void query(protocol_kind p, query_outcome o) noexcept;
+    // A line protocol answer sent from the answer cache (answer_cache.hpp).
+    void kept_answer() noexcept;
     void latency(protocol_kind p, std::chrono::nanoseconds took) noexcept;
     void answer_size(protocol_kind p, std::size_t bytes) noexcept;
     void error(protocol_kind p, error_kind k) noexcept;
@@ -64,6 +66,7 @@ public:
     // For the tests: the current values.
     std::uint64_t open_sessions(protocol_kind p) const noexcept;
     std::uint64_t queries(protocol_kind p, query_outcome o) const noexcept;
+    std::uint64_t kept_answers() const noexcept;
     std::uint64_t errors(protocol_kind p, error_kind k) const noexcept;
 
 private:
@@ -71,6 +74,7 @@ private:
     std::array<counter, protocol_kinds> open_{};
     std::array<counter, protocol_kinds> opened_{};
     std::array<std::array<counter, query_outcomes>, protocol_kinds> queries_{};
+    counter kept_{};
     std::array<std::array<counter, latency_bounds_seconds.size() + 1>, protocol_kinds> latency_{};
     std::array<counter, protocol_kinds> latency_sum_ns_{};
     std::array<std::array<counter, size_bounds_bytes.size() + 1>, protocol_kinds> size_{};

@@ -249,6 +249,7 @@ step session_core::run_query(std::string_view query, bool stopping) {
             step s = reuse_answer(kept->bytes, kept->found, stopping);
             s.query = query;
             s.found = found_;
+            s.kept = true;
             return s;
         }
     }

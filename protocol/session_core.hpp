@@ -92,6 +92,7 @@ struct step {
     std::string_view query;  // for `answered` and `command`; a view into the input buffer
     std::size_t found = 0;
     bool query_error = false;  // answered with "error: ..." (the query could not be read)
+    bool kept = false;         // answered from the answer cache, without a search
 };
 
 enum class output_format : std::uint8_t {

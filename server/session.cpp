@@ -94,6 +94,7 @@ void count_step(server_context& ctx, warm_state& warm, const protocol::step& s, 
                              : s.found > 0 ? protocol::query_outcome::found
                                            : protocol::query_outcome::empty);
         counters.latency(line, took);
+        if (s.kept) counters.kept_answer();
         warm.answer_bytes = 0;
         warm.answering = true;
         break;

@@ -350,6 +350,8 @@ TEST_CASE("http: /metrics counts both protocols", "[server][http]") {
     connection line = line_session(s);
     line.send("cat face\n");
     CHECK(line.read_until(cat_face_answer(), patience) == cat_face_answer());
+    line.send("cat face\n");  // the second time from the answer cache
+    CHECK(line.read_until(cat_face_answer(), patience) == cat_face_answer());
     line.send("zzzq\n");
     CHECK(line.read_until(prompt, patience).starts_with(status_line(0).substr(0, status_line(0).size() - 2)));
     connection c(s.http_port);
@@ -359,14 +361,15 @@ TEST_CASE("http: /metrics counts both protocols", "[server][http]") {
     response r = read_response(c);
     CHECK(r.status == "HTTP/1.1 200 OK");
     CAPTURE(r.body);
-    CHECK(metric(r.body, R"(mojifinder_queries_total{protocol="line",outcome="found"})") == 1);
+    CHECK(metric(r.body, R"(mojifinder_queries_total{protocol="line",outcome="found"})") == 2);
+    CHECK(metric(r.body, R"(mojifinder_kept_answers_total)") == 1);
     CHECK(metric(r.body, R"(mojifinder_queries_total{protocol="line",outcome="empty"})") == 1);
     CHECK(metric(r.body, R"(mojifinder_queries_total{protocol="http",outcome="found"})") == 1);
     CHECK(metric(r.body, R"(mojifinder_sessions_open{protocol="line"})") == 1);
     CHECK(metric(r.body, R"(mojifinder_sessions_open{protocol="http"})") == 1);
-    CHECK(metric(r.body, R"(mojifinder_query_seconds_count{protocol="line"})") == 2);
+    CHECK(metric(r.body, R"(mojifinder_query_seconds_count{protocol="line"})") == 3);
     CHECK(metric(r.body, R"(mojifinder_query_seconds_count{protocol="http"})") == 1);
-    CHECK(metric(r.body, R"(mojifinder_answer_bytes_count{protocol="line"})") == 2);
+    CHECK(metric(r.body, R"(mojifinder_answer_bytes_count{protocol="line"})") == 3);
     CHECK(s.server.stop().value_or(still_running) == 0);
 }
 

@@ -55,6 +55,10 @@ TEST_CASE("a fresh server's whole /metrics text", "[metrics]") {
           "mojifinder_queries_total{protocol=\"http\",outcome=\"found\"} 0\n"
           "mojifinder_queries_total{protocol=\"http\",outcome=\"empty\"} 0\n"
           "mojifinder_queries_total{protocol=\"http\",outcome=\"error\"} 0\n"
+          "# HELP mojifinder_kept_answers_total Line protocol answers sent from the answer cache, without a "
+          "search (--answer-cache).\n"
+          "# TYPE mojifinder_kept_answers_total counter\n"
+          "mojifinder_kept_answers_total 0\n"
           "# HELP mojifinder_query_seconds Time from a complete query to its answer's first bytes, by protocol.\n"
           "# TYPE mojifinder_query_seconds histogram\n"
           "mojifinder_query_seconds_bucket{protocol=\"line\",le=\"1e-05\"} 0\n"
@@ -131,6 +135,13 @@ TEST_CASE("a fresh server's whole /metrics text", "[metrics]") {
 TEST_CASE("counts show in their series", "[metrics]") {
     metrics m;
     std::string text;
+    SECTION("answers from the answer cache") {
+        m.kept_answer();
+        m.kept_answer();
+        CHECK(m.kept_answers() == 2);
+        m.render(text, versions);
+        CHECK(lines_of(text, "mojifinder_kept_answers_total ") == "mojifinder_kept_answers_total 2\n");
+    }
     SECTION("sessions: open and total, by protocol") {
         m.session_opened(protocol_kind::line);
         m.session_opened(protocol_kind::http);

@@ -1199,7 +1199,14 @@ TEST_CASE("the answer cache: a kept answer is what the session sends", "[session
         CHECK(s.query == "cat face");
         CHECK(s.found == 7);
         CHECK_FALSE(s.query_error);
+        CHECK(s.kept);
         CHECK(core.quiet());
+        // Another query is searched, and kept for the next time.
+        protocol::step searched = core.next("chess black\n", false, false);
+        CHECK(searched.what == protocol::event::answered);
+        CHECK_FALSE(searched.kept);
+        CHECK(cache.size() == 2);
+        CHECK(core.next("chess black\n", false, false).kept);
         // Nothing more to show.
         std::string out;
         append_out(out, core.next("/more\n", false, false));
