@@ -30,26 +30,31 @@ std::optional<answer_cache::answer> answer_cache::find(const session_settings& s
         const entry& e = s.way[w];
         if (e.used && e.hash == h && e.settings == settings && e.query() == query) {
             s.older = 1 - w;
-            return answer{e.bytes(), e.found};
+            return answer{e.bytes(), e.found, e.shown};
         }
     }
     return std::nullopt;
 }
 
 void answer_cache::store(const session_settings& settings, std::string_view query,
-                         std::span<const std::string_view> body, std::size_t found) {
+                         std::span<const std::string_view> body, std::size_t found, std::size_t shown) {
     if (!keeps(query)) return;
     std::size_t size = 0;
     for (std::string_view piece : body) size += piece.size();
     if (size > max_answer) return;
     std::uint64_t h = hash_of(settings, query);
     set& s = sets_[h % sets_.size()];
+    // A key already kept is replaced where it is, never kept twice
+    // (run_query() stores only after a miss; this is for any other caller).
     unsigned w = s.older;
+    for (unsigned i = 0; i < 2; ++i)
+        if (s.way[i].used && s.way[i].hash == h && s.way[i].settings == settings && s.way[i].query() == query) w = i;
     entry& e = s.way[w];
     s.older = 1 - w;
     e.hash = h;
     e.settings = settings;
     e.found = found;
+    e.shown = shown;
     e.query_size = query.size();
     e.text.assign(query);
     for (std::string_view piece : body) e.text += piece;

@@ -5,9 +5,10 @@
 // formatting.
 //
 // Flow: session_core::run_query() asks find() before it searches; when the
-// answer it then makes leaves whole in that one step (no /limit cut, no
-// error) and is small, it store()s the answer's bytes (every line and the
-// status line, without the prompt). The server keeps one cache per event
+// reply it then makes leaves in that one step (not an error) and is small,
+// it store()s the reply's bytes (its lines and the status line, without the
+// prompt) with the counts: found, and shown when /limit cut the answer (a
+// /more after a kept reply searches again, session_core::search_again()). The server keeps one cache per event
 // loop, shared by that loop's line sessions, so nothing is locked. The data
 // file is read-only, so an answer never goes stale: the key is the query's
 // bytes and every setting that shapes the answer (session_settings).
@@ -41,13 +42,14 @@ public:
     struct answer {
         std::string_view bytes;  // valid until the next store()
         std::size_t found;
+        std::size_t shown;       // < found when /limit cut the answer
     };
     std::optional<answer> find(const session_settings& settings, std::string_view query) noexcept;
 
-    // `body`: the answer's pieces, as a step hands them out. Not kept when
-    // the cache is off or the query or the answer is too long.
+    // `body`: the reply's pieces, as a step hands them out. Not kept when
+    // the cache is off or the query or the reply is too long.
     void store(const session_settings& settings, std::string_view query, std::span<const std::string_view> body,
-               std::size_t found);
+               std::size_t found, std::size_t shown);
 
     // Whether store() may keep an answer to `query`: asked before the
     // search, so that an answer that cannot be kept is not gathered.
@@ -62,6 +64,7 @@ private:
         std::uint64_t hash = 0;
         session_settings settings;
         std::size_t found = 0;
+        std::size_t shown = 0;
         std::size_t query_size = 0;
         std::string text;  // the query, then the answer
         bool used = false;

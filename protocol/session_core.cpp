@@ -40,6 +40,13 @@ constexpr std::string_view help_prefix = "# ";
 // LF), the prompt or the shutdown line; and one to spare.
 constexpr std::size_t tail_pieces = 12;
 
+// What a query asks the engine under a session's settings. Relevance order
+// with a /limit ranks the best `limit` entries; /more ranks the next ones
+// (search::scratch::next()).
+search::options options_of(const session_settings& s) noexcept {
+    return {.m = s.mode, .language = s.language, .sort = s.sort, .top = s.limit, .bare_readings = s.readings};
+}
+
 std::string make_rule() {
     std::string rule;
     for (std::size_t i = 0; i < rule_width; ++i) rule += "\u2500";
@@ -244,20 +251,17 @@ step session_core::run_query(std::string_view query, bool stopping) {
     answering_ = false;
     more_ = false;
     have_run_ = false;
+    search_again_ = false;
     if (cache_ != nullptr) {
         if (std::optional<answer_cache::answer> kept = cache_->find(settings_, query)) {
-            step s = reuse_answer(kept->bytes, kept->found, stopping);
+            step s = reuse_answer(query, kept->bytes, kept->found, kept->shown, stopping);
             s.query = query;
             s.found = found_;
             s.kept = true;
             return s;
         }
     }
-    // Relevance order with a /limit ranks the best `limit` entries; /more
-    // ranks the next ones (search::scratch::next()).
-    search::options options{.m = settings_.mode, .language = settings_.language, .sort = settings_.sort,
-                            .top = settings_.limit, .bare_readings = settings_.readings};
-    engine_.run(query, options, scratch_.get());
+    engine_.run(query, options_of(settings_), scratch_.get());
     if (!scratch_->error().empty()) {
         // The message may quote the query, and a query may hold control
         // bytes past its first: none of them reach the client's terminal.
@@ -283,13 +287,21 @@ step session_core::run_query(std::string_view query, bool stopping) {
     return s;
 }
 
-// The bytes of an answer made before (answer_cache::find()): copied, since
+// The bytes of a reply made before (answer_cache::find()): copied, since
 // the cache may replace them while this step is still being written. In
 // text the prompt joins them, so that the step is one piece the server
-// writes as it is (write_now() would otherwise copy both into one).
-step session_core::reuse_answer(std::string_view bytes, std::size_t found, bool stopping) {
-    found_ = shown_ = stop_at_ = found;
-    have_run_ = false;
+// writes as it is (write_now() would otherwise copy both into one). A reply
+// cut by /limit leaves its /more to search_again().
+step session_core::reuse_answer(std::string_view query, std::string_view bytes, std::size_t found,
+                                std::size_t shown, bool stopping) {
+    found_ = found;
+    shown_ = stop_at_ = shown;
+    more_ = shown < found;
+    if (more_) {
+        search_again_ = true;
+        again_query_.assign(query);
+        again_settings_ = settings_;
+    }
     buffer_.assign(bytes);
     if (stopping || json()) {
         out_[0] = buffer_;
@@ -301,8 +313,28 @@ step session_core::reuse_answer(std::string_view bytes, std::size_t found, bool 
 }
 
 void session_core::keep_answer(std::size_t n) {
-    if (keeping_.empty() || shown_ != found_) return;
-    cache_->store(settings_, keeping_, {out_.data(), n}, found_);
+    if (!keeping_.empty()) cache_->store(settings_, keeping_, {out_.data(), n}, found_, shown_);
+}
+
+// /more after a kept reply cut by /limit: the search that reply came from,
+// run again, then past the lines the reply showed (the engine hands out the
+// same entries in the same order, relevance order's next ones included).
+void session_core::search_again() {
+    search_again_ = false;
+    engine_.run(again_query_, options_of(again_settings_), scratch_.get());
+    have_run_ = false;
+    for (std::size_t skipped = 0; skipped < shown_;) {
+        if (!pull_run()) return;
+        if (run_.identified()) {
+            have_run_ = false;
+            ++skipped;
+            continue;
+        }
+        std::size_t skip = std::min<std::size_t>(run_.last - run_.first, shown_ - skipped);
+        run_.first = static_cast<index::entry_id>(run_.first + skip);
+        skipped += skip;
+        have_run_ = run_.first != run_.last;
+    }
 }
 
 step session_core::start_reply(bool stopping) {
@@ -345,6 +377,7 @@ step session_core::run_command(std::string_view line, bool stopping) {
         else if (!more_) s = reply_error("nothing more", stopping, event::command);
         else {
             more_ = false;
+            if (search_again_) search_again();
             s = start_reply(stopping);
         }
     } else if (ascii_iequal(name, "/format")) {

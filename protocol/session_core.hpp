@@ -181,9 +181,11 @@ public:
 private:
     step answer_line(std::string_view line, bool stopping);
     step run_query(std::string_view query, bool stopping);
-    step reuse_answer(std::string_view bytes, std::size_t found, bool stopping);
-    // finish_answer(): the answer of the query being run, out_[0..n), left whole.
+    step reuse_answer(std::string_view query, std::string_view bytes, std::size_t found, std::size_t shown,
+                      bool stopping);
+    // finish_answer(): the reply to the query being run, out_[0..n), is complete.
     void keep_answer(std::size_t n);
+    void search_again();
     step run_command(std::string_view line, bool stopping);
     step start_reply(bool stopping);
     step continue_answer(bool stopping);
@@ -210,6 +212,12 @@ private:
     // The query run_query() is answering, while its answer may still be
     // kept in cache_ (it is whole only if it ends in that same step).
     std::string_view keeping_;
+    // A kept reply cut by /limit: what its /more searches again, with the
+    // settings the query had (a /lang or /sort since changes only later
+    // queries, as when the search was kept).
+    bool search_again_ = false;
+    std::string again_query_;
+    session_settings again_settings_;
     std::size_t max_line_;
     session_settings settings_;
     std::size_t consumed_ = 0;

@@ -28,16 +28,27 @@ std::array<std::string_view, 2> pieces(std::string_view a, std::string_view b) {
 }  // namespace
 
 TEST_CASE("answer_cache: a kept answer comes back whole, with its count, for the same key only", "[answer_cache]") {
-    answer_cache cache(8);
-    CHECK(cache.capacity() == 8);
+    // Room enough that these few keys never share a set (which store
+    // replaces is the last test's).
+    answer_cache cache(1024);
+    CHECK(cache.capacity() == 1024);
     CHECK(cache.size() == 0);
     CHECK_FALSE(cache.find(base, "cat face"));
-    cache.store(base, "cat face", pieces("U+1F431\t🐱\tCAT FACE\r\n", " 1 found\r\n"), 1);
+    cache.store(base, "cat face", pieces("U+1F431\t🐱\tCAT FACE\r\n", " 1 found\r\n"), 1, 1);
     CHECK(cache.size() == 1);
     auto kept = cache.find(base, "cat face");
     REQUIRE(kept);
     CHECK(kept->bytes == "U+1F431\t🐱\tCAT FACE\r\n 1 found\r\n");
     CHECK(kept->found == 1);
+    CHECK(kept->shown == 1);
+    // A reply cut by /limit keeps both counts.
+    cache.store(base, "dog", pieces("U+1F415\r\n", " 7 found, 1 shown\r\n"), 7, 1);
+    CHECK(cache.find(base, "dog")->found == 7);
+    CHECK(cache.find(base, "dog")->shown == 1);
+    // The same key again replaces its entry.
+    cache.store(base, "dog", pieces("none", ""), 0, 0);
+    CHECK(cache.find(base, "dog")->bytes == "none");
+    CHECK(cache.size() == 2);
 
     SECTION("other bytes are another query") {
         auto query = GENERATE(as<std::string_view>{}, "cat  face", "Cat face", "cat fac", "cat face ", "");
@@ -61,10 +72,12 @@ TEST_CASE("answer_cache: a kept answer comes back whole, with its count, for the
         apply(other);
         REQUIRE(other != base);
         CHECK_FALSE(cache.find(other, "cat face"));
-        cache.store(other, "cat face", pieces("other\r\n", ""), 5);
+        cache.store(other, "cat face", pieces("other\r\n", ""), 5, 5);
+        REQUIRE(cache.find(other, "cat face"));
         CHECK(cache.find(other, "cat face")->bytes == "other\r\n");
+        REQUIRE(cache.find(base, "cat face"));
         CHECK(cache.find(base, "cat face")->bytes == "U+1F431\t🐱\tCAT FACE\r\n 1 found\r\n");
-        CHECK(cache.size() == 2);
+        CHECK(cache.size() == 3);
     }
 }
 
@@ -75,18 +88,18 @@ TEST_CASE("answer_cache: what it does not keep", "[answer_cache]") {
         answer_cache cache(0);
         CHECK(cache.capacity() == 0);
         CHECK_FALSE(cache.keeps("cat face"));
-        cache.store(base, "cat face", pieces("a", "b"), 1);
+        cache.store(base, "cat face", pieces("a", "b"), 1, 1);
         CHECK(cache.size() == 0);
         CHECK_FALSE(cache.find(base, "cat face"));
     }
     SECTION("an answer or a query over the limit") {
         answer_cache cache(8);
-        cache.store(base, "long answer", pieces(longest_answer, "b"), 1);
-        cache.store(base, longest_query + "q", pieces("a", "b"), 1);
+        cache.store(base, "long answer", pieces(longest_answer, "b"), 1, 1);
+        cache.store(base, longest_query + "q", pieces("a", "b"), 1, 1);
         CHECK_FALSE(cache.keeps(longest_query + "q"));
         CHECK(cache.size() == 0);
-        cache.store(base, "long answer", pieces(longest_answer, ""), 1);
-        cache.store(base, longest_query, pieces("a", "b"), 1);
+        cache.store(base, "long answer", pieces(longest_answer, ""), 1, 1);
+        cache.store(base, longest_query, pieces("a", "b"), 1, 1);
         CHECK(cache.keeps(longest_query));
         CHECK(cache.size() == 2);
         CHECK(cache.find(base, "long answer")->bytes == longest_answer);
@@ -97,18 +110,18 @@ TEST_CASE("answer_cache: what it does not keep", "[answer_cache]") {
 TEST_CASE("answer_cache: a store replaces the entry of its set used less recently", "[answer_cache]") {
     answer_cache cache(1);  // rounded up: one set of two
     REQUIRE(cache.capacity() == 2);
-    cache.store(base, "a", pieces("A", ""), 1);
-    cache.store(base, "b", pieces("B", ""), 2);
+    cache.store(base, "a", pieces("A", ""), 1, 1);
+    cache.store(base, "b", pieces("B", ""), 2, 2);
     REQUIRE(cache.size() == 2);
     SECTION("the older one goes") {
-        cache.store(base, "c", pieces("C", ""), 3);
+        cache.store(base, "c", pieces("C", ""), 3, 3);
         CHECK_FALSE(cache.find(base, "a"));
         CHECK(cache.find(base, "b")->bytes == "B");
         CHECK(cache.find(base, "c")->bytes == "C");
     }
     SECTION("a find makes an entry the recent one") {
         CHECK(cache.find(base, "a")->found == 1);
-        cache.store(base, "c", pieces("C", ""), 3);
+        cache.store(base, "c", pieces("C", ""), 3, 3);
         CHECK(cache.find(base, "a")->bytes == "A");
         CHECK_FALSE(cache.find(base, "b"));
         CHECK(cache.find(base, "c")->found == 3);

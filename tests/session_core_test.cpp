@@ -1186,9 +1186,32 @@ TEST_CASE("docs/PROTOCOL.md's examples of the query language", "[session_core]")
 TEST_CASE("the answer cache: a kept answer is what the session sends", "[session_core][answer_cache]") {
     protocol::answer_cache cache(16);
     const std::array<std::string_view, 1> fake = {"FAKE\r\n"};
+    SECTION("a kept reply cut by /limit: /more searches again and goes on after it") {
+        session_settings settings = server_settings(false);
+        settings.limit = 3;
+        cache.store(settings, "cat face", fake, 10, 3);
+        protocol::session_core core(the_index(), default_max_line, settings, &cache);
+        core.start();
+        std::string out;
+        protocol::step s = core.next("cat face\n", false, false);
+        append_out(out, s);
+        CHECK(out == "FAKE\r\n" + prompt);
+        CHECK(s.found == 10);
+        CHECK_FALSE(core.quiet());  // a /more is pending
+        out.clear();
+        append_out(out, core.next("/more\n", false, false));
+        // What a session with no cache sends for that /more: lines 4 to 6.
+        protocol::session_core searched(the_index(), default_max_line, settings);
+        searched.start();
+        searched.next("cat face\n", false, false);
+        std::string expected;
+        append_out(expected, searched.next("/more\n", false, false));
+        CHECK(expected.ends_with(" 10 found, 6 shown\r\n" + prompt));
+        CHECK(out == expected);
+    }
     SECTION("text: the answer and the prompt in one piece; the step says what was answered") {
         session_settings settings = server_settings(false);
-        cache.store(settings, "cat face", fake, 7);
+        cache.store(settings, "cat face", fake, 7, 7);
         protocol::session_core core(the_index(), default_max_line, settings, &cache);
         core.start();
         protocol::step s = core.next("cat face\n", false, false);
@@ -1214,7 +1237,7 @@ TEST_CASE("the answer cache: a kept answer is what the session sends", "[session
     }
     SECTION("a session told to stop answers no query, kept or not") {
         session_settings settings = server_settings(false);
-        cache.store(settings, "cat face", fake, 7);
+        cache.store(settings, "cat face", fake, 7, 7);
         protocol::session_core core(the_index(), default_max_line, settings, &cache);
         core.start();
         protocol::step s = core.next("cat face\n", false, true);
@@ -1228,7 +1251,7 @@ TEST_CASE("the answer cache: a kept answer is what the session sends", "[session
         session_settings settings = server_settings(false);
         settings.format = protocol::output_format::json;
         const std::array<std::string_view, 1> objects = {"{\"found\":7}\n"};
-        cache.store(settings, "cat face", objects, 7);
+        cache.store(settings, "cat face", objects, 7, 7);
         protocol::session_core core(the_index(), default_max_line, settings, &cache);
         core.start();
         std::string out;
@@ -1251,7 +1274,14 @@ TEST_CASE("the answer cache: what a session keeps, and what it never keeps", "[s
         // pieces, so the answer leaves in two steps.
         {"/sort relevance\narrow left\n", 0},
         {"/readings on\nshui\n", 1},
-        {"/limit 3\ncat face\n/more\n", 0},            // cut by /limit: /more needs the search
+        // Cut by /limit: kept with both counts; /more then searches again.
+        {"/limit 3\ncat face\n/more\n", 1},
+        {"/limit 3\ncat face\n/more\n/more\n/more\n/more\n", 1},
+        {"/limit 3\ncat face\n/lang de\n/sort relevance\n/more\ncat face\n/more\n", 2},
+        {"/sort relevance\n/limit 5\nheart\n/more\n/more\n", 1},
+        {"/format json\n/limit 2\nchess black\n/more\n", 1},
+        {"/why on\n/limit 4\narrow left\n/more\n", 1},
+        {"/limit 1\n\xF0\x9F\x90\xB1 U+1F408\n/more\n/more\n", 1},  // identified lines
         {"/limit 30\ncat face\n", 1},                   // not cut
         {"arrow\n", 0},                                  // over max_answer
         {"block:arows\n", 0},                            // an error
