@@ -3,11 +3,13 @@
 // buffer, straight from the index; identified code points and JSON Lines are
 // rendered into the core's buffer); otherwise it frames the next line of the
 // input: a complete line is classified and answered (a query through the
-// search engine, a line starting with `/` as a session command); an
+// search engine, or from the answer cache when its reply was kept, see
+// answer_cache.hpp; a line starting with `/` as a session command); an
 // incomplete one is either hopeless (hang-up byte, over the limit: dropped
 // until its LF, or the session closed at 1 MiB) or waits for more input. End
 // of input answers what is left, then closes. An answer cut by /limit keeps
-// its place in the engine's scratch, and /more resumes it from there. The
+// its place in the engine's scratch, and /more resumes it from there (after
+// a kept reply, /more searches again first: search_again()). The
 // session's language (/lang) goes to the engine with each query, and to the
 // JSON Lines of each entry (its short name and keywords).
 #include "session_core.hpp"
@@ -251,7 +253,7 @@ step session_core::run_query(std::string_view query, bool stopping) {
     answering_ = false;
     more_ = false;
     have_run_ = false;
-    search_again_ = false;
+    more_needs_search_ = false;
     if (cache_ != nullptr) {
         if (std::optional<answer_cache::answer> kept = cache_->find(settings_, query)) {
             step s = reuse_answer(query, kept->bytes, kept->found, kept->shown, stopping);
@@ -298,7 +300,7 @@ step session_core::reuse_answer(std::string_view query, std::string_view bytes, 
     shown_ = stop_at_ = shown;
     more_ = shown < found;
     if (more_) {
-        search_again_ = true;
+        more_needs_search_ = true;
         again_query_.assign(query);
         again_settings_ = settings_;
     }
@@ -320,7 +322,7 @@ void session_core::keep_answer(std::size_t n) {
 // run again, then past the lines the reply showed (the engine hands out the
 // same entries in the same order, relevance order's next ones included).
 void session_core::search_again() {
-    search_again_ = false;
+    more_needs_search_ = false;
     engine_.run(again_query_, options_of(again_settings_), scratch_.get());
     have_run_ = false;
     for (std::size_t skipped = 0; skipped < shown_;) {
@@ -377,7 +379,7 @@ step session_core::run_command(std::string_view line, bool stopping) {
         else if (!more_) s = reply_error("nothing more", stopping, event::command);
         else {
             more_ = false;
-            if (search_again_) search_again();
+            if (more_needs_search_) search_again();
             s = start_reply(stopping);
         }
     } else if (ascii_iequal(name, "/format")) {

@@ -213,9 +213,9 @@ private:
     // kept in cache_ (it is whole only if it ends in that same step).
     std::string_view keeping_;
     // A kept reply cut by /limit: what its /more searches again, with the
-    // settings the query had (a /lang or /sort since changes only later
-    // queries, as when the search was kept).
-    bool search_again_ = false;
+    // settings the query had (a /lang or /sort after the query applies to
+    // later queries only, as it does when /more resumes a search).
+    bool more_needs_search_ = false;  // the reply came from the cache: no scratch to resume
     std::string again_query_;
     session_settings again_settings_;
     std::size_t max_line_;
