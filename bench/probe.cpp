@@ -35,8 +35,14 @@
 //     closes them. Under the server's HTTP idle timeout (60 s), or it closes
 //     them first.
 //
+//   mojifinder-probe data-sizes [--data PATH]
+//     What the data file (default: the build tree's) is made of: its arrays'
+//     bytes by the source each carries (data_file::source_of(): names, cldr,
+//     nameslist, unihan, ranking), and the whole file's.
+//
 // Each prints one JSON object on one line. Blocking sockets: these measure
 // the server at rest, not under load.
+#include "index.hpp"
 #include "net.hpp"
 
 #include <CLI/CLI.hpp>
@@ -55,6 +61,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
 #include <csignal>
 #include <cerrno>
 #include <chrono>
@@ -126,6 +134,17 @@ std::size_t read_to(int fd, std::string_view terminator) {
         if (tail.size() > terminator.size()) tail.erase(0, tail.size() - terminator.size());
         if (tail == terminator) return total;
     }
+}
+
+int data_sizes(const std::string& path) {
+    const mojifinder::index idx = mojifinder::index::open(path);
+    std::map<std::string_view, std::uint64_t> by_source;
+    for (const auto& array : idx.arrays())
+        by_source[mojifinder::data_file::source_of(mojifinder::data_file::name_of(array))] += array.bytes;
+    std::string line = fmt::format("{{\"file_bytes\":{}", std::filesystem::file_size(path));
+    for (const auto& [source, bytes] : by_source) line += fmt::format(",\"{}\":{}", source, bytes);
+    fmt::print("{}}}\n", line);
+    return 0;
 }
 
 double median(std::vector<double> v) {
@@ -369,9 +388,14 @@ int main(int argc, char** argv) {
     hht->add_option("--settle", hh.settle, "seconds before the idle sample")->capture_default_str();
     hht->add_option("--hold", hh.hold, "seconds the connections then stay open")->capture_default_str();
 
+    std::string data_path = mojifinder::index::build_tree_data_path();
+    auto* ds = app.add_subcommand("data-sizes", "what the data file is made of: bytes by source");
+    ds->add_option("--data", data_path, "the data file")->capture_default_str();
+
     CLI11_PARSE(app, argc, argv);
     std::signal(SIGPIPE, SIG_IGN);
     try {
+        if (ds->parsed()) return data_sizes(data_path);
         if (hht->parsed()) return http_hold(hh);
         return st->parsed() ? startup(so) : hold(ho);
     } catch (const std::exception& e) {

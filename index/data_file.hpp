@@ -41,6 +41,11 @@ struct array_record {
     std::uint64_t bytes;
 };
 
+inline std::string_view name_of(const array_record& r) noexcept {
+    std::string_view padded(r.name, sizeof r.name);
+    return padded.substr(0, padded.find('\0'));
+}
+
 // One language (CLDR locale), in "languages/records", sorted by tag; its
 // strings are in "languages/text"; its arrays are "lang/<tag>/...".
 struct language_record {
@@ -106,6 +111,21 @@ inline std::size_t slot_of(std::string_view word, std::size_t table_size) noexce
     std::uint64_t h = 0xcbf29ce484222325ull;
     for (unsigned char c : word) h = (h ^ c) * 0x100000001b3ull;
     return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(table_size)));
+}
+
+// Which source an array carries, for the account of what the file is made
+// of (mojifinder-probe data-sizes): "names" (Unicode's names, aliases and
+// sequences, the names' index: names/, other/, sequences/), "cldr" (CLDR's
+// keywords and short names: lang/, keywords/, languages/), "nameslist"
+// (informal/), "unihan" (unihan/), "ranking" (rank/, and every table's lead
+// unions, which serve prefixes in relevance order).
+inline std::string_view source_of(std::string_view array_name) noexcept {
+    if (array_name.starts_with("rank/") || array_name.find("/lead_") != std::string_view::npos) return "ranking";
+    if (array_name.starts_with("informal/")) return "nameslist";
+    if (array_name.starts_with("unihan/")) return "unihan";
+    if (array_name.starts_with("lang/") || array_name.starts_with("keywords/") || array_name.starts_with("languages/"))
+        return "cldr";
+    return "names";
 }
 
 }  // namespace mojifinder::data_file

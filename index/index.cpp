@@ -212,6 +212,7 @@ public:
 
         index idx;
         idx.mapping_ = file_;
+        idx.arrays_ = directory_;
         // The versions' views point into the mapped header, which lives as long as the index.
         auto* h = reinterpret_cast<const data_file::header*>(file_->data);
         idx.versions_ = {fixed_string(h->unicode_version), fixed_string(h->cldr_version), fixed_string(h->icu_version)};
@@ -333,17 +334,14 @@ private:
     template <class T>
     std::span<const T> array(std::string_view name) const {
         auto it = std::lower_bound(directory_.begin(), directory_.end(), name,
-                                   [](const data_file::array_record& r, std::string_view n) { return record_name(r) < n; });
-        if (it == directory_.end() || record_name(*it) != name)
+                                   [](const data_file::array_record& r, std::string_view n) { return data_file::name_of(r) < n; });
+        if (it == directory_.end() || data_file::name_of(*it) != name)
             throw data_file::data_error(path_ + " lacks the array " + std::string(name) +
                                         ": rebuild the data file with this version's datagen");
         if (it->offset > file_->size || it->bytes > file_->size - it->offset || it->bytes % sizeof(T) != 0 ||
             it->offset % alignof(T) != 0)
             throw data_file::data_error(path_ + " has a damaged array " + std::string(name));
         return {reinterpret_cast<const T*>(file_->data + it->offset), it->bytes / sizeof(T)};
-    }
-    static std::string_view record_name(const data_file::array_record& r) noexcept {
-        return {r.name, static_cast<std::size_t>(std::find(r.name, r.name + sizeof r.name, '\0') - r.name)};
     }
 
     std::string path_;

@@ -121,6 +121,9 @@ public:
         std::string_view icu;      // "72.1": the ICU the file was made with
     };
     data_versions versions() const noexcept;
+    // The data file's arrays, in name order, with their sizes: what the file
+    // is made of (mojifinder-probe data-sizes).
+    std::span<const data_file::array_record> arrays() const noexcept { return arrays_; }
 
     std::size_t size() const noexcept { return line_start_.size() - 1; }
     // Distinct words of all names, the hex words of algorithmic names included.
@@ -462,6 +465,7 @@ private:
     // The mapped file; every span below points into it.
     std::shared_ptr<const void> mapping_;
     data_versions versions_;
+    std::span<const data_file::array_record> arrays_;
 
     std::span<const char> text_;                 // every answer line, back to back (then the words' text)
     std::span<const std::uint32_t> line_start_;  // size()+1 offsets into text_

@@ -478,3 +478,48 @@ TEST_CASE("a skin-tone sequence's short name is CLDR's or none, never another", 
     INFO("derived: " << same);
     CHECK(same == derived);
 }
+
+TEST_CASE("what the data file is made of: every array has a source, and they add up to the file", "[data]") {
+    namespace data_file = mojifinder::data_file;
+    SECTION("an array's source, by its name") {
+        auto [name, source] = GENERATE(table<std::string_view, std::string_view>({
+            {"names/text", "names"},
+            {"names/postings", "names"},
+            {"other/postings", "names"},
+            {"sequences/entries", "names"},
+            {"names/lead_postings", "ranking"},
+            {"unihan/kDefinition/lead_start", "ranking"},
+            {"rank/name_words", "ranking"},
+            {"lang/de_CH/strings", "cldr"},
+            {"keywords/postings", "cldr"},
+            {"languages/records", "cldr"},
+            {"informal/postings", "nameslist"},
+            {"unihan/kMandarin/words", "unihan"},
+        }));
+        CAPTURE(name);
+        CHECK(data_file::source_of(name) == source);
+    }
+    SECTION("the build tree's file") {
+        std::map<std::string_view, std::uint64_t> by_source;
+        std::uint64_t arrays = 0;
+        std::string_view previous;
+        for (const auto& array : the_index().arrays()) {
+            std::string_view name = data_file::name_of(array);
+            CHECK(previous < name);  // in name order, each once
+            previous = name;
+            by_source[data_file::source_of(name)] += array.bytes;
+            arrays += array.bytes;
+        }
+        CHECK(by_source.size() == 5);
+        for (const auto& [source, bytes] : by_source) {
+            CAPTURE(source);
+            CHECK(bytes > 0);
+        }
+        auto file = std::filesystem::file_size(mojifinder::index::build_tree_data_path());
+        // The header and the directory besides the arrays, and at most 7
+        // bytes of padding after each.
+        std::uint64_t overhead = sizeof(data_file::header) + the_index().arrays().size() * sizeof(data_file::array_record);
+        CHECK(arrays + overhead <= file);
+        CHECK(file <= arrays + overhead + the_index().arrays().size() * (data_file::alignment - 1));
+    }
+}
