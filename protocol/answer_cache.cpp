@@ -21,16 +21,16 @@ std::uint64_t answer_cache::hash_of(const session_settings& s, std::string_view 
     return std::hash<std::string_view>{}(query) ^ (bits * 0x9E3779B97F4A7C15ull);
 }
 
-std::optional<answer_cache::answer> answer_cache::find(const session_settings& settings,
+std::optional<kept_reply> answer_cache::find(const session_settings& settings,
                                                       std::string_view query) noexcept {
     if (!keeps(query)) return std::nullopt;
     std::uint64_t h = hash_of(settings, query);
     set& s = sets_[h % sets_.size()];
     for (unsigned w = 0; w < 2; ++w) {
         const entry& e = s.way[w];
-        if (e.used && e.hash == h && e.settings == settings && e.query() == query) {
+        if (e.text && e.hash == h && e.settings == settings && e.query() == query) {
             s.older = 1 - w;
-            return answer{e.bytes(), e.found, e.shown};
+            return kept_reply{e.bytes(), e.found, e.shown, e.text};
         }
     }
     return std::nullopt;
@@ -48,7 +48,7 @@ void answer_cache::store(const session_settings& settings, std::string_view quer
     // (run_query() stores only after a miss; this is for any other caller).
     unsigned w = s.older;
     for (unsigned i = 0; i < 2; ++i)
-        if (s.way[i].used && s.way[i].hash == h && s.way[i].settings == settings && s.way[i].query() == query) w = i;
+        if (s.way[i].text && s.way[i].hash == h && s.way[i].settings == settings && s.way[i].query() == query) w = i;
     entry& e = s.way[w];
     s.older = 1 - w;
     e.hash = h;
@@ -56,14 +56,17 @@ void answer_cache::store(const session_settings& settings, std::string_view quer
     e.found = found;
     e.shown = shown;
     e.query_size = query.size();
-    e.text.assign(query);
-    for (std::string_view piece : body) e.text += piece;
-    e.used = true;
+    // A fresh string: a step may still be writing the one it replaces.
+    auto text = std::make_shared<std::string>();
+    text->reserve(query.size() + size);
+    text->assign(query);
+    for (std::string_view piece : body) *text += piece;
+    e.text = std::move(text);
 }
 
 std::size_t answer_cache::size() const noexcept {
     std::size_t n = 0;
-    for (const set& s : sets_) n += static_cast<std::size_t>(s.way[0].used) + static_cast<std::size_t>(s.way[1].used);
+    for (const set& s : sets_) n += static_cast<std::size_t>(s.way[0].text != nullptr) + static_cast<std::size_t>(s.way[1].text != nullptr);
     return n;
 }
 

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,6 +26,16 @@
 #include <vector>
 
 namespace mojifinder::protocol {
+
+// A kept reply, as answer_cache::find() hands it out.
+struct kept_reply {
+    std::string_view bytes;  // valid while `owner` is held
+    std::size_t found;
+    std::size_t shown;       // < found when /limit cut the answer
+    // Keeps `bytes` alive while a step still writes them, even after a
+    // store() has replaced the entry: no copy per session.
+    std::shared_ptr<const std::string> owner;
+};
 
 class answer_cache {
 public:
@@ -39,12 +50,7 @@ public:
     // Room for `entries` answers (rounded up to even); 0 keeps nothing.
     explicit answer_cache(std::size_t entries);
 
-    struct answer {
-        std::string_view bytes;  // valid until the next store()
-        std::size_t found;
-        std::size_t shown;       // < found when /limit cut the answer
-    };
-    std::optional<answer> find(const session_settings& settings, std::string_view query) noexcept;
+    std::optional<kept_reply> find(const session_settings& settings, std::string_view query) noexcept;
 
     // `body`: the reply's pieces, as a step hands them out. Not kept when
     // the cache is off or the query or the reply is too long.
@@ -66,10 +72,9 @@ private:
         std::size_t found = 0;
         std::size_t shown = 0;
         std::size_t query_size = 0;
-        std::string text;  // the query, then the answer
-        bool used = false;
-        std::string_view query() const noexcept { return std::string_view(text).substr(0, query_size); }
-        std::string_view bytes() const noexcept { return std::string_view(text).substr(query_size); }
+        std::shared_ptr<const std::string> text;  // the query, then the answer; null: unused
+        std::string_view query() const noexcept { return std::string_view(*text).substr(0, query_size); }
+        std::string_view bytes() const noexcept { return std::string_view(*text).substr(query_size); }
     };
     struct set {
         entry way[2];

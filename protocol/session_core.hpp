@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -131,6 +132,7 @@ struct session_settings {
 };
 
 class answer_cache;
+struct kept_reply;
 
 class session_core {
 public:
@@ -181,8 +183,7 @@ public:
 private:
     step answer_line(std::string_view line, bool stopping);
     step run_query(std::string_view query, bool stopping);
-    step reuse_answer(std::string_view query, std::string_view bytes, std::size_t found, std::size_t shown,
-                      bool stopping);
+    step reuse_answer(std::string_view query, const kept_reply& kept, bool stopping);
     // finish_answer(): the reply to the query being run, out_[0..n), is complete.
     void keep_answer(std::size_t n);
     void search_again();
@@ -212,6 +213,8 @@ private:
     // The query run_query() is answering, while its answer may still be
     // kept in cache_ (it is whole only if it ends in that same step).
     std::string_view keeping_;
+    // The bytes of a kept reply this core's last step handed out.
+    std::shared_ptr<const std::string> kept_reply_;
     // A kept reply cut by /limit: what its /more searches again, with the
     // settings the query had (a /lang or /sort after the query applies to
     // later queries only, as it does when /more resumes a search).

@@ -1209,14 +1209,21 @@ TEST_CASE("the answer cache: a kept answer is what the session sends", "[session
         CHECK(expected.ends_with(" 10 found, 6 shown\r\n" + prompt));
         CHECK(out == expected);
     }
-    SECTION("text: the answer and the prompt in one piece; the step says what was answered") {
+    SECTION("text: the kept bytes as they are, then the prompt; the step says what was answered") {
         session_settings settings = server_settings(false);
         cache.store(settings, "cat face", fake, 7, 7);
         protocol::session_core core(the_index(), default_max_line, settings, &cache);
         core.start();
         protocol::step s = core.next("cat face\n", false, false);
-        REQUIRE(s.out.size() == 1);
-        CHECK(s.out[0] == "FAKE\r\n" + prompt);
+        REQUIRE(s.out.size() == 2);
+        CHECK(s.out[0] == "FAKE\r\n");
+        CHECK(s.out[1] == prompt);
+        // The cache's own bytes, not a copy, held even when the entry is replaced.
+        CHECK(s.out[0].data() == cache.find(settings, "cat face")->bytes.data());
+        const std::array<std::string_view, 1> other = {"OTHER\r\n"};
+        cache.store(settings, "cat face", other, 8, 8);
+        REQUIRE(cache.find(settings, "cat face")->bytes == "OTHER\r\n");
+        CHECK(s.out[0] == "FAKE\r\n");
         CHECK(s.kind == protocol::step_kind::write);
         CHECK(s.what == protocol::event::answered);
         CHECK(s.query == "cat face");
