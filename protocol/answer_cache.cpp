@@ -21,14 +21,17 @@ std::uint64_t answer_cache::hash_of(const session_settings& s, std::string_view 
     return std::hash<std::string_view>{}(query) ^ (bits * 0x9E3779B97F4A7C15ull);
 }
 
-std::optional<kept_reply> answer_cache::find(const session_settings& settings,
-                                                      std::string_view query) noexcept {
+bool answer_cache::entry::holds(std::uint64_t h, const session_settings& s, std::string_view q) const noexcept {
+    return text != nullptr && hash == h && settings == s && query() == q;
+}
+
+std::optional<kept_reply> answer_cache::find(const session_settings& settings, std::string_view query) noexcept {
     if (!keeps(query)) return std::nullopt;
     std::uint64_t h = hash_of(settings, query);
     set& s = sets_[h % sets_.size()];
     for (unsigned w = 0; w < 2; ++w) {
         const entry& e = s.way[w];
-        if (e.text && e.hash == h && e.settings == settings && e.query() == query) {
+        if (e.holds(h, settings, query)) {
             s.older = 1 - w;
             return kept_reply{e.bytes(), e.found, e.shown, e.text};
         }
@@ -48,7 +51,7 @@ void answer_cache::store(const session_settings& settings, std::string_view quer
     // (run_query() stores only after a miss; this is for any other caller).
     unsigned w = s.older;
     for (unsigned i = 0; i < 2; ++i)
-        if (s.way[i].text && s.way[i].hash == h && s.way[i].settings == settings && s.way[i].query() == query) w = i;
+        if (s.way[i].holds(h, settings, query)) w = i;
     entry& e = s.way[w];
     s.older = 1 - w;
     e.hash = h;
@@ -66,7 +69,8 @@ void answer_cache::store(const session_settings& settings, std::string_view quer
 
 std::size_t answer_cache::size() const noexcept {
     std::size_t n = 0;
-    for (const set& s : sets_) n += static_cast<std::size_t>(s.way[0].text != nullptr) + static_cast<std::size_t>(s.way[1].text != nullptr);
+    for (const set& s : sets_)
+        for (const entry& e : s.way) n += e.text != nullptr ? 1 : 0;
     return n;
 }
 

@@ -8,8 +8,9 @@
 // reply it then makes leaves in that one step (not an error) and is small,
 // it store()s the reply's bytes (its lines and the status line, without the
 // prompt) with the counts: found, and shown when /limit cut the answer (a
-// /more after a kept reply searches again, session_core::search_again()). The server keeps one cache per event
-// loop, shared by that loop's line sessions, so nothing is locked. The data
+// /more after a kept reply searches again, session_core::search_again()).
+// The server keeps one cache per event loop, shared by that loop's line
+// sessions, so nothing is locked. The data
 // file is read-only, so an answer never goes stale: the key is the query's
 // bytes and every setting that shapes the answer (session_settings).
 // Two-way set associative: a key has one set of two entries; a store
@@ -75,6 +76,7 @@ private:
         std::shared_ptr<const std::string> text;  // the query, then the answer; null: unused
         std::string_view query() const noexcept { return std::string_view(*text).substr(0, query_size); }
         std::string_view bytes() const noexcept { return std::string_view(*text).substr(query_size); }
+        bool holds(std::uint64_t h, const session_settings& s, std::string_view q) const noexcept;
     };
     struct set {
         entry way[2];

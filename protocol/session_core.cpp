@@ -92,6 +92,16 @@ constexpr std::string_view message_of(std::string_view error_line) noexcept {
     return error_line.substr(error_prefix.size(), error_line.size() - error_prefix.size() - crlf.size());
 }
 
+// The shutdown line in JSON mode: {"error":"server shutting down"} and LF.
+std::string_view json_shutdown_line() {
+    static const std::string line = [] {
+        std::string s;
+        json_lines::append_error(s, message_of(error_shutdown));
+        return s;
+    }();
+    return line;
+}
+
 bool is_control_byte(char c) noexcept {
     auto b = static_cast<unsigned char>(c);
     return b < 0x20 || b == 0x7F;
@@ -307,11 +317,6 @@ step session_core::reuse_answer(std::string_view query, const kept_reply& kept, 
     }
     kept_reply_ = kept.owner;
     out_[0] = kept.bytes;
-    // In JSON, end_reply() puts the shutdown line after buffer_'s bytes.
-    if (stopping && json()) {
-        buffer_.assign(kept.bytes);
-        out_[0] = buffer_;
-    }
     return end_reply(1, stopping, event::answered);
 }
 
@@ -692,15 +697,7 @@ step session_core::reply_ok(std::string_view message, bool stopping, std::span<c
 
 step session_core::end_reply(std::size_t n, bool stopping, event what) {
     if (stopping) {
-        if (json()) {
-            // In JSON mode buffer_ holds the whole step: the shutdown object
-            // goes after the rest, and the one piece is taken again.
-            json_lines::append_error(buffer_, message_of(error_shutdown));
-            out_[0] = buffer_;
-            n = 1;
-        } else {
-            out_[n++] = error_shutdown;
-        }
+        out_[n++] = json() ? json_shutdown_line() : error_shutdown;
         return {step_kind::close, {out_.data(), n}, what == event::none ? event::shutdown : what};
     }
     if (!json()) out_[n++] = prompt;
